@@ -1,0 +1,61 @@
+#include "app/audit_trail.h"
+
+namespace vertebro::app {
+
+Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::string& action,
+             const AuditTarget& target, const std::string& detail_json) {
+  domain::AuditEntry e;
+  e.at = ctx.now_text();
+  e.user_id = actor.user.id.value;
+  e.username = actor.user.username;
+  e.action = action;
+  e.record_type = target.record_type;
+  e.record_id = target.record_id;
+  e.patient_id = target.patient_id;
+  e.site_id = target.site_id;
+  e.detail = detail_json;
+  auto r = tx.append_audit(std::move(e));
+  if (!r) return std::move(r).error();
+  return {};
+}
+
+Result<ChainReport> verify_chain(const Context& ctx) {
+  domain::ChainVerifier verifier;
+  ChainReport report;
+  std::int64_t after = 0;
+  for (;;) {
+    std::vector<domain::AuditEntry> batch;
+    std::pair<std::int64_t, std::string> head;
+    auto s = ctx.read([&](store::Tx& tx) -> Status {
+      auto rows = tx.audit_range(after, 5000);
+      if (!rows) return std::move(rows).error();
+      batch = std::move(*rows);
+      if (batch.empty()) {
+        auto h = tx.audit_head();
+        if (!h) return std::move(h).error();
+        head = *h;
+      }
+      return {};
+    });
+    if (!s) return std::move(s).error();
+    if (batch.empty()) {
+      report.ok = verifier.finish(head.first, head.second);
+      break;
+    }
+    bool good = true;
+    for (const auto& e : batch) {
+      if (!verifier.feed(e)) {
+        good = false;
+        break;
+      }
+    }
+    if (!good) break;
+    after = batch.back().seq;
+  }
+  report.checked = verifier.checked();
+  report.bad_seq = verifier.bad_seq();
+  report.problem = verifier.problem();
+  return report;
+}
+
+}  // namespace vertebro::app

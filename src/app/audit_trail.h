@@ -1,0 +1,34 @@
+#pragma once
+// Helpers that write the access and change log from inside a use case's transaction, and the
+// offline verification of the whole chain.
+
+#include <cstdint>
+#include <string>
+
+#include "app/context.h"
+
+namespace vertebro::app {
+
+struct AuditTarget {
+  std::string record_type;
+  std::int64_t record_id = 0;
+  std::int64_t patient_id = 0;
+  std::int64_t site_id = 0;
+};
+
+// Appends one entry for `actor` inside `tx`. `detail_json` is a JSON object as text (may be
+// "{}"); it must not be written to logs.
+Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::string& action,
+             const AuditTarget& target, const std::string& detail_json = "{}");
+
+struct ChainReport {
+  bool ok = false;
+  std::int64_t checked = 0;
+  std::int64_t bad_seq = 0;
+  std::string problem;
+};
+
+// Walks the whole chain in read transactions of 5,000 entries; never loads it all at once.
+Result<ChainReport> verify_chain(const Context& ctx);
+
+}  // namespace vertebro::app

@@ -1,0 +1,237 @@
+#include "app/demo_data.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <random>
+
+#include "app/audit_trail.h"
+#include "base/crypto.h"
+#include "base/log.h"
+
+namespace vertebro::app {
+
+namespace {
+
+constexpr std::array kFamily = {"Ashworth", "Bennett", "Chowdhury", "Davies",  "Evans",
+                                "Fletcher", "Griffiths", "Hughes",  "Iqbal",   "Jones",
+                                "Khan",     "Lewis",    "Morgan",   "Nwosu",   "O'Brien",
+                                "Patel",    "Quinn",    "Roberts",  "Singh",   "Thomas",
+                                "Usman",    "Vaughan",  "Walker",   "Xu",      "Young"};
+constexpr std::array kGivenFemale = {"Margaret", "Joan", "Patricia", "Aisha", "Dorothy",
+                                     "Sunita",   "Eileen", "Grace",  "Brenda", "Irene"};
+constexpr std::array kGivenMale = {"Arthur", "Derek", "Rajesh", "Kenneth", "Dennis",
+                                   "Tariq",  "Brian", "Colin",  "Frank",   "Stanley"};
+constexpr std::array kClinicians = {"Dr A Okafor (GP)", "Dr H Lim (Orthogeriatrics)",
+                                    "Dr S Mensah (Oncology)", "Dr P Byrne (Rheumatology)",
+                                    "Ms K Ward (Fracture liaison)"};
+
+struct DemoUser {
+  const char* username;
+  const char* display_name;
+  domain::Role role;
+  const char* profession;
+  std::vector<int> sites;  // indexes into the two demo sites
+};
+
+// The index-th valid NHS number in the test range, walking 999 000 000 upward.
+class TestNumbers {
+ public:
+  explicit TestNumbers(std::int64_t start) : next_(start) {}
+  std::int64_t position() const { return next_; }
+  bool exhausted() const { return next_ >= 1000000; }
+  std::string next() {
+    while (!exhausted()) {
+      const std::string nine = std::to_string(999000000 + next_++);
+      const int check = domain::NhsNumber::check_digit(nine);
+      if (check >= 0) return nine + static_cast<char>('0' + check);
+    }
+    return {};
+  }
+
+ private:
+  std::int64_t next_;
+};
+
+}  // namespace
+
+Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& options) {
+  if (options.patients < 0 || options.patients > kMaxDemoPatients) {
+    return Error::invalid({{"patients", "Number of patients must be 0 to " +
+                                            std::to_string(kMaxDemoPatients) +
+                                            " (the 999 test range holds no more)"}});
+  }
+  const Actor system = system_actor("demo-data");
+  DemoSummary summary;
+  std::vector<SiteId> sites;
+  std::int64_t existing_patients = 0;
+  std::int64_t next_prefix = 1;
+
+  auto setup = ctx.write([&](store::Tx& tx) -> Status {
+    auto demo = tx.get_meta("demo");
+    if (!demo) return std::move(demo).error();
+    auto users = tx.list_users();
+    if (!users) return std::move(users).error();
+    if (!demo->has_value() && !users->empty()) {
+      return Error::invalid({{"db", "This database holds real users; demonstration data goes "
+                                    "only into a new or demonstration database"}});
+    }
+    if (auto c = tx.get_meta("demo_patients"); !c) {
+      return std::move(c).error();
+    } else if (c->has_value()) {
+      existing_patients = std::stoll(**c);
+    }
+    if (auto c = tx.get_meta("demo_next_prefix"); !c) {
+      return std::move(c).error();
+    } else if (c->has_value()) {
+      next_prefix = std::stoll(**c);
+    }
+    if (!demo->has_value()) {
+      if (auto m = tx.set_meta("demo", "1"); !m) return m;
+      for (const auto& [code, name] :
+           {std::pair{"RVB01", "Northgate General Hospital"},
+            std::pair{"RVB02", "Southmoor Community Hospital"}}) {
+        auto id = tx.insert_site(code, name);
+        if (!id) return std::move(id).error();
+      }
+      summary.created_users = true;
+    }
+    auto all = tx.list_sites();
+    if (!all) return std::move(all).error();
+    for (const auto& code : {"RVB01", "RVB02"}) {
+      for (const auto& s : *all) {
+        if (s.code == code) sites.push_back(s.id);
+      }
+    }
+    if (sites.size() != 2) return Error::internal("The demonstration sites are missing");
+    return {};
+  });
+  if (!setup) return std::move(setup).error();
+
+  if (summary.created_users) {
+    const std::vector<DemoUser> users = {
+        {"admin", "Alex Admin", domain::Role::kAdministrator, "", {0, 1}},
+        {"coordinator", "Chris Coordinator", domain::Role::kCoordinator, "MDT coordinator", {0, 1}},
+        {"radiologist", "Dr Rana Radiologist", domain::Role::kOperator,
+         "Interventional radiologist", {0}},
+        {"surgeon", "Mr Sam Surgeon", domain::Role::kOperator, "Spinal surgeon", {0, 1}},
+        {"nurse", "Nia Nurse", domain::Role::kNurse, "Clinical nurse specialist", {1}},
+        {"governance", "Gita Governance", domain::Role::kGovernance, "Audit lead", {0, 1}},
+        {"safety", "Sol Safety", domain::Role::kSafety, "Medical device safety officer", {0, 1}},
+        {"trainer", "Tess Trainer", domain::Role::kTrainer, "Training lead", {0, 1}},
+        {"researcher", "Rob Researcher", domain::Role::kResearcher, "Researcher", {0, 1}},
+    };
+    // One salted hash shared by the demonstration users keeps set-up quick.
+    const std::string hash = crypto::hash_password("vertebro-demo");
+    auto s = ctx.write([&](store::Tx& tx) -> Status {
+      for (const auto& u : users) {
+        domain::User user;
+        user.username = u.username;
+        user.display_name = u.display_name;
+        user.role = u.role;
+        user.profession = u.profession;
+        for (int i : u.sites) user.sites.push_back(sites[static_cast<std::size_t>(i)]);
+        auto id = tx.insert_user(user, hash, ctx.now_text());
+        if (!id) return std::move(id).error();
+        if (auto a = audit(tx, ctx, system, "create", {"user", id->value, 0, 0},
+                           nlohmann::json{{"username", u.username}}.dump());
+            !a) {
+          return a;
+        }
+      }
+      return {};
+    });
+    if (!s) return std::move(s).error();
+  }
+
+  std::mt19937_64 rng(options.seed + static_cast<std::uint64_t>(existing_patients));
+  auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  TestNumbers numbers(next_prefix);
+  const auto today = domain::Date::today(ctx.clock());
+  const bool per_record_audit = options.patients <= 1000;
+  // Episode states in rough proportion to a working unit's caseload.
+  const std::array states = {domain::PathwayState::kReferral,  domain::PathwayState::kReferral,
+                             domain::PathwayState::kAssessment, domain::PathwayState::kAssessment,
+                             domain::PathwayState::kMdt,       domain::PathwayState::kConsent,
+                             domain::PathwayState::kProcedure, domain::PathwayState::kFollowUp,
+                             domain::PathwayState::kFollowUp,  domain::PathwayState::kClosed,
+                             domain::PathwayState::kDeclined,  domain::PathwayState::kWithdrawn,
+                             domain::PathwayState::kNotSuitable, domain::PathwayState::kDeceased};
+  const std::array indications = {domain::Indication::kOsteoporotic,
+                                  domain::Indication::kOsteoporotic,
+                                  domain::Indication::kOsteoporotic,
+                                  domain::Indication::kMetastasis, domain::Indication::kMyeloma,
+                                  domain::Indication::kHaemangioma, domain::Indication::kOther};
+  constexpr std::int64_t kBatch = 10000;
+  for (std::int64_t done = 0; done < options.patients;) {
+    const std::int64_t n = std::min(kBatch, options.patients - done);
+    std::int64_t batch_episodes = 0;
+    auto s = ctx.write([&](store::Tx& tx) -> Status {
+      batch_episodes = 0;
+      for (std::int64_t i = 0; i < n; ++i) {
+        const bool female = rng() % 3 != 0;  // osteoporotic fractures are commoner in women
+        domain::PatientInput in;
+        in.nhs_number = numbers.next();
+        if (in.nhs_number.empty()) {
+          return Error::invalid({{"patients", "The 999 test range has no more NHS numbers"}});
+        }
+        in.family_name = kFamily[pick(kFamily.size())];
+        in.given_name = female ? kGivenFemale[pick(kGivenFemale.size())]
+                               : kGivenMale[pick(kGivenMale.size())];
+        const auto dob = today.days() - std::chrono::days(365 * 55 + static_cast<int>(pick(365 * 35)));
+        in.date_of_birth = domain::Date::from_days(dob).iso();
+        in.sex = female ? "female" : "male";
+        auto details = domain::validate_patient(in, today);
+        if (!details) return Error::internal("Demonstration patient failed validation");
+        const SiteId site = sites[pick(sites.size())];
+        auto p = tx.insert_patient(site, *details, ctx.now_text());
+        if (!p) return std::move(p).error();
+        if (per_record_audit) {
+          if (auto a = audit(tx, ctx, system, "create", {"patient", p->id.value, p->id.value, site.value});
+              !a) {
+            return a;
+          }
+        }
+        const int episodes = pick(10) == 0 ? 2 : 1;
+        for (int k = 0; k < episodes; ++k) {
+          domain::ReferralDetails r{
+              site,
+              kClinicians[pick(kClinicians.size())],
+              domain::Date::from_days(today.days() - std::chrono::days(static_cast<int>(pick(240)))),
+              indications[pick(indications.size())],
+              {domain::VertebralLevel::from_index(9 + static_cast<int>(pick(14)))},
+              "Severe back pain after a low-trauma fall; not settling with analgesia."};
+          const auto state = k == 0 && episodes == 2 ? domain::PathwayState::kClosed
+                                                     : states[pick(states.size())];
+          auto e = tx.insert_episode(p->id, r, state, ctx.now_text());
+          if (!e) return std::move(e).error();
+          ++batch_episodes;
+          if (per_record_audit) {
+            if (auto a = audit(tx, ctx, system, "create",
+                               {"episode", e->id.value, p->id.value, site.value});
+                !a) {
+              return a;
+            }
+          }
+        }
+      }
+      if (!per_record_audit) {
+        if (auto a = audit(tx, ctx, system, "generate", {"demo_batch", 0, 0, 0},
+                           nlohmann::json{{"patients", n}, {"episodes", batch_episodes}}.dump());
+            !a) {
+          return a;
+        }
+      }
+      if (auto m = tx.set_meta("demo_next_prefix", std::to_string(numbers.position())); !m) return m;
+      return tx.set_meta("demo_patients", std::to_string(existing_patients + done + n));
+    });
+    if (!s) return std::move(s).error();
+    done += n;
+    summary.patients += n;
+    summary.episodes += batch_episodes;
+    if (!per_record_audit) log::info("demo data: {} of {} patients", done, options.patients);
+  }
+  return summary;
+}
+
+}  // namespace vertebro::app

@@ -1,0 +1,18 @@
+#pragma once
+// Checks shared by every validated free-text field.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace vertebro::domain {
+
+// Trims surrounding white space. When the result is empty and `required`, or longer than
+// `max_chars` characters (UTF-8 code points), or holds control characters other than tab and
+// newline, or is not valid UTF-8, appends a field error naming `field` and `label`.
+std::string checked_text(std::string_view raw, const std::string& field, const std::string& label,
+                         std::size_t max_chars, bool required, std::vector<FieldError>& errors);
+
+}  // namespace vertebro::domain

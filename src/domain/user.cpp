@@ -1,0 +1,69 @@
+#include "domain/user.h"
+
+#include <algorithm>
+
+namespace vertebro::domain {
+
+namespace {
+struct RoleInfo {
+  Role role;
+  std::string_view name;
+  std::string_view label;
+};
+constexpr RoleInfo kRoles[] = {
+    {Role::kAdministrator, "administrator", "Administrator"},
+    {Role::kCoordinator, "coordinator", "MDT coordinator"},
+    {Role::kOperator, "operator", "Operator"},
+    {Role::kNurse, "nurse", "Nurse"},
+    {Role::kGovernance, "governance", "Audit and governance lead"},
+    {Role::kSafety, "safety", "Medical device safety officer"},
+    {Role::kTrainer, "trainer", "Training lead"},
+    {Role::kResearcher, "researcher", "Researcher"},
+};
+}  // namespace
+
+std::string_view role_name(Role r) {
+  for (const auto& i : kRoles) {
+    if (i.role == r) return i.name;
+  }
+  return "nurse";
+}
+std::string_view role_label(Role r) {
+  for (const auto& i : kRoles) {
+    if (i.role == r) return i.label;
+  }
+  return "Nurse";
+}
+std::optional<Role> parse_role(std::string_view name) {
+  for (const auto& i : kRoles) {
+    if (i.name == name) return i.role;
+  }
+  return std::nullopt;
+}
+std::vector<Role> all_roles() {
+  std::vector<Role> out;
+  for (const auto& i : kRoles) out.push_back(i.role);
+  return out;
+}
+
+bool role_allows(Role r, Permission p) {
+  switch (p) {
+    case Permission::kViewPatients:
+      // Researchers work on pseudonymised exports, not on identifiable records.
+      return r != Role::kResearcher;
+    case Permission::kRegisterPatient:
+    case Permission::kRegisterReferral:
+    case Permission::kEditReferral:
+      return r == Role::kAdministrator || r == Role::kCoordinator || r == Role::kOperator ||
+             r == Role::kNurse;
+    case Permission::kViewRecordLog:
+      return r == Role::kAdministrator || r == Role::kGovernance;
+    case Permission::kManageUsers:
+      return r == Role::kAdministrator;
+  }
+  return false;
+}
+
+bool User::has_site(SiteId s) const { return std::find(sites.begin(), sites.end(), s) != sites.end(); }
+
+}  // namespace vertebro::domain

@@ -1,0 +1,34 @@
+#pragma once
+// Builds the view data for form fields (rendered by web/templates/field.mustache) so every
+// field carries the NHS.UK error markup in the same way. Internal to http/.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace vertebro::http {
+
+enum class FieldKind { kText, kSelect, kTextarea, kRadios, kPassword };
+
+struct FieldSpec {
+  FieldSpec(std::string name_, std::string label_, std::string value_,
+            FieldKind kind_ = FieldKind::kText, std::string hint_ = "", std::string width_ = "",
+            std::string autocomplete_ = "")
+      : name(std::move(name_)), label(std::move(label_)), value(std::move(value_)), kind(kind_),
+        hint(std::move(hint_)), width(std::move(width_)), autocomplete(std::move(autocomplete_)) {}
+
+  std::string name;
+  std::string label;
+  std::string value;
+  FieldKind kind = FieldKind::kText;
+  std::string hint;
+  std::string width;         // NHS.UK input width class suffix: "10", "20", "30"
+  std::string autocomplete;  // e.g. "off", "username"
+  std::vector<std::pair<std::string, std::string>> options;  // {value, label}
+};
+
+// `errors` is the "errors" object of error_view(): {field name: message}.
+nlohmann::json field_view(const FieldSpec& spec, const nlohmann::json& errors);
+
+}  // namespace vertebro::http

@@ -1,0 +1,191 @@
+#include "http/server.h"
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "app/users.h"
+#include "base/log.h"
+#include "http/web.h"
+#include "store/store.h"
+
+namespace vertebro::http {
+
+namespace {
+
+constexpr const char* kCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'";
+
+bool is_static(const std::string& path) {
+  return path.rfind("/static/", 0) == 0 || path.rfind("/assets/", 0) == 0;
+}
+bool is_api(const std::string& path) { return path.rfind("/api/", 0) == 0; }
+
+void security_headers(const Request& req, Response& res) {
+  res.set_header("Content-Security-Policy", kCsp);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cross-Origin-Opener-Policy", "same-origin");
+  if (is_static(req.path)) {
+    res.set_header("Cache-Control", "public, max-age=3600");
+  } else {
+    // Pages and API answers may show patient data: never keep them in a cache.
+    res.set_header("Cache-Control", "no-store");
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const app::Context& ctx, ServerOptions options) : web{ctx, std::move(options), {}, false} {}
+  httplib::Server svr;
+  Web web;
+  std::atomic<bool> started{false};
+  std::atomic<bool> stopping{false};
+};
+
+Server::Server(const app::Context& ctx, ServerOptions options)
+    : impl_(std::make_unique<Impl>(ctx, std::move(options))) {
+  auto& svr = impl_->svr;
+  Web& web = impl_->web;
+  auto demo = app::is_demo_database(ctx);
+  web.demo = demo.ok() && *demo;
+
+  const int threads = std::max(4, web.options.threads);
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  svr.set_payload_max_length(web.options.max_body);
+  svr.set_keep_alive_timeout(5);
+  svr.set_read_timeout(10, 0);
+  svr.set_write_timeout(10, 0);
+  svr.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
+  svr.set_file_extension_and_mimetype_mapping("js", "text/javascript");
+  svr.set_file_extension_and_mimetype_mapping("svg", "image/svg+xml");
+  svr.set_file_extension_and_mimetype_mapping("json", "application/json");
+
+  if (!web.options.static_dir.empty()) {
+    const std::filesystem::path root(web.options.static_dir);
+    if (!svr.set_mount_point("/static", (root / "static").string()) ||
+        !svr.set_mount_point("/assets", (root / "assets").string())) {
+      log::warn("static files not found under {}; pages will have no styles",
+                web.options.static_dir);
+    }
+  }
+
+  svr.set_post_routing_handler([](const Request& req, Response& res) { security_headers(req, res); });
+
+  // Access log: method, path without its query string (which may hold search terms), status.
+  svr.set_logger([](const Request& req, const Response& res) {
+    if (!is_static(req.path)) log::info("{} {} {}", req.method, req.path, res.status);
+  });
+
+  svr.set_exception_handler([&web](const Request& req, Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      what = "non-standard exception";
+    }
+    log::error("request {} {} failed: {}", req.method, req.path, what);
+    res.status = 500;
+    res.headers.erase("EXCEPTION_WHAT");
+    if (is_api(req.path)) {
+      res.set_content(R"({"error":{"code":"internal","message":"The request failed; nothing was saved.","fields":[]}})",
+                      "application/json");
+    } else {
+      try {
+        render_status_page(web, res, 500, "Sorry, there is a problem with vertebro",
+                           "The request failed and nothing was saved. Try again later.", nullptr);
+      } catch (...) {
+        res.set_content("The request failed and nothing was saved.", "text/plain");
+      }
+    }
+    security_headers(req, res);
+  });
+
+  // Fills in a body for errors raised by httplib itself (404 no route, 413, 400) and leaves
+  // handler-written bodies alone.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse(
+      [&web](const Request& req, Response& res) -> httplib::Server::HandlerResponse {
+        security_headers(req, res);
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string message = "The request could not be handled.";
+        std::string code = "bad_request";
+        if (res.status == 404) {
+          message = "There is nothing at this address.";
+          code = "not_found";
+        } else if (res.status == 413) {
+          message = "The request is too large (over " +
+                    std::to_string(web.options.max_body / 1024) + " KiB).";
+          code = "too_large";
+        } else if (res.status == 405) {
+          code = "method_not_allowed";
+          message = "That method is not allowed here.";
+        }
+        if (is_api(req.path)) {
+          Json body = {{"error", {{"code", code}, {"message", message}, {"fields", Json::array()}}}};
+          res.set_content(body.dump(), "application/json");
+        } else {
+          render_status_page(web, res, res.status,
+                             res.status == 404 ? "Page not found" : "There is a problem", message,
+                             nullptr);
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  Router router(svr);
+  router.get("/healthz", "Health and schema version", [&web](const Request&, Response& res) {
+    Json body = {{"status", "ok"},
+                 {"schema_version", web.ctx.store().schema_version()},
+                 {"backend", web.ctx.store().backend()}};
+    Status probe = web.ctx.read([](store::Tx& tx) -> Status {
+      auto h = tx.audit_head();
+      if (!h) return std::move(h).error();
+      return {};
+    });
+    if (!probe) {
+      body["status"] = "unavailable";
+      res.status = 503;
+    }
+    res.set_content(body.dump(), "application/json");
+  });
+  add_auth_pages(router, web);
+  add_record_pages(router, web);
+  add_api(router, web);
+}
+
+Server::~Server() { stop(); }
+
+Result<int> Server::bind(const std::string& host, int port) {
+  const int bound = port == 0 ? impl_->svr.bind_to_any_port(host)
+                              : (impl_->svr.bind_to_port(host, port) ? port : -1);
+  if (bound <= 0) {
+    return Error::internal("Cannot listen on " + host + ":" + std::to_string(port) +
+                           " (in use, or not an address of this machine)");
+  }
+  return bound;
+}
+
+bool Server::run() {
+  impl_->started = true;
+  if (impl_->stopping) return true;
+  return impl_->svr.listen_after_bind();
+}
+
+void Server::stop() {
+  impl_->stopping = true;
+  if (!impl_->started) return;
+  // stop() before the listener runs is lost, so wait until it is running.
+  for (int i = 0; i < 500 && !impl_->svr.is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  impl_->svr.stop();
+}
+
+bool Server::running() const { return impl_->svr.is_running(); }
+
+}  // namespace vertebro::http

@@ -1,0 +1,84 @@
+#include "http/views.h"
+
+#include "domain/pathway_state.h"
+
+namespace vertebro::http {
+
+std::string site_name(const std::vector<domain::Site>& sites, SiteId id) {
+  for (const auto& s : sites) {
+    if (s.id == id) return s.name;
+  }
+  return "Site " + id.str();
+}
+
+nlohmann::json patient_view(const store::PatientRecord& p, domain::Date today) {
+  const auto& d = p.details;
+  return {{"id", p.id.value},
+          {"family_name", d.family_name},
+          {"given_name", d.given_name},
+          {"display_name", d.family_name + ", " + d.given_name},
+          {"nhs_number", d.nhs_number.digits()},
+          {"nhs_number_formatted", d.nhs_number.formatted()},
+          {"test_number", d.nhs_number.is_test_number()},
+          {"date_of_birth", d.date_of_birth.iso()},
+          {"date_of_birth_display", d.date_of_birth.display()},
+          {"age", d.date_of_birth.years_until(today)},
+          {"sex", std::string(domain::sex_name(d.sex))},
+          {"sex_label", std::string(domain::sex_label(d.sex))},
+          {"site_id", p.site.value},
+          {"version", p.version}};
+}
+
+nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& site,
+                            domain::Date today) {
+  const auto& r = e.referral;
+  return {{"id", e.id.value},
+          {"patient_id", e.patient.value},
+          {"state", std::string(domain::state_name(e.state))},
+          {"state_label", std::string(domain::state_label(e.state))},
+          {"open", !domain::is_final(e.state)},
+          {"site_id", r.site.value},
+          {"site_name", site},
+          {"referring_clinician", r.referring_clinician},
+          {"referral_date", r.referral_date.iso()},
+          {"referral_date_display", r.referral_date.display()},
+          {"waiting_days", r.referral_date.days_until(today)},
+          {"indication", std::string(domain::indication_name(r.indication))},
+          {"indication_label", std::string(domain::indication_label(r.indication))},
+          {"levels", domain::format_levels(r.levels)},
+          {"reason", r.reason},
+          {"version", e.version},
+          {"created_at", e.created_at},
+          {"updated_at", e.updated_at}};
+}
+
+namespace {
+std::string shown(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+}  // namespace
+
+nlohmann::json audit_view(const domain::AuditEntry& e) {
+  nlohmann::json changes = nlohmann::json::array();
+  auto detail = nlohmann::json::parse(e.detail, nullptr, false);
+  if (detail.is_object() && detail.contains("changes") && detail["changes"].is_object()) {
+    for (const auto& [field, change] : detail["changes"].items()) {
+      changes.push_back({{"field", field},
+                         {"from", shown(change.value("from", nlohmann::json()))},
+                         {"to", shown(change.value("to", nlohmann::json()))}});
+    }
+  }
+  return {{"seq", e.seq},
+          {"at", e.at},
+          {"user_id", e.user_id},
+          {"username", e.username},
+          {"action", e.action},
+          {"record_type", e.record_type},
+          {"record_id", e.record_id},
+          {"patient_id", e.patient_id},
+          {"site_id", e.site_id},
+          {"detail", e.detail},
+          {"changes", changes},
+          {"has_changes", !changes.empty()},
+          {"hash", e.hash}};
+}
+
+}  // namespace vertebro::http

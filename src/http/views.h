@@ -1,0 +1,22 @@
+#pragma once
+// View data (JSON for the Mustache templates and the API) for patients, episodes and audit
+// entries. Internal to http/.
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "domain/audit.h"
+#include "domain/date.h"
+#include "domain/user.h"
+#include "store/records.h"
+
+namespace vertebro::http {
+
+nlohmann::json patient_view(const store::PatientRecord& p, domain::Date today);
+nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& site_name,
+                            domain::Date today);
+nlohmann::json audit_view(const domain::AuditEntry& e);
+std::string site_name(const std::vector<domain::Site>& sites, SiteId id);
+
+}  // namespace vertebro::http

@@ -1,0 +1,61 @@
+#pragma once
+// Internal to http/: the state shared by every handler, and helpers for pages and the API.
+// Includes httplib and nlohmann/json, so only http/*.cpp include it.
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "app/context.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/templates.h"
+
+namespace vertebro::http {
+
+using Request = httplib::Request;
+using Response = httplib::Response;
+using Json = nlohmann::json;
+
+struct Web {
+  const app::Context& ctx;
+  ServerOptions options;
+  Templates templates;
+  bool demo = false;
+};
+
+inline constexpr const char* kSessionCookie = "vb_session";
+inline constexpr const char* kPreSessionCookie = "vb_pre";
+
+// Pages (pages.cpp).
+// The signed-in actor, or renders the sign-in page with 401 and returns nullopt.
+std::optional<app::Actor> page_actor(Web& web, const Request& req, Response& res);
+// True when the form's csrf field matches the session; otherwise renders 403.
+bool check_csrf(Web& web, const app::Actor& actor, const Request& req, Response& res);
+// Renders `tpl` with `data` inside the layout. `nav` names the current navigation item.
+void render_page(Web& web, Response& res, int status, const std::string& tpl, Json data,
+                 const std::string& title, const app::Actor* actor, const std::string& nav = "");
+// Renders an error page for `error` (status from its code). Never shows internals.
+void render_error(Web& web, Response& res, const Error& error, const app::Actor* actor);
+void render_status_page(Web& web, Response& res, int status, const std::string& heading,
+                        const std::string& body, const app::Actor* actor);
+void redirect(Response& res, const std::string& location);
+// Form field: the value of `name` in a url-encoded body, or "".
+std::string form(const Request& req, const std::string& name);
+// {"errors": {field: message}, "error_list": [{href, text}]} for an error summary.
+Json error_view(const Error& error);
+int status_for(Errc code);
+
+// Registration of each face's routes.
+void add_auth_pages(Router& router, Web& web);
+void add_record_pages(Router& router, Web& web);
+void add_api(Router& router, Web& web);
+
+}  // namespace vertebro::http
+
+namespace vertebro::http {
+std::string session_cookie(const Request& req);
+std::string pre_session_cookie(const Request& req);
+}  // namespace vertebro::http

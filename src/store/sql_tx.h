@@ -1,0 +1,66 @@
+#pragma once
+// Tx implemented in portable SQL over a sql::Connection. SQLite 3.40 and PostgreSQL 15 both
+// accept every statement here (RETURNING, ON CONFLICT, LIMIT); dialect-specific SQL lives in
+// the backend folders and their migrations.
+
+#include "store/sql_connection.h"
+#include "store/store.h"
+
+namespace vertebro::store {
+
+class SqlTx final : public Tx {
+ public:
+  explicit SqlTx(sql::Connection& c) : c_(c) {}
+
+  Result<std::optional<std::string>> get_meta(const std::string& key) override;
+  Status set_meta(const std::string& key, const std::string& value) override;
+
+  Result<SiteId> insert_site(const std::string& code, const std::string& name) override;
+  Result<std::vector<domain::Site>> list_sites() override;
+
+  Result<UserId> insert_user(const domain::User& user, const std::string& password_hash,
+                             const std::string& at) override;
+  Result<std::optional<UserRecord>> find_user_by_name(const std::string& username) override;
+  Result<std::optional<domain::User>> find_user(UserId id) override;
+  Result<std::vector<domain::User>> list_users() override;
+  Status set_user_disabled(UserId id, bool disabled) override;
+  Status set_user_password(UserId id, const std::string& password_hash) override;
+
+  Result<ThrottleRecord> get_throttle(const std::string& key) override;
+  Status put_throttle(const std::string& key, const ThrottleRecord& r) override;
+  Status clear_throttle(const std::string& key) override;
+
+  Status insert_session(const SessionRecord& s) override;
+  Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) override;
+  Status touch_session(const std::string& token_hash, const std::string& at) override;
+  Status delete_session(const std::string& token_hash) override;
+  Status delete_user_sessions(UserId user) override;
+  Result<std::int64_t> purge_sessions(const std::string& idle_cutoff,
+                                      const std::string& absolute_cutoff) override;
+
+  Result<PatientRecord> insert_patient(SiteId site, const domain::PatientDetails& d,
+                                       const std::string& at) override;
+  Result<std::optional<PatientRecord>> find_patient(PatientId id) override;
+  Result<std::optional<PatientRecord>> find_patient_by_nhs(const std::string& digits) override;
+  Result<std::vector<SiteId>> patient_sites(PatientId id) override;
+
+  Result<EpisodeRecord> insert_episode(PatientId patient, const domain::ReferralDetails& r,
+                                       domain::PathwayState state, const std::string& at) override;
+  Result<std::optional<EpisodeRecord>> find_episode(EpisodeId id) override;
+  Result<std::vector<EpisodeRecord>> patient_episodes(PatientId id) override;
+  Result<EpisodeRecord> update_referral(EpisodeId id, std::int64_t expected_version,
+                                        const domain::ReferralDetails& r,
+                                        const std::string& at) override;
+  Result<std::vector<WorklistRow>> worklist(const WorklistQuery& q) override;
+
+  Result<domain::AuditEntry> append_audit(domain::AuditEntry e) override;
+  Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) override;
+  Result<std::vector<domain::AuditEntry>> audit_range(std::int64_t after_seq, int limit) override;
+  Result<std::pair<std::int64_t, std::string>> audit_head() override;
+
+ private:
+  Result<std::vector<SiteId>> user_sites(UserId id);
+  sql::Connection& c_;
+};
+
+}  // namespace vertebro::store

@@ -1,0 +1,250 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/migrate.h"
+#include "store/sql_tx.h"
+
+namespace vertebro::store {
+
+namespace {
+
+Error sqlite_error(sqlite3* db, int rc) {
+  const int primary = rc & 0xff;
+  std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+    return Error{Errc::kBusy, "The database is busy: " + msg, {}, 0, 0};
+  }
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return Error{Errc::kDuplicate, "A record with the same key exists: " + msg, {}, 0, 0};
+  }
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
+    return Error::internal("The database could not be written (disk full or I/O error): " + msg);
+  }
+  return Error::internal("Database error: " + msg);
+}
+
+class SqliteConnection final : public sql::Connection {
+ public:
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+  }
+
+  static Result<std::unique_ptr<SqliteConnection>> open(const std::string& path, bool read_only) {
+    auto c = std::unique_ptr<SqliteConnection>(new SqliteConnection());
+    // Readers open read-write but with query_only set: a WAL reader needs to write the
+    // shared-memory index, which SQLITE_OPEN_READONLY does not always allow.
+    const int flags = SQLITE_OPEN_READWRITE | (read_only ? 0 : SQLITE_OPEN_CREATE) |
+                      SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &c->db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      return Error::internal("Cannot open the database file: " +
+                             std::string(c->db_ ? sqlite3_errmsg(c->db_) : sqlite3_errstr(rc)));
+    }
+    sqlite3_extended_result_codes(c->db_, 1);
+    sqlite3_busy_timeout(c->db_, 5000);
+    std::string pragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+    pragmas += read_only ? " PRAGMA query_only = ON;" : " PRAGMA journal_mode = WAL;";
+    if (auto s = c->exec_script(pragmas); !s) return std::move(s).error();
+    return c;
+  }
+
+  Result<std::vector<sql::Row>> query(std::string_view sql, const sql::Params& params) override {
+    auto stmt = prepare(sql, params);
+    if (!stmt) return std::move(stmt).error();
+    std::vector<sql::Row> rows;
+    for (;;) {
+      const int rc = sqlite3_step(*stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        auto e = sqlite_error(db_, rc);
+        sqlite3_reset(*stmt);
+        return e;
+      }
+      const int n = sqlite3_column_count(*stmt);
+      std::vector<sql::Value> cols;
+      cols.reserve(static_cast<std::size_t>(n));
+      for (int i = 0; i < n; ++i) {
+        switch (sqlite3_column_type(*stmt, i)) {
+          case SQLITE_INTEGER:
+            cols.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(*stmt, i)));
+            break;
+          case SQLITE_FLOAT:
+            cols.emplace_back(sqlite3_column_double(*stmt, i));
+            break;
+          case SQLITE_NULL:
+            cols.emplace_back(std::monostate{});
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(*stmt, i));
+            cols.emplace_back(std::string(text ? text : "",
+                                          static_cast<std::size_t>(sqlite3_column_bytes(*stmt, i))));
+          }
+        }
+      }
+      rows.emplace_back(std::move(cols));
+    }
+    sqlite3_reset(*stmt);
+    return rows;
+  }
+
+  Result<std::int64_t> exec(std::string_view sql, const sql::Params& params) override {
+    auto rows = query(sql, params);
+    if (!rows) return std::move(rows).error();
+    return static_cast<std::int64_t>(sqlite3_changes64(db_));
+  }
+
+  Status exec_script(std::string_view sql) override {
+    char* err = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      auto e = sqlite_error(db_, rc);
+      e.message = (e.code == Errc::kBusy ? "The database is busy: " : "Database error: ") + msg;
+      return e;
+    }
+    return {};
+  }
+
+ private:
+  SqliteConnection() = default;
+
+  Result<sqlite3_stmt*> prepare(std::string_view sql, const sql::Params& params) {
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(std::string(sql));
+    if (it != cache_.end()) {
+      stmt = it->second;
+    } else {
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc);
+      cache_.emplace(std::string(sql), stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const int idx = static_cast<int>(i + 1);
+      int rc = SQLITE_OK;
+      const auto& v = params[i];
+      if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        rc = sqlite3_bind_int64(stmt, idx, *n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        rc = sqlite3_bind_double(stmt, idx, *d);
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        rc = sqlite3_bind_text64(stmt, idx, s->data(), s->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      } else {
+        rc = sqlite3_bind_null(stmt, idx);
+      }
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc);
+    }
+    return stmt;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<SqliteConnection> writer,
+              std::vector<std::unique_ptr<SqliteConnection>> readers, int version)
+      : writer_(std::move(writer)), readers_(std::move(readers)), version_(version) {
+    for (auto& r : readers_) free_readers_.push_back(r.get());
+  }
+
+  Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
+    if (mode == TxMode::kWrite) {
+      std::lock_guard lock(writer_mu_);
+      return run(*writer_, "BEGIN IMMEDIATE", body);
+    }
+    SqliteConnection* reader = nullptr;
+    {
+      std::unique_lock lock(readers_mu_);
+      readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+      reader = free_readers_.back();
+      free_readers_.pop_back();
+    }
+    struct Return {
+      SqliteStore& s;
+      SqliteConnection* c;
+      ~Return() {
+        {
+          std::lock_guard lock(s.readers_mu_);
+          s.free_readers_.push_back(c);
+        }
+        s.readers_cv_.notify_one();
+      }
+    } give_back{*this, reader};
+    return run(*reader, "BEGIN", body);
+  }
+
+  int schema_version() const override { return version_; }
+  std::string backend() const override { return "sqlite"; }
+
+ private:
+  static Status run(SqliteConnection& c, const char* begin,
+                    const std::function<Status(Tx&)>& body) {
+    if (auto s = c.exec_script(begin); !s) return s;
+    SqlTx tx(c);
+    Status result;
+    try {
+      result = body(tx);
+    } catch (...) {
+      (void)c.exec_script("ROLLBACK");
+      throw;
+    }
+    if (!result) {
+      (void)c.exec_script("ROLLBACK");
+      return result;
+    }
+    if (auto s = c.exec_script("COMMIT"); !s) {
+      (void)c.exec_script("ROLLBACK");
+      return s;
+    }
+    return {};
+  }
+
+  std::unique_ptr<SqliteConnection> writer_;
+  std::mutex writer_mu_;
+  std::vector<std::unique_ptr<SqliteConnection>> readers_;
+  std::vector<SqliteConnection*> free_readers_;
+  std::mutex readers_mu_;
+  std::condition_variable readers_cv_;
+  int version_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options) {
+  auto writer = SqliteConnection::open(path, false);
+  if (!writer) return std::move(writer).error();
+  int version = 0;
+  if (options.migrate) {
+    auto v = migrate(**writer, "sqlite", "BEGIN IMMEDIATE");
+    if (!v) return std::move(v).error();
+    version = *v;
+  } else {
+    auto rows = (*writer)->query(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {});
+    if (!rows) return std::move(rows).error();
+    version = static_cast<int>(rows->front().i64(0));
+  }
+  std::vector<std::unique_ptr<SqliteConnection>> readers;
+  for (int i = 0; i < std::max(1, options.readers); ++i) {
+    auto r = SqliteConnection::open(path, true);
+    if (!r) return std::move(r).error();
+    readers.push_back(std::move(*r));
+  }
+  return std::unique_ptr<Store>(
+      new SqliteStore(std::move(*writer), std::move(readers), version));
+}
+
+}  // namespace vertebro::store

@@ -1,0 +1,118 @@
+#pragma once
+// The Store: vertebro's only door to its database. Backends (sqlite/, later postgres/) speak
+// SQL; everything above sees these operations. Errors: kBusy when the database is busy or a
+// transaction could not be serialised (the app's transaction runner retries it), kConflict
+// for a stale version, kDuplicate for a second record with the same natural key, kNotFound,
+// kInternal for everything else. Messages never contain patient identifiers.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "domain/audit.h"
+#include "store/records.h"
+
+namespace vertebro::store {
+
+// One transaction's view of the database. Obtained only inside Store::transact; not
+// thread-safe; must not outlive the call.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+
+  // Key-value settings of the installation ("demo" = "1" in a demonstration database).
+  virtual Result<std::optional<std::string>> get_meta(const std::string& key) = 0;
+  virtual Status set_meta(const std::string& key, const std::string& value) = 0;
+
+  virtual Result<SiteId> insert_site(const std::string& code, const std::string& name) = 0;
+  virtual Result<std::vector<domain::Site>> list_sites() = 0;
+
+  // Inserts the user and their site memberships. kDuplicate if the username is taken.
+  virtual Result<UserId> insert_user(const domain::User& user, const std::string& password_hash,
+                                     const std::string& at) = 0;
+  virtual Result<std::optional<UserRecord>> find_user_by_name(const std::string& username) = 0;
+  virtual Result<std::optional<domain::User>> find_user(UserId id) = 0;
+  virtual Result<std::vector<domain::User>> list_users() = 0;
+  virtual Status set_user_disabled(UserId id, bool disabled) = 0;
+  virtual Status set_user_password(UserId id, const std::string& password_hash) = 0;
+
+  // Failed sign-in counting, keyed by the lower-cased user name as typed (known or not).
+  virtual Result<ThrottleRecord> get_throttle(const std::string& key) = 0;
+  virtual Status put_throttle(const std::string& key, const ThrottleRecord& r) = 0;
+  virtual Status clear_throttle(const std::string& key) = 0;
+
+  virtual Status insert_session(const SessionRecord& s) = 0;
+  virtual Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) = 0;
+  virtual Status touch_session(const std::string& token_hash, const std::string& at) = 0;
+  virtual Status delete_session(const std::string& token_hash) = 0;
+  virtual Status delete_user_sessions(UserId user) = 0;
+  // Removes sessions last seen before `idle_cutoff` or created before `absolute_cutoff`.
+  virtual Result<std::int64_t> purge_sessions(const std::string& idle_cutoff,
+                                              const std::string& absolute_cutoff) = 0;
+
+  // kDuplicate (related_id = existing patient id) if the NHS number is registered.
+  virtual Result<PatientRecord> insert_patient(SiteId site, const domain::PatientDetails& d,
+                                               const std::string& at) = 0;
+  virtual Result<std::optional<PatientRecord>> find_patient(PatientId id) = 0;
+  virtual Result<std::optional<PatientRecord>> find_patient_by_nhs(const std::string& digits) = 0;
+  // Sites of the patient's registration and of every episode.
+  virtual Result<std::vector<SiteId>> patient_sites(PatientId id) = 0;
+
+  virtual Result<EpisodeRecord> insert_episode(PatientId patient, const domain::ReferralDetails& r,
+                                               domain::PathwayState state,
+                                               const std::string& at) = 0;
+  virtual Result<std::optional<EpisodeRecord>> find_episode(EpisodeId id) = 0;
+  virtual Result<std::vector<EpisodeRecord>> patient_episodes(PatientId id) = 0;
+  // Replaces the referral when the stored version equals `expected_version`; returns the
+  // record with its new version. kConflict when stale, kNotFound when absent.
+  virtual Result<EpisodeRecord> update_referral(EpisodeId id, std::int64_t expected_version,
+                                                const domain::ReferralDetails& r,
+                                                const std::string& at) = 0;
+  virtual Result<std::vector<WorklistRow>> worklist(const WorklistQuery& q) = 0;
+
+  // Appends one entry to the hash chain: fills seq, prev_hash and hash. Serialised with every
+  // other append, so the chain has no gaps or forks.
+  virtual Result<domain::AuditEntry> append_audit(domain::AuditEntry e) = 0;
+  // Entries about one record, newest first.
+  virtual Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) = 0;
+  // Entries with seq > after_seq in ascending order, at most `limit`.
+  virtual Result<std::vector<domain::AuditEntry>> audit_range(std::int64_t after_seq,
+                                                              int limit) = 0;
+  // The recorded head of the chain: {last seq, its hash}; {0, genesis} when empty.
+  virtual Result<std::pair<std::int64_t, std::string>> audit_head() = 0;
+};
+
+enum class TxMode { kRead, kWrite };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `body` in one transaction: commits when it returns ok, rolls back otherwise (and on
+  // exceptions, which propagate). One attempt only: kBusy is returned, not retried. kRead
+  // transactions use a reader connection and may run concurrently; kWrite ones are serialised.
+  virtual Status transact(TxMode mode, const std::function<Status(Tx&)>& body) = 0;
+
+  // The schema version the database is at after migration.
+  virtual int schema_version() const = 0;
+  // "sqlite" or "postgresql".
+  virtual std::string backend() const = 0;
+};
+
+struct OpenOptions {
+  int readers = 4;          // reader connections (SQLite)
+  bool migrate = true;      // apply pending migrations
+};
+
+// Opens (creating if needed) the database named by `target`: a file path for SQLite.
+// Errors: kSchemaTooNew when the database is newer than this binary; kInternal when it cannot
+// be opened or migrated.
+Result<std::unique_ptr<Store>> open_store(const std::string& target, const OpenOptions& options);
+
+// The highest migration this binary carries.
+int latest_schema_version();
+
+}  // namespace vertebro::store
