@@ -23,18 +23,21 @@ bool is_static(const std::string& path) {
 }
 bool is_api(const std::string& path) { return path.rfind("/api/", 0) == 0; }
 
+// Sets a header once, replacing any earlier value (the hooks below may run twice on errors).
+void replace_header(Response& res, const char* name, const char* value) {
+  res.headers.erase(name);
+  res.set_header(name, value);
+}
+
 void security_headers(const Request& req, Response& res) {
-  res.set_header("Content-Security-Policy", kCsp);
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("X-Frame-Options", "DENY");
-  res.set_header("Referrer-Policy", "no-referrer");
-  res.set_header("Cross-Origin-Opener-Policy", "same-origin");
-  if (is_static(req.path)) {
-    res.set_header("Cache-Control", "public, max-age=3600");
-  } else {
-    // Pages and API answers may show patient data: never keep them in a cache.
-    res.set_header("Cache-Control", "no-store");
-  }
+  replace_header(res, "Content-Security-Policy", kCsp);
+  replace_header(res, "X-Content-Type-Options", "nosniff");
+  replace_header(res, "X-Frame-Options", "DENY");
+  replace_header(res, "Referrer-Policy", "no-referrer");
+  replace_header(res, "Cross-Origin-Opener-Policy", "same-origin");
+  // Pages and API answers may show patient data: never keep them in a cache.
+  replace_header(res, "Cache-Control",
+                 is_static(req.path) ? "public, max-age=3600" : "no-store");
 }
 
 }  // namespace

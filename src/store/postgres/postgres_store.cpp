@@ -1,0 +1,302 @@
+#include "store/postgres/postgres_store.h"
+
+#include <libpq-fe.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/log.h"
+#include "store/migrate.h"
+#include "store/sql_tx.h"
+
+namespace vertebro::store {
+
+namespace {
+
+constexpr Oid kInt2 = 21, kInt4 = 23, kInt8 = 20;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// "?" placeholders become "$1", "$2", ... outside quoted text.
+std::string numbered_placeholders(std::string_view sql) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int n = 0;
+  bool quoted = false;
+  for (char c : sql) {
+    if (c == '\'') quoted = !quoted;
+    if (c == '?' && !quoted) {
+      out += '$';
+      out += std::to_string(++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+Error pg_error(PGconn* conn, const PGresult* res) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state ? state : "";
+  std::string msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  // Keep the first line only: DETAIL lines can quote the values of a row.
+  if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
+    return Error{Errc::kBusy, "The database could not serialise the change: " + msg, {}, 0, 0};
+  }
+  if (sqlstate == "23505") {
+    return Error{Errc::kDuplicate, "A record with the same key exists: " + msg, {}, 0, 0};
+  }
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return Error{Errc::kBusy, "The database connection was lost: " + msg, {}, 0, 0};
+  }
+  return Error::internal("Database error (" + sqlstate + "): " + msg);
+}
+
+class PgConnection final : public sql::Connection {
+ public:
+  ~PgConnection() override {
+    if (conn_ != nullptr) PQfinish(conn_);
+  }
+
+  static Result<std::unique_ptr<PgConnection>> open(const std::string& conninfo) {
+    auto c = std::unique_ptr<PgConnection>(new PgConnection());
+    c->conninfo_ = conninfo;
+    if (auto s = c->connect(); !s) return std::move(s).error();
+    return c;
+  }
+
+  // Reconnects a connection that was lost (server restart, network); prepared statements
+  // are prepared again on first use.
+  Status ensure_connected() {
+    if (PQstatus(conn_) == CONNECTION_OK) return {};
+    PQreset(conn_);
+    prepared_.clear();
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return Error{Errc::kBusy, "Cannot reach the database: " + first_line(PQerrorMessage(conn_)),
+                   {}, 0, 0};
+    }
+    return {};
+  }
+
+  Result<std::vector<sql::Row>> query(std::string_view sql, const sql::Params& params) override {
+    auto res = run(sql, params);
+    if (!res) return std::move(res).error();
+    PGresult* r = res->get();
+    const int rows = PQntuples(r), cols = PQnfields(r);
+    std::vector<sql::Row> out;
+    out.reserve(static_cast<std::size_t>(rows));
+    for (int i = 0; i < rows; ++i) {
+      std::vector<sql::Value> values;
+      values.reserve(static_cast<std::size_t>(cols));
+      for (int j = 0; j < cols; ++j) {
+        if (PQgetisnull(r, i, j)) {
+          values.emplace_back(std::monostate{});
+          continue;
+        }
+        const char* text = PQgetvalue(r, i, j);
+        const Oid type = PQftype(r, j);
+        if (type == kInt8 || type == kInt4 || type == kInt2) {
+          values.emplace_back(static_cast<std::int64_t>(std::strtoll(text, nullptr, 10)));
+        } else {
+          values.emplace_back(std::string(text, static_cast<std::size_t>(PQgetlength(r, i, j))));
+        }
+      }
+      out.emplace_back(std::move(values));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> exec(std::string_view sql, const sql::Params& params) override {
+    auto res = run(sql, params);
+    if (!res) return std::move(res).error();
+    const char* n = PQcmdTuples(res->get());
+    return static_cast<std::int64_t>(n && *n ? std::strtoll(n, nullptr, 10) : 0);
+  }
+
+  Status exec_script(std::string_view sql) override {
+    PgResult res(PQexec(conn_, std::string(sql).c_str()));
+    const auto status = PQresultStatus(res.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return pg_error(conn_, res.get());
+    return {};
+  }
+
+  bool in_failed_transaction() const {
+    return PQtransactionStatus(conn_) == PQTRANS_INERROR;
+  }
+
+ private:
+  PgConnection() = default;
+
+  static std::string first_line(std::string s) {
+    if (auto nl = s.find('\n'); nl != std::string::npos) s.resize(nl);
+    return s;
+  }
+
+  Status connect() {
+    conn_ = PQconnectdb(conninfo_.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return Error::internal("Cannot connect to PostgreSQL: " + first_line(PQerrorMessage(conn_)));
+    }
+    PgResult r(PQexec(conn_, "SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET client_min_messages = warning"));
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) return pg_error(conn_, r.get());
+    return {};
+  }
+
+  Result<PgResult> run(std::string_view sql, const sql::Params& params) {
+    const std::string key(sql);
+    auto it = prepared_.find(key);
+    if (it == prepared_.end()) {
+      const std::string name = "v" + std::to_string(prepared_.size() + 1);
+      PgResult p(PQprepare(conn_, name.c_str(), numbered_placeholders(sql).c_str(), 0, nullptr));
+      if (PQresultStatus(p.get()) != PGRES_COMMAND_OK) return pg_error(conn_, p.get());
+      it = prepared_.emplace(key, name).first;
+    }
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const auto& v = params[i];
+      if (const auto* n = std::get_if<std::int64_t>(&v)) {
+        text[i] = std::to_string(*n);
+      } else if (const auto* d = std::get_if<double>(&v)) {
+        text[i] = std::to_string(*d);
+      } else if (const auto* s = std::get_if<std::string>(&v)) {
+        text[i] = *s;
+      } else {
+        continue;  // SQL NULL
+      }
+      values[i] = text[i].c_str();
+    }
+    PgResult res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                                values.data(), nullptr, nullptr, 0));
+    const auto status = PQresultStatus(res.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return pg_error(conn_, res.get());
+    return res;
+  }
+
+  PGconn* conn_ = nullptr;
+  std::string conninfo_;
+  std::unordered_map<std::string, std::string> prepared_;
+};
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::vector<std::unique_ptr<PgConnection>> pool, int version)
+      : pool_(std::move(pool)), version_(version) {
+    for (auto& c : pool_) free_.push_back(c.get());
+  }
+
+  Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
+    PgConnection* c = nullptr;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return !free_.empty(); });
+      c = free_.back();
+      free_.pop_back();
+    }
+    struct Return {
+      PostgresStore& s;
+      PgConnection* c;
+      ~Return() {
+        {
+          std::lock_guard lock(s.mu_);
+          s.free_.push_back(c);
+        }
+        s.cv_.notify_one();
+      }
+    } give_back{*this, c};
+
+    if (auto s = c->ensure_connected(); !s) return s;
+    const char* begin = mode == TxMode::kWrite
+                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    if (auto s = c->exec_script(begin); !s) return s;
+    SqlTx tx(*c);
+    Status result;
+    try {
+      result = body(tx);
+    } catch (...) {
+      (void)c->exec_script("ROLLBACK");
+      throw;
+    }
+    if (!result) {
+      (void)c->exec_script("ROLLBACK");
+      return result;
+    }
+    if (auto s = c->exec_script("COMMIT"); !s) {
+      (void)c->exec_script("ROLLBACK");
+      return s;
+    }
+    return {};
+  }
+
+  int schema_version() const override { return version_; }
+  std::string backend() const override { return "postgresql"; }
+
+ private:
+  std::vector<std::unique_ptr<PgConnection>> pool_;
+  std::vector<PgConnection*> free_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int version_;
+};
+
+// Refuses settings that can lose acknowledged writes.
+Status check_durability(PgConnection& c) {
+  for (const char* setting : {"fsync", "full_page_writes"}) {
+    auto rows = c.query(std::string("SELECT current_setting('") + setting + "')", {});
+    if (!rows) return std::move(rows).error();
+    if (rows->front().str(0) != "on") {
+      return Error::internal(std::string("PostgreSQL has ") + setting +
+                             " off, which can lose saved records in a crash. Turn it on.");
+    }
+  }
+  auto sync = c.query("SELECT current_setting('synchronous_commit')", {});
+  if (!sync) return std::move(sync).error();
+  if (sync->front().str(0) == "off") {
+    log::warn("PostgreSQL synchronous_commit is off: the last moments of saved work can be lost "
+              "in a crash");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgres(const std::string& conninfo,
+                                             const OpenOptions& options) {
+  auto first = PgConnection::open(conninfo);
+  if (!first) return std::move(first).error();
+  if (auto s = check_durability(**first); !s) return std::move(s).error();
+  int version = 0;
+  // One instance migrates at a time; the others wait here, then find nothing to do.
+  if (auto s = (*first)->exec_script("SELECT pg_advisory_lock(7462311)"); !s) {
+    return std::move(s).error();
+  }
+  Result<int> migrated = options.migrate ? migrate(**first, "postgresql", "BEGIN")
+                                         : Result<int>(0);
+  (void)(*first)->exec_script("SELECT pg_advisory_unlock(7462311)");
+  if (!migrated) return std::move(migrated).error();
+  version = *migrated;
+  if (!options.migrate) {
+    auto rows = (*first)->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {});
+    if (!rows) return std::move(rows).error();
+    version = static_cast<int>(rows->front().i64(0));
+  }
+  std::vector<std::unique_ptr<PgConnection>> pool;
+  pool.push_back(std::move(*first));
+  for (int i = 1; i < std::max(2, options.readers + 2); ++i) {
+    auto c = PgConnection::open(conninfo);
+    if (!c) return std::move(c).error();
+    pool.push_back(std::move(*c));
+  }
+  return std::unique_ptr<Store>(new PostgresStore(std::move(pool), version));
+}
+
+}  // namespace vertebro::store
