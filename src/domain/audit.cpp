@@ -59,10 +59,17 @@ bool ChainVerifier::feed(const AuditEntry& e) {
 }
 
 bool ChainVerifier::finish(std::int64_t head_seq, const std::string& head_hash) {
-  if (head_seq != last_seq_ || head_hash != last_hash_) {
+  if (head_seq < last_seq_) {
+    return fail(head_seq + 1, "entries after the recorded head (entry " +
+                                  std::to_string(head_seq) + ") were added outside vertebro");
+  }
+  if (head_seq > last_seq_) {
     return fail(last_seq_ + 1, "the chain ends at entry " + std::to_string(last_seq_) +
                                    " but the recorded head is entry " + std::to_string(head_seq) +
                                    " (entries removed from the end)");
+  }
+  if (head_hash != last_hash_) {
+    return fail(last_seq_, "the last entry does not match the recorded head (entry altered)");
   }
   return true;
 }

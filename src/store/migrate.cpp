@@ -36,6 +36,25 @@ int latest_version_for(const std::string& backend) {
   return all.empty() ? 0 : all.back().version;
 }
 
+namespace {
+Error too_new(int current, int latest) {
+  return Error{Errc::kSchemaTooNew,
+               "The database is at schema version " + std::to_string(current) +
+                   " but this vertebro knows only up to " + std::to_string(latest) +
+                   ". Use a newer vertebro.",
+               {}, 0, 0};
+}
+}  // namespace
+
+Result<int> current_version(sql::Connection& c, const std::string& backend) {
+  auto rows = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {});
+  if (!rows) return std::move(rows).error();
+  const int current = static_cast<int>(rows->front().i64(0));
+  const int latest = latest_version_for(backend);
+  if (current > latest) return too_new(current, latest);
+  return current;
+}
+
 Result<int> migrate(sql::Connection& c, const std::string& backend, const std::string& begin) {
   if (auto s = c.exec_script(
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
@@ -48,13 +67,7 @@ Result<int> migrate(sql::Connection& c, const std::string& backend, const std::s
   int current = static_cast<int>(rows->front().i64(0));
   const auto all = migrations_for(backend);
   const int latest = all.empty() ? 0 : all.back().version;
-  if (current > latest) {
-    return Error{Errc::kSchemaTooNew,
-                 "The database is at schema version " + std::to_string(current) +
-                     " but this vertebro knows only up to " + std::to_string(latest) +
-                     ". Use a newer vertebro.",
-                 {}, 0, 0};
-  }
+  if (current > latest) return too_new(current, latest);
   for (const auto& m : all) {
     if (m.version <= current) continue;
     if (auto s = c.exec_script(begin); !s) return std::move(s).error();

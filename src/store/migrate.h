@@ -16,4 +16,7 @@ int latest_version_for(const std::string& backend);
 // `begin`/`commit` are the backend's statements for a write transaction.
 Result<int> migrate(sql::Connection& c, const std::string& backend, const std::string& begin);
 
+// The database's version without changing it. kSchemaTooNew if this binary lacks it.
+Result<int> current_version(sql::Connection& c, const std::string& backend);
+
 }  // namespace vertebro::store

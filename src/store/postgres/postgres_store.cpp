@@ -285,9 +285,9 @@ Result<std::unique_ptr<Store>> open_postgres(const std::string& conninfo,
   if (!migrated) return std::move(migrated).error();
   version = *migrated;
   if (!options.migrate) {
-    auto rows = (*first)->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {});
-    if (!rows) return std::move(rows).error();
-    version = static_cast<int>(rows->front().i64(0));
+    auto v = current_version(**first, "postgresql");
+    if (!v) return std::move(v).error();
+    version = *v;
   }
   std::vector<std::unique_ptr<PgConnection>> pool;
   pool.push_back(std::move(*first));

@@ -232,10 +232,9 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOp
     if (!v) return std::move(v).error();
     version = *v;
   } else {
-    auto rows = (*writer)->query(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {});
-    if (!rows) return std::move(rows).error();
-    version = static_cast<int>(rows->front().i64(0));
+    auto v = current_version(**writer, "sqlite");
+    if (!v) return std::move(v).error();
+    version = *v;
   }
   std::vector<std::unique_ptr<SqliteConnection>> readers;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
