@@ -5,6 +5,7 @@
 namespace vertebro::domain {
 
 int NhsNumber::check_digit(std::string_view nine_digits) {
+  if (nine_digits.size() < 9) return -1;
   int sum = 0;
   for (std::size_t i = 0; i < 9; ++i) {
     sum += (nine_digits[i] - '0') * static_cast<int>(10 - i);

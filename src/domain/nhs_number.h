@@ -18,7 +18,8 @@ class NhsNumber {
   // digits/spaces/dashes, not ten digits, check value 10, wrong check digit.
   static Result<NhsNumber> parse(std::string_view text, const std::string& field = "nhs_number");
 
-  // The check digit for nine digits, or -1 when the check value is 10 (no valid number).
+  // The check digit for the first nine digits, or -1 when the check value is 10 (no valid
+  // number) or fewer than nine characters are given.
   static int check_digit(std::string_view nine_digits);
 
   const std::string& digits() const { return digits_; }

@@ -10,8 +10,8 @@
 namespace vertebro::domain {
 
 // Trims surrounding white space. When the result is empty and `required`, or longer than
-// `max_chars` characters (UTF-8 code points), or holds control characters other than tab and
-// newline, or is not valid UTF-8, appends a field error naming `field` and `label`.
+// `max_chars` characters (UTF-8 code points), or holds control characters other than tab,
+// line feed and carriage return, or is not valid UTF-8 (strictly decoded), appends a field error naming `field` and `label`.
 std::string checked_text(std::string_view raw, const std::string& field, const std::string& label,
                          std::size_t max_chars, bool required, std::vector<FieldError>& errors);
 
