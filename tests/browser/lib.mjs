@@ -57,6 +57,25 @@ export async function checkAxe(page) {
   return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+// axe on a page whose context has JavaScript turned off: there axe.run never settles (page
+// timers do not run). So the page's current DOM, minus its scripts, is served at the same URL
+// (same origin, so the same CSS loads) to scratchPage, a page in a context with JavaScript on
+// that the caller owns and reuses, and axe runs there.
+export async function checkAxeWithoutScripts(page, scratchPage) {
+  const url = page.url();
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
+  const matcher = (u) => u.href === url;
+  const handler = (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+  await scratchPage.route(matcher, handler);
+  try {
+    await scratchPage.goto(url);
+    return await checkAxe(scratchPage);
+  } finally {
+    await scratchPage.unroute(matcher, handler);
+  }
+}
+
 // Formats axe violations for an assertion message.
 export function describeViolations(violations) {
   return violations
