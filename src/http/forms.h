@@ -1,5 +1,5 @@
 #pragma once
-// Builds the view data for form fields (rendered by web/templates/field.mustache) so every
+// Builds the view data for form fields (rendered by web/templates/_field.mustache) so every
 // field carries the NHS.UK error markup in the same way. Internal to http/.
 
 #include <nlohmann/json.hpp>

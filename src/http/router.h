@@ -20,7 +20,8 @@ struct RouteInfo {
 class Router {
  public:
   using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
-  explicit Router(httplib::Server& server) : server_(server) {}
+  // Request bodies over `max_body` bytes are answered 413 before any handler runs.
+  Router(httplib::Server& server, std::size_t max_body) : server_(server), max_body_(max_body) {}
 
   // `{name}` in `pattern` matches 1-18 digits, available as req.matches[1], [2], ...
   void get(const std::string& pattern, const std::string& summary, Handler h);
@@ -32,7 +33,9 @@ class Router {
 
  private:
   static std::string to_regex(const std::string& pattern);
+  httplib::Server::HandlerWithContentReader reading_body(Handler h) const;
   httplib::Server& server_;
+  std::size_t max_body_;
   std::vector<RouteInfo> routes_;
 };
 

@@ -46,6 +46,7 @@ struct Server::Impl {
   Impl(const app::Context& ctx, ServerOptions options) : web{ctx, std::move(options), {}, false} {}
   httplib::Server svr;
   Web web;
+  std::unique_ptr<Router> router;  // outlives every handler that lists the routes
   std::atomic<bool> started{false};
   std::atomic<bool> stopping{false};
 };
@@ -140,7 +141,8 @@ Server::Server(const app::Context& ctx, ServerOptions options)
         return httplib::Server::HandlerResponse::Handled;
       }));
 
-  Router router(svr);
+  impl_->router = std::make_unique<Router>(svr, web.options.max_body);
+  Router& router = *impl_->router;
   router.get("/healthz", "Health and schema version", [&web](const Request&, Response& res) {
     Json body = {{"status", "ok"},
                  {"schema_version", web.ctx.store().schema_version()},

@@ -73,7 +73,10 @@ mu::mustache& parsed(const std::string& name) {
 
 std::string Templates::render(const std::string& name, const nlohmann::json& data) const {
   mu::data d = to_data(data);
+  // Partials are the files whose names start with "_" ({{> _field}}): a prefix no data key
+  // uses, so a partial never hides a value such as "patient".
   for (const auto& [file, text] : embedded::templates::files()) {
+    if (file.empty() || file.front() != '_') continue;
     std::string partial_name(file.substr(0, file.size() - std::string_view(".mustache").size()));
     const std::string_view body = text;
     d.set(partial_name, mu::partial([body] { return std::string(body); }));

@@ -1,6 +1,6 @@
 #pragma once
-// Mustache templates embedded in the binary (web/templates/*.mustache). Every template is
-// also a partial ({{> field}}). Thread-safe: each thread keeps its own parsed copies.
+// Mustache templates embedded in the binary (web/templates/*.mustache). Files whose names
+// start with "_" are partials ({{> _field}}). Thread-safe: each thread keeps its own parsed copies.
 
 #include <nlohmann/json_fwd.hpp>
 #include <string>

@@ -1,5 +1,6 @@
 #include "http/views.h"
 
+#include "base/clock.h"
 #include "domain/pathway_state.h"
 
 namespace vertebro::http {
@@ -43,6 +44,7 @@ nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& si
           {"referral_date", r.referral_date.iso()},
           {"referral_date_display", r.referral_date.display()},
           {"waiting_days", r.referral_date.days_until(today)},
+          {"referred_today", r.referral_date.days_until(today) == 0},
           {"indication", std::string(domain::indication_name(r.indication))},
           {"indication_label", std::string(domain::indication_label(r.indication))},
           {"levels", domain::format_levels(r.levels)},
@@ -54,6 +56,27 @@ nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& si
 
 namespace {
 std::string shown(const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// "25 Nov 2026, 12:35 UTC" from a stored timestamp.
+std::string when(const std::string& at) {
+  TimePoint t{};
+  if (!parse_timestamp(at, t)) return at;
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  return domain::Date::from_days(day).display() + ", " + at.substr(11, 5) + " UTC";
+}
+
+std::string action_label(const std::string& action) {
+  static const std::pair<const char*, const char*> kLabels[] = {
+      {"create", "Created"},         {"update", "Changed"},
+      {"read", "Viewed"},            {"read_log", "Viewed the log"},
+      {"search", "Searched by NHS number"}, {"denied", "Refused access"},
+      {"list", "Listed"},            {"transition", "Moved on"},
+  };
+  for (const auto& [key, label] : kLabels) {
+    if (action == key) return label;
+  }
+  return action;
+}
 }  // namespace
 
 nlohmann::json audit_view(const domain::AuditEntry& e) {
@@ -68,6 +91,8 @@ nlohmann::json audit_view(const domain::AuditEntry& e) {
   }
   return {{"seq", e.seq},
           {"at", e.at},
+          {"when", when(e.at)},
+          {"action_label", action_label(e.action)},
           {"user_id", e.user_id},
           {"username", e.username},
           {"action", e.action},

@@ -1,5 +1,6 @@
 #include "store_fixture.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -61,6 +62,66 @@ class SqliteRaw final : public RawDatabase {
   sqlite3* db_ = nullptr;
 };
 
+// libpq straight to the test's schema on the test cluster.
+class PostgresRaw final : public RawDatabase {
+ public:
+  explicit PostgresRaw(const std::string& target) : conn_(PQconnectdb(target.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string msg = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw std::runtime_error("cannot connect to " + target + ": " + msg);
+    }
+    PQclear(PQexec(conn_, "SET client_min_messages = warning"));
+  }
+  ~PostgresRaw() override { PQfinish(conn_); }
+
+  std::string exec(const std::string& sql) override {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const auto status = PQresultStatus(r);
+    std::string err;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      err = PQresultErrorMessage(r);
+      if (err.empty()) err = "error";
+    }
+    PQclear(r);
+    return err;
+  }
+
+  std::int64_t query_int(const std::string& sql) override {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) < 1) {
+      const std::string msg = PQresultErrorMessage(r);
+      PQclear(r);
+      throw std::runtime_error("no row from " + sql + ": " + msg);
+    }
+    const std::int64_t v = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
+    PQclear(r);
+    return v;
+  }
+
+  void drop_audit_triggers() override {
+    const auto err = exec(
+        "DROP TRIGGER audit_log_no_update ON audit_log; "
+        "DROP TRIGGER audit_log_no_delete ON audit_log;");
+    if (!err.empty()) throw std::runtime_error("cannot drop the audit triggers: " + err);
+  }
+
+ private:
+  PGconn* conn_ = nullptr;
+};
+
+// The test cluster started by ctest's postgres fixture (tests/CMakeLists.txt).
+std::string postgres_base() {
+  const char* uri = std::getenv("VERTEBRO_TEST_PG");
+  if (uri == nullptr || *uri == '\0') {
+    throw std::runtime_error(
+        "VERTEBRO_TEST_PG is not set: run the store tests through ctest, whose postgres "
+        "fixture starts a throwaway cluster");
+  }
+  return uri;
+}
+
 std::string unique_sqlite_path() {
   static std::atomic<int> counter{0};
   const auto* info = testing::UnitTest::GetInstance()->current_test_info();
@@ -74,7 +135,7 @@ std::string unique_sqlite_path() {
 
 }  // namespace
 
-std::vector<std::string> store_backends() { return {"sqlite"}; }
+std::vector<std::string> store_backends() { return {"sqlite", "postgresql"}; }
 
 std::string describe(const Error& e) {
   std::string out = std::string("Error ") + errc_name(e.code) + ": " + e.message;
@@ -110,6 +171,15 @@ void StoreTest::SetUp() {
     target_ = unique_sqlite_path();
     files_ = {target_, target_ + "-wal", target_ + "-shm", target_ + "-journal"};
     for (const auto& f : files_) std::filesystem::remove(f);
+  } else if (backend == "postgresql") {
+    // One schema per test on the shared test cluster, dropped afterwards.
+    static std::atomic<int> counter{0};
+    schema_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    const std::string base = postgres_base();
+    admin_target_ = base;
+    ASSERT_EQ(PostgresRaw(base).exec("CREATE SCHEMA " + schema_), "");
+    target_ = base + (base.find('?') == std::string::npos ? "?" : "&") +
+              "options=-csearch_path%3D" + schema_;
   } else {
     FAIL() << "no test set-up for backend " << backend;
   }
@@ -119,6 +189,9 @@ void StoreTest::SetUp() {
 
 void StoreTest::TearDown() {
   close();
+  if (!schema_.empty()) {
+    PostgresRaw(admin_target_).exec("DROP SCHEMA " + schema_ + " CASCADE");
+  }
   for (const auto& f : files_) {
     std::error_code ec;
     std::filesystem::remove(f, ec);
@@ -138,6 +211,7 @@ void StoreTest::close() {
 
 std::unique_ptr<RawDatabase> StoreTest::raw() {
   if (GetParam() == "sqlite") return std::make_unique<SqliteRaw>(target_);
+  if (GetParam() == "postgresql") return std::make_unique<PostgresRaw>(target_);
   throw std::runtime_error("no raw access for backend " + GetParam());
 }
 

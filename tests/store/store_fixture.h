@@ -37,7 +37,7 @@ class RawDatabase {
   virtual void drop_audit_triggers() = 0;
 };
 
-// The backends this build can test: {"sqlite"}.
+// The backends the suite runs on: {"sqlite", "postgresql"}.
 std::vector<std::string> store_backends();
 
 // "Error kConflict: message [field: message]" for failure output.
@@ -97,6 +97,8 @@ class StoreTest : public testing::TestWithParam<std::string> {
  private:
   std::string target_;
   std::vector<std::string> files_;
+  std::string schema_;        // PostgreSQL: the per-test schema
+  std::string admin_target_;  // PostgreSQL: the cluster without the schema option
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<app::Context> ctx_;
 };

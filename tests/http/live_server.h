@@ -1,0 +1,124 @@
+#pragma once
+// A real vertebro server for the HTTP tests: a fresh SQLite file under testing::TempDir()
+// filled with demonstration data (20 patients; users admin, coordinator, radiologist (site
+// RVB01 only), surgeon, nurse (site RVB02 only), governance, safety, trainer, researcher, all
+// with password "vertebro-demo"), a FixedClock the tests can move, and a log file of its own.
+// The server listens on 127.0.0.1 at a free port and runs on its own thread until destroyed.
+//
+// HttpTest shares one LiveServer per test suite (SetUpTestSuite). Tests must not depend on
+// each other: each registers its own patients with fresh NHS numbers (next_nhs_number()).
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/context.h"
+#include "base/clock.h"
+#include "domain/audit.h"
+#include "http/server.h"
+#include "store/store.h"
+
+namespace vertebro::http_test {
+
+using Json = nlohmann::json;
+
+inline constexpr const char* kPassword = "vertebro-demo";
+// The fixed "now" of every server: 2026-11-25T10:00:00Z.
+TimePoint start_time();
+
+class LiveServer {
+ public:
+  // Starts a server; fails the current test (fatally) if anything cannot be set up.
+  static std::unique_ptr<LiveServer> start(app::Settings settings);
+  ~LiveServer();
+  LiveServer(const LiveServer&) = delete;
+  LiveServer& operator=(const LiveServer&) = delete;
+
+  int port() const { return port_; }
+  FixedClock& clock() { return clock_; }
+  const app::Context& ctx() const { return *ctx_; }
+  const std::string& log_path() const { return log_path_; }
+
+  // A client with short timeouts and no redirect following.
+  std::unique_ptr<httplib::Client> client() const;
+
+  // Reads the store directly (for "nothing was saved" and audit checks).
+  std::int64_t site_id(const std::string& code) const;
+  std::int64_t user_id(const std::string& username) const;
+  std::optional<store::PatientRecord> patient_by_nhs(const std::string& digits) const;
+  std::optional<store::EpisodeRecord> episode(std::int64_t id) const;
+  std::vector<store::EpisodeRecord> patient_episodes(std::int64_t patient_id) const;
+  std::vector<domain::AuditEntry> audit_all() const;
+
+ private:
+  LiveServer() : clock_(start_time()) {}
+  void read(const std::function<Status(store::Tx&)>& body) const;
+
+  std::string db_path_;
+  std::string log_path_;
+  FixedClock clock_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<app::Context> ctx_;
+  std::unique_ptr<http::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+struct ApiSession {
+  std::string token;  // bearer token, also usable as the vb_session cookie
+  std::string csrf;   // the session's CSRF token
+};
+
+// A valid NHS number in the 999 test range that no demonstration patient uses; a new one on
+// every call.
+std::string next_nhs_number();
+// "9991234567" -> "999 123 4567".
+std::string spaced(const std::string& digits);
+// The value of the hidden field name="csrf" in a page, or "".
+std::string csrf_field(const std::string& html);
+// The value of cookie `name` set by a response's Set-Cookie headers, or nullopt; `attributes`
+// receives the whole header.
+std::optional<std::string> set_cookie(const httplib::Response& res, const std::string& name,
+                                      std::string* attributes = nullptr);
+httplib::Headers bearer(const std::string& token);
+httplib::Headers cookie(const std::string& header_value);
+// The JSON body of a response, or a discarded value when it is not JSON.
+Json json_of(const httplib::Response& res);
+
+Json patient_json(std::int64_t site_id, const std::string& nhs_number,
+                  const std::string& family_name = "Testfamily",
+                  const std::string& date_of_birth = "1948-03-15");
+Json referral_json(std::int64_t site_id, const std::string& clinician = "Dr A Okafor (GP)",
+                   const std::string& levels = "T12, L1");
+
+class HttpTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite();
+  void SetUp() override;
+
+  static LiveServer& server() { return *server_; }
+  static std::unique_ptr<httplib::Client> client() { return server_->client(); }
+
+  // Signs in through POST /api/v1/session (fatal failure unless 201).
+  static ApiSession api_sign_in(const std::string& username);
+  // Signs in through the sign-in page; returns the vb_session cookie value (fatal on failure).
+  static std::string page_sign_in(const std::string& username);
+  // POST /api/v1/patients as `s`; returns the 201 body (fatal failure otherwise).
+  static Json create_patient(const ApiSession& s, const Json& body);
+  // POST /api/v1/patients/{id}/episodes as `s`; returns the 201 body.
+  static Json create_episode(const ApiSession& s, std::int64_t patient_id, const Json& body);
+
+ private:
+  static std::unique_ptr<LiveServer> server_;
+};
+
+}  // namespace vertebro::http_test
