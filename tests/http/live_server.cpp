@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <regex>
@@ -49,7 +50,19 @@ std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings) {
   s->log_path_ = unique_name("log", ".log");
   log::configure(s->log_path_, "info");
 
-  auto store = store::open_store(s->db_path_, {});
+  // VERTEBRO_HTTP_PG=<cluster URI> (set by ctest for the pg. copies of these tests) runs the
+  // same server on a fresh schema of the PostgreSQL test cluster instead of a SQLite file.
+  std::string target = s->db_path_;
+  const char* pg = std::getenv("VERTEBRO_HTTP_PG");
+  if (pg != nullptr && *pg != '\0') {
+    try {
+      s->pg_ = std::make_unique<test_support::PgSchema>(pg);
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+    target = s->pg_->target();
+  }
+  auto store = store::open_store(target, {});
   if (!store) fail("open_store failed: " + store.error().message);
   s->store_ = std::move(*store);
   s->ctx_ = std::make_unique<app::Context>(*s->store_, s->clock_, settings);
@@ -78,6 +91,7 @@ LiveServer::~LiveServer() {
   server_.reset();
   ctx_.reset();
   store_.reset();
+  pg_.reset();
   log::flush();
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {

@@ -25,6 +25,7 @@
 #include "domain/audit.h"
 #include "http/server.h"
 #include "store/store.h"
+#include "support/pg_schema.h"
 
 namespace vertebro::http_test {
 
@@ -63,6 +64,7 @@ class LiveServer {
   void read(const std::function<Status(store::Tx&)>& body) const;
 
   std::string db_path_;
+  std::unique_ptr<test_support::PgSchema> pg_;  // PostgreSQL runs only
   std::string log_path_;
   FixedClock clock_;
   std::unique_ptr<store::Store> store_;

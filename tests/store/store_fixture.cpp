@@ -1,5 +1,7 @@
 #include "store_fixture.h"
 
+#include "support/pg_schema.h"
+
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -112,15 +114,7 @@ class PostgresRaw final : public RawDatabase {
 };
 
 // The test cluster started by ctest's postgres fixture (tests/CMakeLists.txt).
-std::string postgres_base() {
-  const char* uri = std::getenv("VERTEBRO_TEST_PG");
-  if (uri == nullptr || *uri == '\0') {
-    throw std::runtime_error(
-        "VERTEBRO_TEST_PG is not set: run the store tests through ctest, whose postgres "
-        "fixture starts a throwaway cluster");
-  }
-  return uri;
-}
+std::string postgres_base() { return test_support::test_cluster_uri(std::getenv("VERTEBRO_TEST_PG")); }
 
 std::string unique_sqlite_path() {
   static std::atomic<int> counter{0};
