@@ -46,7 +46,9 @@ std::vector<VertebralLevel> VertebralLevel::all() {
 std::string VertebralLevel::name() const {
   for (const auto& r : kRegions) {
     if (index_ >= r.first_index && index_ < r.first_index + r.count) {
-      return std::string(1, r.letter) + std::to_string(index_ - r.first_index + 1);
+      std::string out(1, r.letter);
+      out += std::to_string(index_ - r.first_index + 1);
+      return out;
     }
   }
   return "?";

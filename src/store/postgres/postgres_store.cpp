@@ -154,7 +154,8 @@ class PgConnection final : public sql::Connection {
     const std::string key(sql);
     auto it = prepared_.find(key);
     if (it == prepared_.end()) {
-      const std::string name = "v" + std::to_string(prepared_.size() + 1);
+      std::string name = "v";
+      name += std::to_string(prepared_.size() + 1);
       PgResult p(PQprepare(conn_, name.c_str(), numbered_placeholders(sql).c_str(), 0, nullptr));
       if (PQresultStatus(p.get()) != PGRES_COMMAND_OK) return pg_error(conn_, p.get());
       it = prepared_.emplace(key, name).first;

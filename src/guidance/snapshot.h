@@ -1,0 +1,148 @@
+#pragma once
+// What the guidance rules read: an episode snapshot (plain values the app layer fills from the
+// store) and the unit's settings. Anything that may not have been recorded is a std::optional
+// (or Answer::kUnknown); the rules turn a missing value into an Outcome::kMissing finding,
+// never a silent pass. Plain data: no I/O, copyable, no thread-safety concerns.
+//
+// The *_name / parse_* functions give each enum a stable lower-case name for storage, forms and
+// test data ("weak_opioid"); parse_* return std::nullopt for an unknown name.
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/date.h"
+#include "domain/referral.h"
+#include "domain/vertebral_level.h"
+#include "guidance/scores.h"
+
+namespace vertebro::guidance {
+
+// A yes/no observation that may not have been made or recorded.
+enum class Answer { kUnknown, kYes, kNo };
+std::string_view answer_name(Answer a);  // "unknown", "yes", "no"
+std::optional<Answer> parse_answer(std::string_view name);
+
+// What was found at one assessed level.
+struct LevelAssessment {
+  domain::VertebralLevel level = domain::VertebralLevel::from_index(0);
+  std::optional<GenantGrade> genant{};
+  Answer mri_oedema = Answer::kUnknown;        // marrow oedema on STIR/T2 MRI
+  Answer bone_scan_uptake = Answer::kUnknown;  // used when MRI is not possible
+  Answer focal_tenderness = Answer::kUnknown;  // on examination, at this level
+};
+
+// VERTOS IV classes.
+enum class AnalgesicClass { kNone, kNonOpioid, kWeakOpioid, kStrongOpioid };
+std::string_view analgesic_class_name(AnalgesicClass c);  // "none", "non_opioid", ...
+std::optional<AnalgesicClass> parse_analgesic_class(std::string_view name);
+
+enum class ConservativeKind { kAnalgesics, kBedRest, kBracing, kPhysiotherapy, kOther };
+std::string_view conservative_kind_name(ConservativeKind k);  // "analgesics", "bed_rest", ...
+std::optional<ConservativeKind> parse_conservative_kind(std::string_view name);
+
+enum class TreatmentEffect { kNoRelief, kPartialRelief, kGoodRelief };
+std::string_view treatment_effect_name(TreatmentEffect e);  // "no_relief", ...
+std::optional<TreatmentEffect> parse_treatment_effect(std::string_view name);
+
+struct ConservativeTreatment {
+  ConservativeKind kind = ConservativeKind::kOther;
+  domain::Date start{};
+  std::optional<domain::Date> end{};  // none: still going on
+  std::optional<TreatmentEffect> effect{};
+};
+
+enum class MdtDecisionKind { kProceed, kDoNotProceed, kMoreInformation };
+std::string_view mdt_decision_name(MdtDecisionKind d);  // "proceed", "do_not_proceed", "more_info"
+std::optional<MdtDecisionKind> parse_mdt_decision(std::string_view name);
+
+struct MdtDecision {
+  domain::Date meeting_date{};
+  MdtDecisionKind decision = MdtDecisionKind::kMoreInformation;
+  std::vector<std::string> attendee_roles{};  // one entry per attendee: "Spinal surgeon", ...
+};
+
+enum class SurgeryAccessKind { kOnSite, kArrangement, kNone };
+std::string_view surgery_access_name(SurgeryAccessKind k);  // "on_site", "arrangement", "none"
+std::optional<SurgeryAccessKind> parse_surgery_access(std::string_view name);
+
+// The site's access to a spinal surgery service (HTG3-1.2-SURGERY).
+struct SurgeryAccess {
+  SurgeryAccessKind kind = SurgeryAccessKind::kNone;
+  std::optional<domain::Date> review_date{};  // required for an arrangement
+};
+
+// The risks HTG3-1.1 expects to be discussed (the list in issue 5; HTG3 2.4).
+enum class ConsentRisk {
+  kCementLeakage,
+  kCementEmbolism,
+  kNerveOrSpinalCordInjury,  // including paraplegia
+  kInfection,
+  kNewFractures,
+  kNoPainRelief,
+};
+std::vector<ConsentRisk> all_consent_risks();
+std::string_view consent_risk_name(ConsentRisk r);   // "cement_leakage", ...
+std::string_view consent_risk_label(ConsentRisk r);  // "cement leakage", ...
+std::optional<ConsentRisk> parse_consent_risk(std::string_view name);
+
+struct Consent {
+  std::optional<domain::Date> date{};  // none: no consent recorded
+  std::set<ConsentRisk> risks_discussed{};
+};
+
+struct EpisodeSnapshot {
+  std::optional<domain::Indication> indication{};
+  std::optional<std::string>
+      tumour_primary{};  // metastasis: the primary ("unknown primary" is fine)
+
+  std::vector<LevelAssessment> levels{};  // levels assessed
+  std::optional<int> pain_at_rest{};      // NRS 0-10
+  std::optional<int> pain_on_movement{};  // NRS 0-10
+  std::optional<AnalgesicClass> analgesic{};
+  std::vector<ConservativeTreatment> conservative_treatments{};
+  std::optional<bool> clinician_judged_refractory{};
+  std::optional<domain::Date> fracture_date{};
+  std::optional<domain::Date> onset_date{};  // of the pain; used when the fracture date is unknown
+  // Osteoporosis assessment or treatment, or fracture liaison referral, recorded.
+  std::optional<bool> bone_health_measure{};
+  std::optional<int> sins_total{};  // 0-18, tumours
+
+  std::vector<MdtDecision> mdt_decisions{};
+  std::optional<SurgeryAccess> surgery_access{};  // none: the site has not recorded it
+  Consent consent{};
+  std::optional<domain::Date> procedure_date{};  // planned, or actual once done
+  domain::Date today{};
+};
+
+// The rule packs a unit can apply (REFERENCE.md 1.2a).
+enum class Pack { kHtg3, kTa279, kEbi };
+std::string_view pack_name(Pack p);  // "HTG3", "TA279", "EBI"
+std::optional<Pack> parse_pack(std::string_view name);
+
+// A unit's settings. Each default names its source.
+struct UnitSettings {
+  // HTG3-1.2-REFRACTORY: how long conservative treatment must have been tried. HTG3 leaves this
+  // to the unit (HTG3.md, "What the guidance leaves to the unit"); 42 days is vertebro's default.
+  int min_conservative_days = 42;
+  // TA279-SEVERE-RECENT, EBI-VA-PAIN: how old a fracture may be and still count as recent.
+  // EBI: "recent (usually not more than 6 weeks)"; TA279 fixes no number.
+  int recent_fracture_window_days = 42;
+  // EBI-VA-PAIN (and "severe" in TA279-SEVERE-RECENT): pain 7/10 or more (EBI).
+  int pain_threshold = 7;
+  // HTG3-1.2-MDT: attendee roles that count as a radiologist and as a spinal surgeon (a unit
+  // setting in HTG3.md). Matched ignoring case and surrounding spaces.
+  std::vector<std::string> radiologist_roles = {"Interventional radiologist", "Radiologist"};
+  std::vector<std::string> spinal_surgeon_roles = {"Spinal surgeon", "Orthopaedic spinal surgeon",
+                                                   "Neurosurgeon"};
+  std::set<Pack> enabled_packs = {Pack::kHtg3, Pack::kTa279, Pack::kEbi};
+};
+
+// Checks the settings an administrator entered. Errors: kInvalid with one field error per bad
+// field: min_conservative_days (0-365), recent_fracture_window_days (1-365), pain_threshold
+// (0-10), radiologist_roles and spinal_surgeon_roles (at least one non-blank role).
+Status validate_settings(const UnitSettings& settings);
+
+}  // namespace vertebro::guidance
