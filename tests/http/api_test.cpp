@@ -10,17 +10,7 @@
 namespace vertebro::http_test {
 namespace {
 
-class ApiTest : public HttpTest {
- protected:
-  void SetUp() override {
-    HttpTest::SetUp();
-    if (HasFatalFailure()) return;
-    s_ = api_sign_in("coordinator");
-    site1_ = server().site_id("RVB01");
-  }
-  ApiSession s_;
-  std::int64_t site1_ = 0;
-};
+class ApiTest : public CoordinatorTest {};
 
 std::string quoted(std::int64_t v) { return "\"" + std::to_string(v) + "\""; }
 

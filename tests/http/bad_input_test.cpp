@@ -8,15 +8,8 @@
 namespace vertebro::http_test {
 namespace {
 
-class BadInputTest : public HttpTest {
+class BadInputTest : public CoordinatorTest {
  protected:
-  void SetUp() override {
-    HttpTest::SetUp();
-    if (HasFatalFailure()) return;
-    s_ = api_sign_in("coordinator");
-    site1_ = server().site_id("RVB01");
-  }
-
   // Number of patients created so far, from the audit trail.
   std::size_t patients_created() const {
     const auto all = server().audit_all();
@@ -44,8 +37,6 @@ class BadInputTest : public HttpTest {
             {"sex", "male"}};
   }
 
-  ApiSession s_;
-  std::int64_t site1_ = 0;
 };
 
 struct PatientCase {

@@ -123,4 +123,17 @@ class HttpTest : public ::testing::Test {
   static std::unique_ptr<LiveServer> server_;
 };
 
+// A test signed in through the API as "coordinator" (both sites), with site RVB01's id.
+class CoordinatorTest : public HttpTest {
+ protected:
+  void SetUp() override {
+    HttpTest::SetUp();
+    if (HasFatalFailure()) return;
+    s_ = api_sign_in("coordinator");
+    site1_ = server().site_id("RVB01");
+  }
+  ApiSession s_;
+  std::int64_t site1_ = 0;
+};
+
 }  // namespace vertebro::http_test

@@ -7,17 +7,7 @@
 namespace vertebro::http_test {
 namespace {
 
-class RecordPagesTest : public HttpTest {
- protected:
-  void SetUp() override {
-    HttpTest::SetUp();
-    if (HasFatalFailure()) return;
-    s_ = api_sign_in("coordinator");
-    site1_ = server().site_id("RVB01");
-  }
-  ApiSession s_;
-  std::int64_t site1_ = 0;
-};
+class RecordPagesTest : public CoordinatorTest {};
 
 TEST_F(RecordPagesTest, PatientPageShowsThePatient) {
   const std::string nhs = next_nhs_number();
