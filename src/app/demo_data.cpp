@@ -6,6 +6,7 @@
 #include <random>
 
 #include "app/audit_trail.h"
+#include "app/demo_pathway.h"
 #include "base/crypto.h"
 #include "base/log.h"
 
@@ -149,21 +150,31 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
   TestNumbers numbers(next_prefix);
   const auto today = domain::Date::today(ctx.clock());
   const bool per_record_audit = options.patients <= 1000;
-  // Episode states in rough proportion to a working unit's caseload.
-  const std::array states = {domain::PathwayState::kReferral,  domain::PathwayState::kReferral,
-                             domain::PathwayState::kAssessment, domain::PathwayState::kAssessment,
-                             domain::PathwayState::kMdt,       domain::PathwayState::kConsent,
-                             domain::PathwayState::kProcedure, domain::PathwayState::kFollowUp,
-                             domain::PathwayState::kFollowUp,  domain::PathwayState::kClosed,
-                             domain::PathwayState::kDeclined,  domain::PathwayState::kWithdrawn,
-                             domain::PathwayState::kNotSuitable, domain::PathwayState::kDeceased};
+  // The random patients wait for assessment or are being assessed: later states need real
+  // forms, MDT decisions and transitions, which the demonstration pathway provides.
+  const std::array states = {domain::PathwayState::kReferral, domain::PathwayState::kReferral,
+                             domain::PathwayState::kAssessment};
   const std::array indications = {domain::Indication::kOsteoporotic,
                                   domain::Indication::kOsteoporotic,
                                   domain::Indication::kOsteoporotic,
                                   domain::Indication::kMetastasis, domain::Indication::kMyeloma,
                                   domain::Indication::kHaemangioma, domain::Indication::kOther};
+  std::int64_t done = 0;
+  if (summary.created_users && options.patients >= kDemoPathwayPatients) {
+    if (auto p = load_demo_pathway(ctx, sites, [&] { return numbers.next(); }); !p) {
+      return std::move(p).error();
+    }
+    done = kDemoPathwayPatients;
+    summary.patients += kDemoPathwayPatients;
+    summary.episodes += kDemoPathwayPatients;  // one episode each
+    auto m = ctx.write([&](store::Tx& tx) -> Status {
+      if (auto n = tx.set_meta("demo_next_prefix", std::to_string(numbers.position())); !n) return n;
+      return tx.set_meta("demo_patients", std::to_string(existing_patients + done));
+    });
+    if (!m) return std::move(m).error();
+  }
   constexpr std::int64_t kBatch = 10000;
-  for (std::int64_t done = 0; done < options.patients;) {
+  while (done < options.patients) {
     const std::int64_t n = std::min(kBatch, options.patients - done);
     std::int64_t batch_episodes = 0;
     auto s = ctx.write([&](store::Tx& tx) -> Status {
@@ -201,8 +212,7 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
               indications[pick(indications.size())],
               {domain::VertebralLevel::from_index(9 + static_cast<int>(pick(14)))},
               "Severe back pain after a low-trauma fall; not settling with analgesia."};
-          const auto state = k == 0 && episodes == 2 ? domain::PathwayState::kClosed
-                                                     : states[pick(states.size())];
+          const auto state = states[pick(states.size())];
           auto e = tx.insert_episode(p->id, r, state, ctx.now_text());
           if (!e) return std::move(e).error();
           ++batch_episodes;

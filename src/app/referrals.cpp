@@ -30,24 +30,6 @@ nlohmann::json referral_changes(const domain::ReferralDetails& before,
   return changes;
 }
 
-// Loads an episode the actor may see, inside a transaction; logs and refuses otherwise.
-Result<store::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
-                                                  const Actor& actor, EpisodeId id) {
-  auto e = tx.find_episode(id);
-  if (!e) return std::move(e).error();
-  if (!e->has_value() || !actor.user.has_site((*e)->referral.site)) {
-    const std::int64_t patient = e->has_value() ? (*e)->patient.value : 0;
-    if (auto a = audit(tx, ctx, actor, "denied", {"episode", id.value, patient, 0},
-                       R"({"reason":"not found or not at the user's sites"})");
-        !a) {
-      return std::move(a).error();
-    }
-    log::warn("user {} was refused episode {} (not visible)", actor.user.username, id.value);
-    return Error::not_found("No such episode");
-  }
-  return std::move(**e);
-}
-
 Result<domain::ReferralDetails> validate_for(const Actor& actor,
                                              const domain::ReferralInput& input, domain::Date today,
                                              domain::Date dob) {
@@ -65,6 +47,23 @@ Result<domain::ReferralDetails> validate_for(const Actor& actor,
 }
 
 }  // namespace
+
+Result<store::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
+                                                  const Actor& actor, EpisodeId id) {
+  auto e = tx.find_episode(id);
+  if (!e) return std::move(e).error();
+  if (!e->has_value() || !actor.user.has_site((*e)->referral.site)) {
+    const std::int64_t patient = e->has_value() ? (*e)->patient.value : 0;
+    if (auto a = audit(tx, ctx, actor, "denied", {"episode", id.value, patient, 0},
+                       R"({"reason":"not found or not at the user's sites"})");
+        !a) {
+      return std::move(a).error();
+    }
+    log::warn("user {} was refused episode {} (not visible)", actor.user.username, id.value);
+    return Error::not_found("No such episode");
+  }
+  return std::move(**e);
+}
 
 Result<store::EpisodeRecord> register_referral(const Context& ctx, const Actor& actor,
                                                PatientId patient,

@@ -26,6 +26,11 @@ struct EpisodeView {
   std::vector<domain::AuditEntry> history;  // changes to the episode, newest first
 };
 
+// Within a transaction: reads the episode and checks it is at one of the actor's sites; writes
+// a "denied" audit entry and returns kNotFound when it is not. Used by every episode use case.
+Result<store::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
+                                                  const Actor& actor, EpisodeId id);
+
 // Reads an episode (audited). kNotFound when absent or not at the actor's sites.
 Result<EpisodeView> view_episode(const Context& ctx, const Actor& actor, EpisodeId id);
 

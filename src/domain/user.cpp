@@ -59,7 +59,16 @@ bool role_allows(Role r, Permission p) {
     case Permission::kViewRecordLog:
       return r == Role::kAdministrator || r == Role::kGovernance;
     case Permission::kManageUsers:
+    case Permission::kManageSettings:
       return r == Role::kAdministrator;
+    case Permission::kRecordAssessment:
+    case Permission::kRecordConsent:
+    case Permission::kRecordProcedure:
+      return r == Role::kOperator;
+    case Permission::kManageMdt:
+      return r == Role::kCoordinator || r == Role::kOperator;
+    case Permission::kRecordExit:
+      return r == Role::kCoordinator || r == Role::kOperator || r == Role::kNurse;
   }
   return false;
 }

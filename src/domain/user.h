@@ -33,6 +33,12 @@ enum class Permission {
   kEditReferral,
   kViewRecordLog,     // the access and change log of a record
   kManageUsers,
+  kManageSettings,     // unit settings and each site's spinal surgery access
+  kRecordAssessment,   // the assessment; sends a case to the MDT
+  kManageMdt,          // meetings, their lists, attendees and decisions; moves a case to consent
+  kRecordConsent,      // consent; moves a case to awaiting procedure
+  kRecordProcedure,    // the procedure record
+  kRecordExit,         // declined, withdrawn, not suitable, deceased
 };
 bool role_allows(Role r, Permission p);
 

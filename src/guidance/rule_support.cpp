@@ -17,29 +17,6 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-std::string normalise_role(std::string_view role) {
-  while (!role.empty() && std::isspace(static_cast<unsigned char>(role.front()))) {
-    role.remove_prefix(1);
-  }
-  while (!role.empty() && std::isspace(static_cast<unsigned char>(role.back()))) {
-    role.remove_suffix(1);
-  }
-  std::string out(role);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool any_role_in(const std::vector<std::string>& attendees, const std::vector<std::string>& roles) {
-  for (const auto& a : attendees) {
-    const std::string n = normalise_role(a);
-    if (n.empty()) continue;
-    for (const auto& r : roles) {
-      if (normalise_role(r) == n) return true;
-    }
-  }
-  return false;
-}
-
 bool valid_pain(const std::optional<int>& p) { return p && *p >= 0 && *p <= 10; }
 
 std::string pain_text(const EpisodeSnapshot& s) {

@@ -152,4 +152,31 @@ Status validate_settings(const UnitSettings& s) {
   return Error::invalid(std::move(errors), "Check the unit's guidance settings");
 }
 
+namespace {
+std::string normalise_role(std::string_view role) {
+  while (!role.empty() && std::isspace(static_cast<unsigned char>(role.front()))) {
+    role.remove_prefix(1);
+  }
+  while (!role.empty() && std::isspace(static_cast<unsigned char>(role.back()))) {
+    role.remove_suffix(1);
+  }
+  std::string out(role);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+bool any_role_in(const std::vector<std::string>& attendees, const std::vector<std::string>& roles) {
+  for (const auto& a : attendees) {
+    const std::string n = normalise_role(a);
+    if (n.empty()) continue;
+    for (const auto& r : roles) {
+      if (normalise_role(r) == n) return true;
+    }
+  }
+  return false;
+}
+
+
 }  // namespace vertebro::guidance

@@ -140,6 +140,11 @@ struct UnitSettings {
   std::set<Pack> enabled_packs = {Pack::kHtg3, Pack::kTa279, Pack::kEbi};
 };
 
+// True when any attendee's role is one of `roles` (HTG3-1.2-MDT), ignoring case and
+// surrounding spaces: "spinal surgeon " counts as "Spinal surgeon".
+bool any_role_in(const std::vector<std::string>& attendee_roles,
+                 const std::vector<std::string>& roles);
+
 // Checks the settings an administrator entered. Errors: kInvalid with one field error per bad
 // field: min_conservative_days (0-365), recent_fracture_window_days (1-365), pain_threshold
 // (0-10), radiologist_roles and spinal_surgeon_roles (at least one non-blank role).

@@ -14,124 +14,13 @@
 #include "app/worklist.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "http/api_support.h"
 #include "http/views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
 
 namespace {
-
-constexpr int kMaxJsonDepth = 32;
-
-void send(Response& res, int status, const Json& body) {
-  res.status = status;
-  res.set_content(body.dump(), "application/json");
-}
-
-void send_error(Response& res, int status, const std::string& code, const std::string& message,
-                const std::vector<FieldError>& fields = {}) {
-  Json f = Json::array();
-  for (const auto& e : fields) f.push_back({{"field", e.field}, {"message", e.message}});
-  send(res, status, {{"error", {{"code", code}, {"message", message}, {"fields", f}}}});
-}
-
-void send_error(Response& res, const Error& e) {
-  if (e.code == Errc::kRateLimited) {
-    res.set_header("Retry-After", std::to_string(e.retry_after_seconds));
-  }
-  if (e.code == Errc::kBusy) res.set_header("Retry-After", "2");
-  std::string message = e.message;
-  if (e.code == Errc::kInternal || e.code == Errc::kSchemaTooNew) {
-    log::error("internal error: {}", e.message);
-    message = "The request failed; nothing was saved.";
-  }
-  Json body = {{"error", {{"code", errc_name(e.code)}, {"message", message}, {"fields", Json::array()}}}};
-  for (const auto& f : e.fields) body["error"]["fields"].push_back({{"field", f.field}, {"message", f.message}});
-  if (e.code == Errc::kDuplicate && e.related_id > 0) {
-    body["error"]["existing"] = "/api/v1/patients/" + std::to_string(e.related_id);
-  }
-  send(res, status_for(e.code), body);
-}
-
-std::int64_t path_id(const Request& req, std::size_t i = 1) {
-  std::int64_t v = 0;
-  const std::string s = req.matches[i];
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-// Depth of nesting, counted without parsing, so a hostile body never reaches the parser.
-int nesting_depth(const std::string& body) {
-  int depth = 0, max_depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') max_depth = std::max(max_depth, ++depth);
-    else if (c == '}' || c == ']') --depth;
-  }
-  return max_depth;
-}
-
-// Parses a JSON object body; on failure answers 400 and returns nullopt.
-std::optional<Json> json_body(const Request& req, Response& res) {
-  if (nesting_depth(req.body) > kMaxJsonDepth) {
-    send_error(res, 400, "invalid_json", "The JSON is nested too deeply");
-    return std::nullopt;
-  }
-  Json j = Json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) {
-    send_error(res, 400, "invalid_json", "The request body is not valid JSON");
-    return std::nullopt;
-  }
-  if (!j.is_object()) {
-    send_error(res, 400, "invalid_json", "The request body must be a JSON object");
-    return std::nullopt;
-  }
-  return j;
-}
-
-// A string member, or "" if absent; a member of another type is a field error.
-std::string member(const Json& j, const std::string& key, std::vector<FieldError>& errors) {
-  if (!j.contains(key) || j.at(key).is_null()) return {};
-  const auto& v = j.at(key);
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
-  errors.push_back({key, "Must be a string"});
-  return {};
-}
-
-std::string bearer(const Request& req) {
-  const auto h = req.get_header_value("Authorization");
-  if (h.rfind("Bearer ", 0) == 0) return h.substr(7);
-  return {};
-}
-
-// Authenticates an API request; answers 401/403 and returns nullopt on failure.
-std::optional<app::Actor> api_actor(Web& web, const Request& req, Response& res) {
-  std::string token = bearer(req);
-  const bool by_cookie = token.empty();
-  if (by_cookie) token = session_cookie(req);
-  auto actor = app::authenticate(web.ctx, token);
-  if (!actor) {
-    send_error(res, actor.error());
-    return std::nullopt;
-  }
-  const bool unsafe = req.method != "GET" && req.method != "HEAD";
-  if (by_cookie && unsafe &&
-      !crypto::constant_time_equal(req.get_header_value("X-CSRF-Token"), actor->csrf_token)) {
-    send_error(res, 403, "csrf", "Send the X-CSRF-Token header with cookie-authenticated changes");
-    return std::nullopt;
-  }
-  return std::move(*actor);
-}
-
-std::string etag(std::int64_t version) { return "\"" + std::to_string(version) + "\""; }
 
 Json episode_json(Web& web, const store::EpisodeRecord& e) {
   auto sites = app::list_sites(web.ctx);
@@ -275,27 +164,14 @@ void add_api(Router& router, Web& web) {
              [&web](const Request& req, Response& res) {
                auto actor = api_actor(web, req, res);
                if (!actor) return;
-               const std::string if_match = req.get_header_value("If-Match");
-               if (if_match.empty()) {
-                 return send_error(res, 428, "precondition_required",
-                                   "Send If-Match with the ETag of the version you are changing");
-               }
-               std::string digits = if_match;
-               if (digits.rfind("W/", 0) == 0) digits = digits.substr(2);
-               if (digits.size() >= 2 && digits.front() == '"' && digits.back() == '"') {
-                 digits = digits.substr(1, digits.size() - 2);
-               }
-               std::int64_t version = 0;
-               auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), version);
-               if (ec != std::errc() || p != digits.data() + digits.size() || version <= 0) {
-                 return send_error(res, 400, "invalid_if_match", "If-Match must be an ETag such as \"3\"");
-               }
+               const auto version = if_match(req, res, 1);
+               if (!version) return;
                auto j = json_body(req, res);
                if (!j) return;
                std::vector<FieldError> errors;
                const auto in = referral_input(*j, errors);
                if (!errors.empty()) return send_error(res, Error::invalid(errors));
-               auto e = app::update_referral(web.ctx, *actor, EpisodeId{path_id(req)}, version, in);
+               auto e = app::update_referral(web.ctx, *actor, EpisodeId{path_id(req)}, *version, in);
                if (!e) {
                  if (e.error().code == Errc::kConflict) {
                    return send_error(res, 412, "conflict", e.error().message);

@@ -59,6 +59,16 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
   if (role_allows(actor.user.role, domain::Permission::kRegisterPatient)) {
     add("register", "/patients/new", "Register a patient");
   }
+  if (role_allows(actor.user.role, domain::Permission::kViewPatients)) {
+    add("mdt", "/mdt", "MDT meetings");
+    add("sites", "/sites", "Sites");
+  }
+  if (role_allows(actor.user.role, domain::Permission::kManageSettings)) {
+    if (!role_allows(actor.user.role, domain::Permission::kViewPatients)) {
+      add("sites", "/sites", "Sites");
+    }
+    add("settings", "/settings", "Settings");
+  }
   return items;
 }
 

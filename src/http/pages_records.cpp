@@ -96,6 +96,21 @@ void show_worklist(Web& web, const Request& req, Response& res, const app::Actor
   }
   data["rows"] = rows;
   data["empty"] = rows.empty();
+  // The pathway's queues, each a link to the worklist filtered to its state.
+  Json queues = Json::array();
+  for (auto [queue, label] : {std::pair{domain::PathwayState::kReferral, "Awaiting assessment"},
+                              std::pair{domain::PathwayState::kAssessment, "Being assessed"},
+                              std::pair{domain::PathwayState::kMdt, "Awaiting MDT"},
+                              std::pair{domain::PathwayState::kConsent, "Awaiting consent"},
+                              std::pair{domain::PathwayState::kProcedure, "Awaiting procedure"}}) {
+    const std::string name(domain::state_name(queue));
+    httplib::Params p{{"state", name}, {"site", wr.site}};
+    queues.push_back({{"label", label},
+                      {"href", "/worklist?" + httplib::detail::params_to_query_str(p)},
+                      {"current", wr.state == name}});
+    if (wr.state == name) data["queue_label"] = label;
+  }
+  data["queues"] = queues;
   data["can_register"] = role_allows(actor.user.role, domain::Permission::kRegisterPatient);
   render_page(web, res, page ? (find_errors.is_object() ? 422 : 200) : 422, "worklist", data,
               "Worklist", &actor, "worklist");

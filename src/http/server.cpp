@@ -161,6 +161,11 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_auth_pages(router, web);
   add_record_pages(router, web);
   add_api(router, web);
+  add_pathway_pages(router, web);
+  add_pathway_api(router, web);
+  add_mdt_pages(router, web);
+  add_admin_pages(router, web);
+  add_admin_api(router, web);
 }
 
 Server::~Server() { stop(); }

@@ -33,6 +33,11 @@ nlohmann::json patient_view(const store::PatientRecord& p, domain::Date today) {
 nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& site,
                             domain::Date today) {
   const auto& r = e.referral;
+  // Days in the current state: the queue's waiting time.
+  long state_days = 0;
+  if (auto d = domain::Date::parse(e.state_changed_at.substr(0, 10), "state_changed_at", "")) {
+    state_days = d->days_until(today);
+  }
   return {{"id", e.id.value},
           {"patient_id", e.patient.value},
           {"state", std::string(domain::state_name(e.state))},
@@ -50,6 +55,8 @@ nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& si
           {"levels", domain::format_levels(r.levels)},
           {"reason", r.reason},
           {"version", e.version},
+          {"state_changed_at", e.state_changed_at},
+          {"state_days", state_days},
           {"created_at", e.created_at},
           {"updated_at", e.updated_at}};
 }

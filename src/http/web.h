@@ -52,6 +52,11 @@ int status_for(Errc code);
 void add_auth_pages(Router& router, Web& web);
 void add_record_pages(Router& router, Web& web);
 void add_api(Router& router, Web& web);
+void add_pathway_pages(Router& router, Web& web);  // pages_pathway.cpp
+void add_pathway_api(Router& router, Web& web);    // api_pathway.cpp
+void add_mdt_pages(Router& router, Web& web);      // pages_mdt.cpp
+void add_admin_pages(Router& router, Web& web);    // pages_admin.cpp: sites, unit settings
+void add_admin_api(Router& router, Web& web);      // api_admin.cpp: MDT, sites, settings
 
 }  // namespace vertebro::http
 

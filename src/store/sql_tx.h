@@ -53,6 +53,38 @@ class SqlTx final : public Tx {
                                         const std::string& at) override;
   Result<std::vector<WorklistRow>> worklist(const WorklistQuery& q) override;
 
+  // Pathway (sql_tx_pathway.cpp): forms, state moves, transitions, surgery access, MDT.
+  Result<std::optional<EpisodeFormRecord>> find_episode_form(EpisodeId episode,
+                                                             const std::string& kind) override;
+  Result<EpisodeFormRecord> put_episode_form(EpisodeId episode, const std::string& kind,
+                                             std::int64_t expected_version,
+                                             const std::string& data, UserId by,
+                                             const std::string& at) override;
+  Result<EpisodeRecord> set_episode_state(EpisodeId id, std::int64_t expected_version,
+                                          domain::PathwayState state,
+                                          const std::string& at) override;
+  Result<std::int64_t> insert_transition(const TransitionRecord& t) override;
+  Result<std::vector<TransitionRecord>> episode_transitions(EpisodeId episode) override;
+
+  Result<std::optional<SiteSurgeryRecord>> find_site_surgery(SiteId site) override;
+  Status put_site_surgery(const SiteSurgeryRecord& r) override;
+
+  Result<MeetingRecord> insert_meeting(SiteId site, const std::string& meeting_date,
+                                       const std::string& title, const std::string& at) override;
+  Result<std::optional<MeetingRecord>> find_meeting(std::int64_t id) override;
+  Result<std::vector<MeetingRecord>> list_meetings(const std::vector<SiteId>& sites,
+                                                   int limit) override;
+  Result<AttendeeRecord> insert_attendee(std::int64_t meeting, const std::string& name,
+                                         const std::string& professional_role) override;
+  Status delete_attendee(std::int64_t meeting, std::int64_t attendee) override;
+  Result<std::vector<AttendeeRecord>> meeting_attendees(std::int64_t meeting) override;
+  Status add_mdt_case(std::int64_t meeting, EpisodeId episode, const std::string& at) override;
+  Status set_mdt_decision(std::int64_t meeting, EpisodeId episode, const std::string& decision,
+                          const std::string& rationale, UserId by,
+                          const std::string& at) override;
+  Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) override;
+  Result<std::vector<MdtCaseRecord>> episode_mdt_cases(EpisodeId episode) override;
+
   Result<domain::AuditEntry> append_audit(domain::AuditEntry e) override;
   Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) override;
   Result<std::vector<domain::AuditEntry>> audit_range(std::int64_t after_seq, int limit) override;
@@ -60,6 +92,8 @@ class SqlTx final : public Tx {
 
  private:
   Result<std::vector<SiteId>> user_sites(UserId id);
+  // Whether `sql` (a SELECT with the given parameters) returns any row.
+  Result<bool> any_row(std::string_view sql, const sql::Params& params);
   sql::Connection& c_;
 };
 

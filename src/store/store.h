@@ -73,6 +73,55 @@ class Tx {
                                                 const std::string& at) = 0;
   virtual Result<std::vector<WorklistRow>> worklist(const WorklistQuery& q) = 0;
 
+  // Clinical forms (records.h, EpisodeFormRecord). std::nullopt when none is saved yet.
+  virtual Result<std::optional<EpisodeFormRecord>> find_episode_form(EpisodeId episode,
+                                                                     const std::string& kind) = 0;
+  // expected_version 0 inserts (kConflict if a form of that kind exists); otherwise replaces
+  // the form when its stored version equals expected_version (kConflict when stale, kNotFound
+  // when absent). Returns the stored record with its new version.
+  virtual Result<EpisodeFormRecord> put_episode_form(EpisodeId episode, const std::string& kind,
+                                                     std::int64_t expected_version,
+                                                     const std::string& data, UserId by,
+                                                     const std::string& at) = 0;
+  // Moves the episode to `state` when its version equals expected_version; bumps the version
+  // and sets updated_at and state_changed_at. kConflict when stale, kNotFound when absent.
+  virtual Result<EpisodeRecord> set_episode_state(EpisodeId id, std::int64_t expected_version,
+                                                  domain::PathwayState state,
+                                                  const std::string& at) = 0;
+  // Fills and returns the new transition's id.
+  virtual Result<std::int64_t> insert_transition(const TransitionRecord& t) = 0;
+  // Every transition of an episode, oldest first.
+  virtual Result<std::vector<TransitionRecord>> episode_transitions(EpisodeId episode) = 0;
+
+  // std::nullopt when the site has never recorded its surgery access.
+  virtual Result<std::optional<SiteSurgeryRecord>> find_site_surgery(SiteId site) = 0;
+  virtual Status put_site_surgery(const SiteSurgeryRecord& r) = 0;
+
+  // MDT meetings. kNotFound for a meeting or case that does not exist.
+  virtual Result<MeetingRecord> insert_meeting(SiteId site, const std::string& meeting_date,
+                                               const std::string& title,
+                                               const std::string& at) = 0;
+  virtual Result<std::optional<MeetingRecord>> find_meeting(std::int64_t id) = 0;
+  // Meetings at these sites, newest meeting date first, at most `limit`.
+  virtual Result<std::vector<MeetingRecord>> list_meetings(const std::vector<SiteId>& sites,
+                                                           int limit) = 0;
+  virtual Result<AttendeeRecord> insert_attendee(std::int64_t meeting, const std::string& name,
+                                                 const std::string& professional_role) = 0;
+  // kNotFound when the attendee is not at that meeting.
+  virtual Status delete_attendee(std::int64_t meeting, std::int64_t attendee) = 0;
+  // In the order they were added.
+  virtual Result<std::vector<AttendeeRecord>> meeting_attendees(std::int64_t meeting) = 0;
+  // kDuplicate when the episode is already on that meeting's list.
+  virtual Status add_mdt_case(std::int64_t meeting, EpisodeId episode, const std::string& at) = 0;
+  // Records (or replaces) the decision. kNotFound when the episode is not on the list.
+  virtual Status set_mdt_decision(std::int64_t meeting, EpisodeId episode,
+                                  const std::string& decision, const std::string& rationale,
+                                  UserId by, const std::string& at) = 0;
+  // In the order they were added.
+  virtual Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) = 0;
+  // Every meeting list the episode is on, by meeting date then meeting id.
+  virtual Result<std::vector<MdtCaseRecord>> episode_mdt_cases(EpisodeId episode) = 0;
+
   // Appends one entry to the hash chain: fills seq, prev_hash and hash. Serialised with every
   // other append, so the chain has no gaps or forks.
   virtual Result<domain::AuditEntry> append_audit(domain::AuditEntry e) = 0;

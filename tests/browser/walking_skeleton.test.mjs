@@ -10,172 +10,22 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { checkAxe, checkAxeWithoutScripts, describeViolations, launchBrowser, startServer } from './lib.mjs';
+import { launchBrowser, startServer } from './lib.mjs';
+import { Session, assertVisibleText, configureSessions, escapeRe, formatNhs, validNhs } from './session.mjs';
 
 const BINARY = process.env.VERTEBRO_BINARY;
 const STATIC_DIR = process.env.VERTEBRO_STATIC_DIR;
 const SCREENSHOTS = process.env.VERTEBRO_SCREENSHOTS || path.resolve('browser-screenshots');
 
-// Generous: the same test runs against sanitizer builds, where the server is several times slower.
-const ACTION_TIMEOUT_MS = 60_000;
 const TEST_TIMEOUT_MS = 240_000;
-
-const USER_PASSWORD = 'vertebro-demo';
-
-// NHS number check digit (modulus 11); -1 when the nine digits have no valid check digit.
-function checkDigit(nine) {
-  let sum = 0;
-  for (let i = 0; i < 9; i++) sum += Number(nine[i]) * (10 - i);
-  const c = 11 - (sum % 11);
-  if (c === 11) return 0;
-  return c === 10 ? -1 : c;
-}
-
-function validNhs(nine) {
-  const c = checkDigit(nine);
-  assert.ok(c >= 0, `${nine} has no valid check digit`);
-  return nine + c;
-}
-
-const formatNhs = (n) => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 
 // Test-range numbers far above the ones demo-data hands out (999 000 001x upward).
 const PATIENT_NHS = validNhs('999876543');
 const WRONG_NHS = PATIENT_NHS.slice(0, 9) + ((Number(PATIENT_NHS[9]) + 1) % 10);
 const NOJS_NHS = validNhs('999876544');
 
-const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 let server;
 let browser;
-let shotNumber = 0;
-
-// One browser context with its own cookies, plus console-error collection and a per-page
-// check that runs axe and takes a screenshot.
-class Session {
-  constructor(label, context, page) {
-    this.label = label;
-    this.context = context;
-    this.page = page;
-    this.consoleErrors = [];
-    // Main-document URLs we navigated to expecting an error status (e.g. 422 for a form with
-    // errors); Chromium logs "Failed to load resource" for those, which is not a page fault.
-    this.expectedErrorDocs = new Set();
-    page.on('console', (msg) => {
-      if (msg.type() !== 'error') return;
-      this.consoleErrors.push({ on: page.url(), text: msg.text(), where: msg.location()?.url || '' });
-    });
-    page.on('pageerror', (err) => this.consoleErrors.push({ on: page.url(), text: `page error: ${err.message}` }));
-    page.on('requestfailed', (req) => this.consoleErrors.push(
-      { on: page.url(), text: `request failed: ${req.url()} ${req.failure()?.errorText}` }));
-  }
-
-  static async open(label, options = {}) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-    context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
-    const page = await context.newPage();
-    const session = new Session(label, context, page);
-    session.scripted = options.javaScriptEnabled !== false;
-    return session;
-  }
-
-  url(p) {
-    return new URL(p, server.url).href;
-  }
-
-  // Navigates by typing a URL; returns the main response.
-  async goto(p, expectedStatus = 200) {
-    const res = await this.page.goto(this.url(p));
-    return this.checkStatus(res, expectedStatus);
-  }
-
-  // Runs an action that navigates (a link click or a form submission) and waits for the new page.
-  async navigate(action, expectedStatus = 200) {
-    const [res] = await Promise.all([this.page.waitForNavigation({ waitUntil: 'load' }), action()]);
-    return this.checkStatus(res, expectedStatus);
-  }
-
-  checkStatus(res, expectedStatus) {
-    assert.ok(res, `no response for ${this.page.url()}`);
-    if (expectedStatus >= 400) this.expectedErrorDocs.add(res.url());
-    assert.equal(res.status(), expectedStatus, `HTTP status of ${res.url()}`);
-    return res;
-  }
-
-  // Checks the page that is showing: axe, console, screenshot. Call once per page visited.
-  async check(name) {
-    const { page } = this;
-    await page.waitForLoadState('load');
-    shotNumber += 1;
-    const file = path.join(SCREENSHOTS, `${String(shotNumber).padStart(2, '0')}-${this.label}-${name}.png`);
-    const t0 = Date.now();
-    await page.screenshot({ path: file, fullPage: true });
-    const t1 = Date.now();
-    const violations = await withTimeout(
-      this.scripted ? checkAxe(page) : this.checkAxeOfScriptlessPage(), ACTION_TIMEOUT_MS, `axe on ${name}`);
-    console.log(`${path.basename(file)}: screenshot ${t1 - t0} ms, axe ${Date.now() - t1} ms`);
-    assert.equal(violations.length, 0,
-      `axe found serious or critical violations on ${name} (${page.url()}):\n${describeViolations(violations)}`);
-    this.assertNoConsoleErrors(name);
-    // The stylesheet is applied: the NHS.UK header is blue, not an unstyled list.
-    const headerBg = await page.locator('header.nhsuk-header').evaluate((el) => getComputedStyle(el).backgroundColor);
-    assert.equal(headerBg, 'rgb(0, 94, 184)', `header of ${name} is not NHS blue; is the CSS loaded?`);
-  }
-
-  // axe cannot run where JavaScript is off; it checks a copy of the page in a scripted context.
-  async checkAxeOfScriptlessPage() {
-    if (!this.scratch) {
-      const context = await browser.newContext({ viewport: this.page.viewportSize() ?? undefined });
-      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-      this.scratch = await context.newPage();
-    }
-    return checkAxeWithoutScripts(this.page, this.scratch);
-  }
-
-  assertNoConsoleErrors(name) {
-    const errors = this.consoleErrors
-      .filter((e) => !(/^Failed to load resource: the server responded with a status of 4\d\d/.test(e.text) &&
-                       this.expectedErrorDocs.has(e.where)))
-      .map((e) => `on ${e.on}: ${e.text}${e.where ? ` (${e.where})` : ''}`);
-    this.consoleErrors = [];
-    assert.deepEqual(errors, [], `console errors by ${name}`);
-  }
-
-  async heading() {
-    const h1 = this.page.locator('main h1');
-    return (await h1.count()) ? (await h1.first().innerText()).trim() : '';
-  }
-
-  async expectHeading(text) {
-    const h1 = await this.heading();
-    if (h1 !== text) {
-      const body = (await this.page.locator('body').innerText()).slice(0, 2000);
-      assert.equal(h1, text, `h1 of ${this.page.url()}; the page says:\n${body}`);
-    }
-  }
-
-  async signIn(username) {
-    const { page } = this;
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(USER_PASSWORD);
-    await this.navigate(() => page.getByRole('button', { name: 'Sign in' }).click());
-  }
-
-  // Keeps a screenshot of the page a failure happened on.
-  async failureShot() {
-    try {
-      await this.page.screenshot({ path: path.join(SCREENSHOTS, `failure-${this.label}.png`), fullPage: true });
-    } catch {
-      // The page may be gone; the assertion message says what went wrong.
-    }
-  }
-
-  async close() {
-    await this.scratch?.context().close();
-    await this.context.close();
-  }
-}
 
 // Fills the register-a-patient form. Site is a select when the user works at several sites.
 async function fillPatientForm(page, { nhs, family, given, dob, sex }) {
@@ -199,10 +49,11 @@ describe('walking skeleton in Chromium', { timeout: TEST_TIMEOUT_MS * 3 }, () =>
     assert.ok(STATIC_DIR, 'set VERTEBRO_STATIC_DIR to the built web assets');
     await mkdir(SCREENSHOTS, { recursive: true });
     for (const f of await readdir(SCREENSHOTS)) {
-      if (f.endsWith('.png')) await rm(path.join(SCREENSHOTS, f));
+      if (f.startsWith('skeleton-') && f.endsWith('.png')) await rm(path.join(SCREENSHOTS, f));
     }
     server = await startServer({ binary: BINARY, staticDir: STATIC_DIR, startTimeoutMs: 120_000 });
     browser = await launchBrowser();
+    configureSessions({ browser, serverUrl: server.url, screenshots: SCREENSHOTS, prefix: 'skeleton' });
   });
 
   after(async () => {
@@ -459,22 +310,3 @@ describe('walking skeleton in Chromium', { timeout: TEST_TIMEOUT_MS * 3 }, () =>
     }
   });
 });
-
-async function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function assertVisibleText(locator, text) {
-  const first = locator.first();
-  await first.waitFor({ state: 'visible' });
-  const shown = await first.innerText();
-  assert.match(shown, new RegExp(escapeRe(text)), `"${text}" is shown`);
-}

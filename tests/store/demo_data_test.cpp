@@ -5,6 +5,7 @@
 
 #include "app/audit_trail.h"
 #include "app/demo_data.h"
+#include "app/demo_pathway.h"
 #include "app/users.h"
 #include "store_fixture.h"
 
@@ -75,8 +76,32 @@ TEST_P(DemoDataTest, FillsEmptyDatabase) {
   EXPECT_TRUE(must(app::is_demo_database(ctx()), "is_demo_database"));
   const auto chain = must(app::verify_chain(ctx()), "verify_chain");
   EXPECT_TRUE(chain.ok) << chain.problem;
-  // One entry per user, patient and episode.
-  EXPECT_EQ(chain.checked, 9 + 50 + summary->episodes);
+  // At least one entry per user, patient and episode; the demonstration pathway adds its
+  // forms, meetings and transitions.
+  EXPECT_GT(chain.checked, 9 + 50 + summary->episodes);
+}
+
+// The demonstration pathway gives every state but "closed" an example, taken there through the
+// use cases: with overrides, a blocked gate and a site whose surgery arrangement has lapsed.
+TEST_P(DemoDataTest, PathwayHasAnExampleInEveryStateWithOverrides) {
+  ASSERT_TRUE(app::load_demo_data(ctx(), {app::kDemoPathwayPatients, 7}).ok());
+  auto db = raw();
+  for (auto s : domain::all_states()) {
+    if (s == domain::PathwayState::kClosed) continue;  // closing follows follow-up (later work)
+    EXPECT_GE(db->query_int("SELECT COUNT(*) FROM episodes WHERE state = '" +
+                            std::string(domain::state_name(s)) + "'"),
+              1)
+        << domain::state_name(s);
+  }
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM transitions WHERE blocked = 1 "
+                          "AND override_reason <> ''"),
+            2);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM site_surgery_access WHERE access = "
+                          "'arrangement' AND review_date < '2026-11-25'"),
+            1);
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM mdt_cases WHERE decision = 'proceed'"), 4);
+  const auto chain = must(app::verify_chain(ctx()), "verify_chain");
+  EXPECT_TRUE(chain.ok) << chain.problem;
 }
 
 TEST_P(DemoDataTest, SecondRunAddsPatientsOnly) {

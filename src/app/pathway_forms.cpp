@@ -1,0 +1,628 @@
+#include "app/pathway_forms.h"
+
+#include <algorithm>
+#include <map>
+
+#include "app/input_reader.h"
+
+namespace vertebro::app {
+
+using nlohmann::json;
+using domain::Date;
+using domain::VertebralLevel;
+
+std::string_view form_kind_name(FormKind k) {
+  switch (k) {
+    case FormKind::kAssessment: return "assessment";
+    case FormKind::kConsent: return "consent";
+    case FormKind::kProcedure: return "procedure";
+  }
+  return "assessment";
+}
+
+std::optional<FormKind> parse_form_kind(std::string_view name) {
+  for (auto k : {FormKind::kAssessment, FormKind::kConsent, FormKind::kProcedure}) {
+    if (form_kind_name(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+const std::vector<Contraindication>& contraindications() {
+  static const std::vector<Contraindication> list = {
+      {"active_infection", "Active infection (local or systemic)"},
+      {"uncorrected_coagulopathy", "Uncorrected coagulopathy"},
+      {"cement_allergy", "Allergy to the cement or its components"},
+      {"posterior_wall_defect", "Posterior vertebral wall defect"},
+      {"asymptomatic_fracture", "Asymptomatic fracture"},
+  };
+  return list;
+}
+
+const Choices& morphology_choices() {
+  static const Choices c = {{"wedge", "Wedge"}, {"biconcave", "Biconcave"}, {"crush", "Crush"}};
+  return c;
+}
+const Choices& approach_choices() {
+  static const Choices c = {{"transpedicular", "Transpedicular"},
+                            {"parapedicular", "Parapedicular"}};
+  return c;
+}
+const Choices& pedicle_choices() {
+  static const Choices c = {{"unipedicular", "Unipedicular"}, {"bipedicular", "Bipedicular"}};
+  return c;
+}
+const Choices& image_guidance_choices() {
+  static const Choices c = {{"fluoroscopy_single", "Fluoroscopy, single plane"},
+                            {"fluoroscopy_biplane", "Fluoroscopy, biplane"},
+                            {"ct", "CT"},
+                            {"ct_fluoroscopy", "CT fluoroscopy"}};
+  return c;
+}
+const Choices& anaesthesia_choices() {
+  static const Choices c = {{"local", "Local anaesthetic only"},
+                            {"sedation", "Local anaesthetic with sedation"},
+                            {"general", "General anaesthetic"}};
+  return c;
+}
+const Choices& leakage_type_choices() {
+  static const Choices c = {{"B", "Type B: basivertebral vein"},
+                            {"S", "Type S: segmental vein"},
+                            {"C", "Type C: cortical defect"},
+                            {"D", "Type D: intradiscal"}};
+  return c;
+}
+const Choices& leakage_detection_choices() {
+  static const Choices c = {
+      {"fluoroscopy", "Fluoroscopy"}, {"plain_film", "Plain film"}, {"ct", "CT"}};
+  return c;
+}
+const Choices& dap_unit_choices() {
+  static const Choices c = {{"Gy.cm2", "Gy·cm²"}, {"cGy.cm2", "cGy·cm²"}, {"mGy.cm2", "mGy·cm²"}};
+  return c;
+}
+
+namespace {
+
+auto parse_from(const Choices& choices) {
+  return [&choices](std::string_view v) -> std::optional<std::string> {
+    for (const auto& [name, label] : choices) {
+      if (name == v) return name;
+    }
+    return std::nullopt;
+  };
+}
+
+void put(json& j, const std::string& key, const auto& opt) {
+  if (opt) j[key] = *opt;
+}
+void put_date(json& j, const std::string& key, const std::optional<Date>& d) {
+  if (d) j[key] = d->iso();
+}
+
+// A date must not lie in the future nor before another one; the message names both.
+void check_not_future(const InputReader& in, const std::string& key, const std::string& label,
+                      const std::optional<Date>& d, Date today) {
+  if (d && *d > today) in.error(key, label + " must be today or in the past");
+}
+void check_not_before(const InputReader& in, const std::string& key, const std::string& label,
+                      const std::optional<Date>& d, std::optional<Date> floor,
+                      const std::string& floor_label) {
+  if (d && floor && *d < *floor) {
+    in.error(key, label + " must be on or after " + floor_label + " (" + floor->display() + ")");
+  }
+}
+
+// A per-level part given as {"T12": {...}} (forms) or [{"level": "T12", ...}] (the API and
+// stored documents). Calls `each` with the level and its object; reports unknown levels and
+// levels given twice.
+template <class Each>
+void for_each_level(const InputReader& in, const std::string& key, Each each) {
+  const json* levels = in.find(key);
+  if (levels == nullptr) return;
+  std::vector<std::pair<std::string, const json*>> items;
+  if (levels->is_object()) {
+    for (const auto& [name, value] : levels->items()) items.emplace_back(name, &value);
+  } else if (levels->is_array()) {
+    for (const auto& item : *levels) {
+      if (!item.is_object() || !item.contains("level") || !item["level"].is_string()) {
+        in.error(key, "Each level must name its level, for example T12");
+        return;
+      }
+      items.emplace_back(item["level"].get<std::string>(), &item);
+    }
+  } else {
+    in.error(key, "Levels must be a list of levels");
+    return;
+  }
+  std::vector<VertebralLevel> seen;
+  for (const auto& [name, value] : items) {
+    auto level = VertebralLevel::parse(name);
+    if (!level) {
+      in.error(key + "." + name, "Unknown vertebral level \"" + name + "\": use C1 to S5");
+      continue;
+    }
+    if (std::find(seen.begin(), seen.end(), *level) != seen.end()) {
+      in.error(key + "." + level->name(), "Level " + level->name() + " is given twice");
+      continue;
+    }
+    seen.push_back(*level);
+    each(*level, in.over(*value, key + "." + level->name()));
+  }
+}
+
+template <class E>
+struct Named {
+  std::string_view name;
+  E value;
+};
+
+const std::vector<Named<guidance::SinsPain>>& sins_pain_names() {
+  static const std::vector<Named<guidance::SinsPain>> v = {
+      {"pain_free", guidance::SinsPain::kPainFree},
+      {"occasional", guidance::SinsPain::kOccasionalNonMechanical},
+      {"mechanical", guidance::SinsPain::kMechanical}};
+  return v;
+}
+const std::vector<Named<guidance::SinsBoneLesion>>& sins_lesion_names() {
+  static const std::vector<Named<guidance::SinsBoneLesion>> v = {
+      {"blastic", guidance::SinsBoneLesion::kBlastic},
+      {"mixed", guidance::SinsBoneLesion::kMixed},
+      {"lytic", guidance::SinsBoneLesion::kLytic}};
+  return v;
+}
+const std::vector<Named<guidance::SinsAlignment>>& sins_alignment_names() {
+  static const std::vector<Named<guidance::SinsAlignment>> v = {
+      {"normal", guidance::SinsAlignment::kNormal},
+      {"de_novo_deformity", guidance::SinsAlignment::kDeNovoDeformity},
+      {"subluxation", guidance::SinsAlignment::kSubluxationTranslation}};
+  return v;
+}
+const std::vector<Named<guidance::SinsCollapse>>& sins_collapse_names() {
+  static const std::vector<Named<guidance::SinsCollapse>> v = {
+      {"none", guidance::SinsCollapse::kNone},
+      {"no_collapse_over_50_involved", guidance::SinsCollapse::kNoCollapseOver50PercentInvolved},
+      {"under_50", guidance::SinsCollapse::kUnder50Percent},
+      {"over_50", guidance::SinsCollapse::kOver50Percent}};
+  return v;
+}
+const std::vector<Named<guidance::SinsPosterolateral>>& sins_posterolateral_names() {
+  static const std::vector<Named<guidance::SinsPosterolateral>> v = {
+      {"none", guidance::SinsPosterolateral::kNone},
+      {"unilateral", guidance::SinsPosterolateral::kUnilateral},
+      {"bilateral", guidance::SinsPosterolateral::kBilateral}};
+  return v;
+}
+
+template <class E>
+auto parse_named(const std::vector<Named<E>>& names) {
+  return [&names](std::string_view v) -> std::optional<E> {
+    for (const auto& n : names) {
+      if (n.name == v) return n.value;
+    }
+    return std::nullopt;
+  };
+}
+
+auto parse_level = [](std::string_view v) { return VertebralLevel::parse(v); };
+
+bool is_tumour(domain::Indication i) {
+  return i == domain::Indication::kMetastasis || i == domain::Indication::kMyeloma;
+}
+
+// ---- Assessment ----------------------------------------------------------------------------
+
+json assessment_level(domain::VertebralLevel level, const InputReader& in) {
+  json out = {{"level", level.name()}};
+  auto loss = in.number("height_loss_percent", "Height loss (%)", 0, 100);
+  if (loss) {
+    out["height_loss_percent"] = *loss;
+    if (auto g = guidance::genant_grade(*loss)) out["genant"] = guidance::genant_name(*g);
+  } else if (auto g = in.choice("genant", "Genant grade", [](std::string_view v) {
+               for (auto grade : {guidance::GenantGrade::kNormal, guidance::GenantGrade::kMild,
+                                  guidance::GenantGrade::kModerate, guidance::GenantGrade::kSevere}) {
+                 if (guidance::genant_name(grade) == v) return std::optional(grade);
+               }
+               return std::optional<guidance::GenantGrade>();
+             })) {
+    out["genant"] = guidance::genant_name(*g);
+  }
+  put(out, "morphology", in.choice("morphology", "Morphology", parse_from(morphology_choices())));
+  for (auto [key, label] : {std::pair{"mri_oedema", "MRI oedema (STIR/T2)"},
+                            std::pair{"bone_scan_uptake", "Bone scan uptake"},
+                            std::pair{"focal_tenderness", "Focal tenderness"}}) {
+    auto a = in.choice(key, label, guidance::parse_answer);
+    out[key] = guidance::answer_name(a.value_or(guidance::Answer::kUnknown));
+  }
+  return out;
+}
+
+json treatment(guidance::ConservativeKind kind, const InputReader& in, Date today) {
+  json out = {{"kind", guidance::conservative_kind_name(kind)}};
+  auto start = in.date("start", "Start date", true);
+  auto end = in.date("end", "End date");
+  check_not_future(in, "start", "Start date", start, today);
+  check_not_future(in, "end", "End date", end, today);
+  if (start && end && *end < *start) in.error("end", "End date must be on or after the start date");
+  put_date(out, "start", start);
+  put_date(out, "end", end);
+  if (auto e = in.choice("effect", "Effect", guidance::parse_treatment_effect)) {
+    out["effect"] = guidance::treatment_effect_name(*e);
+  }
+  put(out, "detail", in.text("detail", "Details", 500));
+  return out;
+}
+
+json sins_part(const InputReader& in, const std::vector<VertebralLevel>& levels) {
+  guidance::SinsInput si;
+  auto level = in.choice("level", "Level scored", parse_level, true);
+  auto pain = in.choice("pain", "Pain", parse_named(sins_pain_names()), true);
+  auto lesion = in.choice("bone_lesion", "Bone lesion", parse_named(sins_lesion_names()), true);
+  auto align = in.choice("alignment", "Alignment", parse_named(sins_alignment_names()), true);
+  auto collapse = in.choice("collapse", "Vertebral body collapse", parse_named(sins_collapse_names()), true);
+  auto postero = in.choice("posterolateral", "Posterolateral involvement",
+                           parse_named(sins_posterolateral_names()), true);
+  if (level && !levels.empty() && std::find(levels.begin(), levels.end(), *level) == levels.end()) {
+    in.error("level", "Level scored must be one of the levels assessed");
+    return nullptr;
+  }
+  if (!level || !pain || !lesion || !align || !collapse || !postero) return nullptr;
+  si = {*level, *pain, *lesion, *align, *collapse, *postero};
+  const auto score = guidance::sins_score(si);
+  auto name_of = [](const auto& names, auto v) {
+    for (const auto& n : names) {
+      if (n.value == v) return std::string(n.name);
+    }
+    return std::string();
+  };
+  return {{"level", level->name()},
+          {"pain", name_of(sins_pain_names(), *pain)},
+          {"bone_lesion", name_of(sins_lesion_names(), *lesion)},
+          {"alignment", name_of(sins_alignment_names(), *align)},
+          {"collapse", name_of(sins_collapse_names(), *collapse)},
+          {"posterolateral", name_of(sins_posterolateral_names(), *postero)},
+          {"total", score.total},
+          {"category", guidance::sins_category_name(score.category)}};
+}
+
+ValidatedForm validate_assessment(const InputReader& in, const FormContext& ctx) {
+  json out = json::object();
+  auto assessed_on = in.date("assessed_on", "Date of assessment", true);
+  check_not_future(in, "assessed_on", "Date of assessment", assessed_on, ctx.today);
+  check_not_before(in, "assessed_on", "Date of assessment", assessed_on, ctx.referral_date,
+                   "the referral date");
+  put_date(out, "assessed_on", assessed_on);
+  auto indication = in.choice("indication", "Indication", domain::parse_indication, true);
+  if (indication) out["indication"] = domain::indication_name(*indication);
+  auto primary = in.text("tumour_primary", "Primary tumour", 200);
+  if (indication == domain::Indication::kMetastasis && !primary) {
+    in.error("tumour_primary", "Enter the primary tumour, or \"unknown primary\"");
+  }
+  put(out, "tumour_primary", primary);
+  for (auto [key, label] : {std::pair{"fracture_date", "Fracture date"},
+                            std::pair{"onset_date", "Date the pain began"}}) {
+    auto d = in.date(key, label);
+    check_not_future(in, key, label, d, ctx.today);
+    check_not_before(in, key, label, d, ctx.date_of_birth, "the date of birth");
+    put_date(out, key, d);
+  }
+
+  json levels = json::array();
+  std::vector<VertebralLevel> level_list;
+  for_each_level(in, "levels", [&](VertebralLevel level, const InputReader& lv) {
+    levels.push_back(assessment_level(level, lv));
+    level_list.push_back(level);
+  });
+  if (levels.empty() && !in.find("levels")) in.error("levels", "Enter at least one level assessed");
+  std::sort(levels.begin(), levels.end(), [](const json& a, const json& b) {
+    return VertebralLevel::parse(a["level"].get<std::string>())->index() <
+           VertebralLevel::parse(b["level"].get<std::string>())->index();
+  });
+  out["levels"] = levels;
+
+  put(out, "pain_at_rest", in.integer("pain_at_rest", "Pain at rest", 0, 10));
+  put(out, "pain_on_movement", in.integer("pain_on_movement", "Pain on movement", 0, 10));
+  if (auto a = in.choice("analgesic", "Analgesic class", guidance::parse_analgesic_class)) {
+    out["analgesic"] = guidance::analgesic_class_name(*a);
+  }
+
+  json treatments = json::array();
+  if (const json* t = in.find("treatments")) {
+    std::vector<std::pair<std::string, const json*>> items;
+    if (t->is_object()) {
+      for (const auto& [k, v] : t->items()) items.emplace_back(k, &v);
+    } else if (t->is_array()) {
+      for (const auto& v : *t) {
+        items.emplace_back(v.is_object() && v.contains("kind") && v["kind"].is_string()
+                               ? v["kind"].get<std::string>()
+                               : std::string(),
+                           &v);
+      }
+    } else {
+      in.error("treatments", "Treatments must be a list");
+    }
+    std::set<std::string> seen;
+    for (const auto& [k, v] : items) {
+      auto kind = guidance::parse_conservative_kind(k);
+      if (!kind) {
+        in.error("treatments", "Unknown conservative treatment \"" + k + "\"");
+        continue;
+      }
+      if (!seen.insert(k).second) {
+        in.error("treatments." + k, "Each treatment may be given once");
+        continue;
+      }
+      treatments.push_back(treatment(*kind, in.over(*v, "treatments." + k), ctx.today));
+    }
+  }
+  out["treatments"] = treatments;
+  put(out, "refractory", in.yes_no("refractory", "Pain refractory to conservative treatment"));
+  put(out, "bone_health", in.yes_no("bone_health", "Bone-health measures in place"));
+  put(out, "bone_health_detail", in.text("bone_health_detail", "Bone-health details", 500));
+
+  if (in.find("sins") && indication && is_tumour(*indication)) {
+    auto sins = sins_part(in.nested("sins"), level_list);
+    if (!sins.is_null()) out["sins"] = sins;
+  }
+
+  json found = json::array();
+  for (const auto& name : in.list("contraindications", "Contraindications")) {
+    const auto& all = contraindications();
+    if (std::none_of(all.begin(), all.end(), [&](const auto& c) { return c.name == name; })) {
+      in.error("contraindications", "Unknown contraindication \"" + name + "\"");
+    } else if (std::find(found.begin(), found.end(), name) == found.end()) {
+      found.push_back(name);
+    }
+  }
+  out["contraindications"] = found;
+  put(out, "contraindication_notes", in.text("contraindication_notes", "Contraindication notes", 1000));
+
+  ValidatedForm v{out, {}};
+  if (!found.empty()) {
+    v.warnings.push_back("Contraindications are recorded: " + std::to_string(found.size()) +
+                         " (unverified list). Review them before the MDT.");
+  }
+  return v;
+}
+
+// ---- Consent -------------------------------------------------------------------------------
+
+ValidatedForm validate_consent(const InputReader& in, const FormContext& ctx) {
+  json out = json::object();
+  auto date = in.date("date", "Date of consent", true);
+  check_not_future(in, "date", "Date of consent", date, ctx.today);
+  check_not_before(in, "date", "Date of consent", date, ctx.referral_date, "the referral date");
+  put_date(out, "date", date);
+  put(out, "clinician", in.text("clinician", "Consenting clinician", 200, true));
+  put(out, "leaflet_version", in.text("leaflet_version", "Patient information leaflet version", 100, true));
+  put(out, "capacity_confirmed", in.yes_no("capacity_confirmed", "Capacity confirmed", true));
+  json risks = json::array();
+  std::set<guidance::ConsentRisk> chosen;
+  for (const auto& name : in.list("risks", "Risks discussed")) {
+    auto r = guidance::parse_consent_risk(name);
+    if (!r) {
+      in.error("risks", "Unknown risk \"" + name + "\"");
+    } else {
+      chosen.insert(*r);
+    }
+  }
+  for (auto r : guidance::all_consent_risks()) {
+    if (chosen.count(r)) risks.push_back(guidance::consent_risk_name(r));
+  }
+  out["risks"] = risks;
+  put(out, "form_reference", in.text("form_reference", "Signed form reference", 100));
+  ValidatedForm v{out, {}};
+  if (out.value("capacity_confirmed", true) == false) {
+    v.warnings.push_back(
+        "Capacity is not confirmed: record how the decision was made in the patient's best "
+        "interests.");
+  }
+  return v;
+}
+
+// ---- Procedure -----------------------------------------------------------------------------
+
+json procedure_level(VertebralLevel level, const InputReader& in) {
+  json out = {{"level", level.name()}};
+  put(out, "approach", in.choice("approach", "Approach", parse_from(approach_choices()), true));
+  put(out, "pedicles", in.choice("pedicles", "Pedicles", parse_from(pedicle_choices()), true));
+  auto ml = in.number("cement_ml", "Cement volume (mL)", 0, 20, true);
+  if (ml && *ml <= 0) in.error("cement_ml", "Cement volume (mL) must be more than 0");
+  put(out, "cement_ml", ml);
+  json leak = json::array();
+  for (const auto& t : in.list("leakage", "Cement leakage")) {
+    auto type = parse_from(leakage_type_choices())(t);
+    if (!type) {
+      in.error("leakage", "Unknown leakage type \"" + t + "\": use B, S, C or D");
+    } else if (std::find(leak.begin(), leak.end(), *type) == leak.end()) {
+      leak.push_back(*type);
+    }
+  }
+  std::sort(leak.begin(), leak.end());
+  out["leakage"] = leak;
+  if (!leak.empty()) {
+    put(out, "leakage_symptomatic",
+        in.yes_no("leakage_symptomatic", "Whether the leakage caused symptoms", true));
+    put(out, "leakage_detected_by",
+        in.choice("leakage_detected_by", "How the leakage was detected",
+                  parse_from(leakage_detection_choices()), true));
+  }
+  return out;
+}
+
+ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) {
+  json out = json::object();
+  ValidatedForm v{};
+  auto date = in.date("date", "Date of procedure", true);
+  check_not_future(in, "date", "Date of procedure", date, ctx.today);
+  check_not_before(in, "date", "Date of procedure", date, ctx.referral_date, "the referral date");
+  check_not_before(in, "date", "Date of procedure", date, ctx.latest_mdt_date,
+                   "the MDT meeting that discussed it");
+  check_not_before(in, "date", "Date of procedure", date, ctx.consent_date, "the date of consent");
+  put_date(out, "date", date);
+  if (auto t = in.text("start_time", "Start time", 5)) {
+    const bool ok = t->size() == 5 && (*t)[2] == ':' && std::isdigit((*t)[0]) &&
+                    std::isdigit((*t)[1]) && std::isdigit((*t)[3]) && std::isdigit((*t)[4]) &&
+                    std::stoi(t->substr(0, 2)) < 24 && std::stoi(t->substr(3, 2)) < 60;
+    if (!ok) {
+      in.error("start_time", "Start time must be a 24-hour time, for example 09:30");
+    } else {
+      out["start_time"] = *t;
+    }
+  }
+  put(out, "primary_operator", in.text("primary_operator", "Primary operator", 200, true));
+  put(out, "supervisor", in.text("supervisor", "Supervising operator", 200));
+  put(out, "image_guidance",
+      in.choice("image_guidance", "Image guidance", parse_from(image_guidance_choices()), true));
+  put(out, "anaesthesia",
+      in.choice("anaesthesia", "Sedation or anaesthesia", parse_from(anaesthesia_choices()), true));
+  put(out, "cement_product", in.text("cement_product", "Cement product", 200, true));
+  put(out, "cement_lot", in.text("cement_lot", "Cement lot number", 100, true));
+
+  json levels = json::array();
+  for_each_level(in, "levels", [&](VertebralLevel level, const InputReader& lv) {
+    levels.push_back(procedure_level(level, lv));
+    if (std::find(ctx.assessed_levels.begin(), ctx.assessed_levels.end(), level) ==
+        ctx.assessed_levels.end()) {
+      v.warnings.push_back("Level " + level.name() +
+                           " was treated but is not among the levels assessed.");
+    }
+  });
+  if (levels.empty() && !in.find("levels")) in.error("levels", "Enter at least one level treated");
+  std::sort(levels.begin(), levels.end(), [](const json& a, const json& b) {
+    return VertebralLevel::parse(a["level"].get<std::string>())->index() <
+           VertebralLevel::parse(b["level"].get<std::string>())->index();
+  });
+  out["levels"] = levels;
+  put(out, "complications", in.text("complications", "Immediate complications", 2000));
+  auto dap = in.number("dap", "Dose-area product", 0, 100000);
+  put(out, "dap", dap);
+  auto unit = in.choice("dap_unit", "Dose-area product unit", parse_from(dap_unit_choices()), dap.has_value());
+  put(out, "dap_unit", unit);
+  put(out, "fluoroscopy_seconds", in.number("fluoroscopy_seconds", "Fluoroscopy time (seconds)", 0, 36000));
+  v.document = out;
+  return v;
+}
+
+}  // namespace
+
+Result<ValidatedForm> validate_form(FormKind kind, const json& input, const FormContext& context) {
+  std::vector<FieldError> errors;
+  if (!input.is_object()) {
+    return Error::invalid({{"body", "Send the form as a JSON object"}});
+  }
+  InputReader in(input, errors);
+  ValidatedForm v;
+  switch (kind) {
+    case FormKind::kAssessment: v = validate_assessment(in, context); break;
+    case FormKind::kConsent: v = validate_consent(in, context); break;
+    case FormKind::kProcedure: v = validate_procedure(in, context); break;
+  }
+  if (!errors.empty()) return Error::invalid(std::move(errors));
+  return v;
+}
+
+// ---- Snapshot ------------------------------------------------------------------------------
+
+namespace {
+std::optional<Date> doc_date(const json& doc, const char* key) {
+  if (!doc.contains(key) || !doc[key].is_string()) return std::nullopt;
+  auto d = Date::parse(doc[key].get<std::string>(), key, key);
+  if (!d) return std::nullopt;
+  return *d;
+}
+std::optional<std::string> doc_text(const json& doc, const char* key) {
+  if (!doc.contains(key) || !doc[key].is_string()) return std::nullopt;
+  return doc[key].get<std::string>();
+}
+std::optional<int> doc_int(const json& doc, const char* key) {
+  if (!doc.contains(key) || !doc[key].is_number_integer()) return std::nullopt;
+  return doc[key].get<int>();
+}
+std::optional<bool> doc_bool(const json& doc, const char* key) {
+  if (!doc.contains(key) || !doc[key].is_boolean()) return std::nullopt;
+  return doc[key].get<bool>();
+}
+guidance::Answer doc_answer(const json& doc, const char* key) {
+  auto t = doc_text(doc, key);
+  return t ? guidance::parse_answer(*t).value_or(guidance::Answer::kUnknown)
+           : guidance::Answer::kUnknown;
+}
+}  // namespace
+
+std::vector<VertebralLevel> assessed_levels(const json& doc) {
+  std::vector<VertebralLevel> out;
+  if (!doc.contains("levels") || !doc["levels"].is_array()) return out;
+  for (const auto& l : doc["levels"]) {
+    if (auto t = doc_text(l, "level")) {
+      if (auto v = VertebralLevel::parse(*t)) out.push_back(*v);
+    }
+  }
+  return out;
+}
+
+void fill_from_assessment(const json& doc, guidance::EpisodeSnapshot& s) {
+  if (auto t = doc_text(doc, "indication")) {
+    if (auto i = domain::parse_indication(*t)) s.indication = *i;
+  }
+  s.tumour_primary = doc_text(doc, "tumour_primary");
+  s.fracture_date = doc_date(doc, "fracture_date");
+  s.onset_date = doc_date(doc, "onset_date");
+  if (doc.contains("levels") && doc["levels"].is_array()) {
+    for (const auto& l : doc["levels"]) {
+      auto name = doc_text(l, "level");
+      auto level = name ? VertebralLevel::parse(*name) : std::nullopt;
+      if (!level) continue;
+      guidance::LevelAssessment la;
+      la.level = *level;
+      if (auto g = doc_text(l, "genant")) {
+        for (auto grade : {guidance::GenantGrade::kNormal, guidance::GenantGrade::kMild,
+                           guidance::GenantGrade::kModerate, guidance::GenantGrade::kSevere}) {
+          if (guidance::genant_name(grade) == *g) la.genant = grade;
+        }
+      }
+      la.mri_oedema = doc_answer(l, "mri_oedema");
+      la.bone_scan_uptake = doc_answer(l, "bone_scan_uptake");
+      la.focal_tenderness = doc_answer(l, "focal_tenderness");
+      s.levels.push_back(la);
+    }
+  }
+  s.pain_at_rest = doc_int(doc, "pain_at_rest");
+  s.pain_on_movement = doc_int(doc, "pain_on_movement");
+  if (auto a = doc_text(doc, "analgesic")) s.analgesic = guidance::parse_analgesic_class(*a);
+  if (doc.contains("treatments") && doc["treatments"].is_array()) {
+    for (const auto& t : doc["treatments"]) {
+      auto kind = doc_text(t, "kind");
+      auto start = doc_date(t, "start");
+      if (!kind || !start) continue;
+      auto k = guidance::parse_conservative_kind(*kind);
+      if (!k) continue;
+      guidance::ConservativeTreatment ct;
+      ct.kind = *k;
+      ct.start = *start;
+      ct.end = doc_date(t, "end");
+      if (auto e = doc_text(t, "effect")) ct.effect = guidance::parse_treatment_effect(*e);
+      s.conservative_treatments.push_back(ct);
+    }
+  }
+  s.clinician_judged_refractory = doc_bool(doc, "refractory");
+  s.bone_health_measure = doc_bool(doc, "bone_health");
+  if (doc.contains("sins") && doc["sins"].is_object()) s.sins_total = doc_int(doc["sins"], "total");
+}
+
+void fill_from_consent(const json& doc, guidance::EpisodeSnapshot& s) {
+  s.consent.date = doc_date(doc, "date");
+  if (doc.contains("risks") && doc["risks"].is_array()) {
+    for (const auto& r : doc["risks"]) {
+      if (!r.is_string()) continue;
+      if (auto risk = guidance::parse_consent_risk(r.get<std::string>())) {
+        s.consent.risks_discussed.insert(*risk);
+      }
+    }
+  }
+}
+
+void fill_from_procedure(const json& doc, guidance::EpisodeSnapshot& s) {
+  s.procedure_date = doc_date(doc, "date");
+}
+
+}  // namespace vertebro::app

@@ -1,0 +1,78 @@
+#pragma once
+// The clinical forms of an episode — assessment, consent and procedure — as JSON documents.
+// One shape serves the API (PUT bodies, GET answers), the pages (which build the same object
+// from their form fields, named by the same dotted paths) and the store (which keeps the
+// normalised document whole). Validation returns the normalised document: blank values
+// removed, calculated values (Genant grade from height loss, SINS total and category) filled
+// in, lists in a stable order. Field errors name dotted paths: "pain_at_rest",
+// "levels.T12.cement_ml", "treatments.bracing.end".
+//
+// Pure: no I/O. docs/api.md documents every key.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+#include "domain/date.h"
+#include "domain/referral.h"
+#include "domain/vertebral_level.h"
+#include "guidance/snapshot.h"
+
+namespace vertebro::app {
+
+enum class FormKind { kAssessment, kConsent, kProcedure };
+std::string_view form_kind_name(FormKind k);  // "assessment", "consent", "procedure"
+std::optional<FormKind> parse_form_kind(std::string_view name);
+
+// What a form's dates and levels are checked against.
+struct FormContext {
+  domain::Date today{};
+  domain::Date referral_date{};
+  domain::Date date_of_birth{};
+  std::vector<domain::VertebralLevel> assessed_levels{};  // procedure: warn for others
+  std::optional<domain::Date> latest_mdt_date{};          // procedure: must not be before it
+  std::optional<domain::Date> consent_date{};             // procedure: must not be before it
+};
+
+struct ValidatedForm {
+  nlohmann::json document;
+  std::vector<std::string> warnings;  // accepted, but worth a second look
+};
+
+// Errors: kInvalid with one field error per bad field.
+Result<ValidatedForm> validate_form(FormKind kind, const nlohmann::json& input,
+                                    const FormContext& context);
+
+// The contraindications checklist shown at assessment (issue 5). Its source is unconfirmed,
+// so every page shows it as an unverified list.
+struct Contraindication {
+  std::string_view name;
+  std::string_view label;
+};
+const std::vector<Contraindication>& contraindications();
+
+// Fills the snapshot fields each stored document provides. The documents are normalised
+// (validate_form's output); unreadable values are left unset, so the rules report them as
+// missing rather than passing.
+void fill_from_assessment(const nlohmann::json& doc, guidance::EpisodeSnapshot& s);
+void fill_from_consent(const nlohmann::json& doc, guidance::EpisodeSnapshot& s);
+void fill_from_procedure(const nlohmann::json& doc, guidance::EpisodeSnapshot& s);
+
+// The levels an assessment document records, in order.
+std::vector<domain::VertebralLevel> assessed_levels(const nlohmann::json& doc);
+
+// Choices offered by the forms: {name, label}.
+using Choices = std::vector<std::pair<std::string, std::string>>;
+const Choices& morphology_choices();
+const Choices& approach_choices();
+const Choices& pedicle_choices();
+const Choices& image_guidance_choices();
+const Choices& anaesthesia_choices();
+const Choices& leakage_type_choices();  // Yeom B, S, C and D (intradiscal)
+const Choices& leakage_detection_choices();
+const Choices& dap_unit_choices();
+
+}  // namespace vertebro::app

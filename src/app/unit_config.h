@@ -1,0 +1,43 @@
+#pragma once
+// The unit's settings (administrator): the guidance settings the rules read, and which roles may
+// override a blocked gate. Stored as one JSON document in the meta table ("unit_settings");
+// every change is audited with its before and after values. Each default names its source in
+// guidance/snapshot.h (UnitSettings) and docs/settings.md.
+
+#include <map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/context.h"
+#include "guidance/rules.h"
+#include "guidance/snapshot.h"
+
+namespace vertebro::app {
+
+struct UnitConfig {
+  guidance::UnitSettings rules{};
+  // The roles whose users may record an override at each gate. Default: operators only (the
+  // clinicians who take responsibility for the procedure).
+  std::map<guidance::Gate, std::vector<domain::Role>> override_roles = default_override_roles();
+
+  static std::map<guidance::Gate, std::vector<domain::Role>> default_override_roles();
+  bool may_override(domain::Role role, guidance::Gate gate) const;
+};
+
+nlohmann::json unit_config_json(const UnitConfig& c);
+// Reads and checks a settings document (from the API, a form, or the database). Missing keys
+// keep their defaults. Errors: kInvalid, one field error per bad key.
+Result<UnitConfig> parse_unit_config(const nlohmann::json& j);
+
+// Within a transaction: the stored settings, or the defaults when none are stored.
+Result<UnitConfig> load_unit_config(store::Tx& tx);
+
+// Use cases. Reading needs any signed-in role that may see patients or manage settings;
+// changing needs kManageSettings. put_unit_config takes a patch: keys left out (and gates left
+// out of override_roles) keep their current values. Errors: kForbidden, kInvalid (fields).
+Result<UnitConfig> get_unit_config(const Context& ctx, const Actor& actor);
+Result<UnitConfig> put_unit_config(const Context& ctx, const Actor& actor,
+                                   const nlohmann::json& input);
+
+}  // namespace vertebro::app

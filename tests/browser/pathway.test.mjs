@@ -1,0 +1,233 @@
+// Pathway browser test: a new user takes a demonstration patient (Margaret Hughes, awaiting
+// assessment) from referral to a recorded procedure. The spinal surgeon starts the assessment,
+// first enters an impossible pain score (the error summary names the field), then records it;
+// the MDT gate blocks because conservative treatment is shorter than the unit's 42 days, and the
+// surgeon overrides it with a reason. The coordinator lists the case at the held MDT, records
+// the decision to proceed and moves it to consent; the surgeon records consent, passes the
+// procedure gate and records the procedure. The episode's history shows the override and its
+// reason. Every page is checked with axe, for console errors, and saved as a screenshot.
+//
+// Environment: as walking_skeleton.test.mjs. Run with `node --test`.
+import assert from 'node:assert/strict';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser, startServer } from './lib.mjs';
+import { Session, configureSessions } from './session.mjs';
+
+const BINARY = process.env.VERTEBRO_BINARY;
+const STATIC_DIR = process.env.VERTEBRO_STATIC_DIR;
+const SCREENSHOTS = process.env.VERTEBRO_SCREENSHOTS || path.resolve('browser-screenshots');
+const TEST_TIMEOUT_MS = 600_000;
+
+const OVERRIDE_REASON =
+  'Pain 9/10 on strong opioids after five weeks; unable to mobilise. Bring to the MDT now.';
+
+// ISO date `days` from today (the server uses the real clock).
+function day(days) {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+// Sets a form control by name within `root` (a page or a locator): text inputs and text areas
+// are filled, selects chosen, radios and checkboxes (by value) checked.
+async function set(root, name, value) {
+  const controls = root.locator(`[name="${name}"]`);
+  const count = await controls.count();
+  assert.ok(count > 0, `the form has a control named ${name}`);
+  const first = controls.first();
+  const tag = await first.evaluate((el) => el.tagName.toLowerCase());
+  const type = await first.evaluate((el) => (el.getAttribute('type') || '').toLowerCase());
+  if (tag === 'select') {
+    await first.selectOption(String(value));
+  } else if (type === 'radio' || type === 'checkbox') {
+    for (const v of [].concat(value)) await root.locator(`[name="${name}"][value="${v}"]`).check();
+  } else {
+    await first.fill(String(value));
+  }
+}
+
+async function fillForm(root, values) {
+  for (const [name, value] of Object.entries(values)) await set(root, name, value);
+}
+
+let server;
+let browser;
+
+describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
+  let pathwayPath = null;
+
+  before(async () => {
+    assert.ok(BINARY, 'set VERTEBRO_BINARY to the vertebro executable');
+    assert.ok(STATIC_DIR, 'set VERTEBRO_STATIC_DIR to the built web assets');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    for (const f of await readdir(SCREENSHOTS)) {
+      if (f.startsWith('pathway-') && f.endsWith('.png')) await rm(path.join(SCREENSHOTS, f));
+    }
+    server = await startServer({ binary: BINARY, staticDir: STATIC_DIR, startTimeoutMs: 120_000 });
+    browser = await launchBrowser();
+    configureSessions({ browser, serverUrl: server.url, screenshots: SCREENSHOTS, prefix: 'pathway' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) {
+      const { code, signal } = await server.stop();
+      assert.ok(code === 0 || signal === 'SIGTERM' || code === 143,
+        `server exit: code ${code}, signal ${signal}\n${server.stderr()}`);
+    }
+  });
+
+  // Runs one user's part, keeping a screenshot of the page a failure happened on.
+  async function as(username, body) {
+    const s = await Session.open(username);
+    try {
+      await s.goto('sign-in');
+      await s.signIn(username);
+      await body(s);
+    } catch (err) {
+      await s.failureShot();
+      throw err;
+    } finally {
+      await s.close();
+    }
+  }
+
+  async function submit(s, name, expectedStatus = 200) {
+    await s.navigate(() => s.page.getByRole('button', { name }).click(), expectedStatus);
+  }
+
+  it('the surgeon assesses the patient and overrides the blocked MDT gate with a reason',
+    { timeout: TEST_TIMEOUT_MS }, async () => {
+      await as('surgeon', async (s) => {
+        const { page } = s;
+        await s.goto('worklist');
+        await s.navigate(() => page.getByRole('link', { name: 'Awaiting assessment', exact: true }).click());
+        await s.check('awaiting-assessment');
+        await s.navigate(() => page.getByRole('link', { name: 'Hughes, Margaret' }).click());
+        await s.check('episode');
+        await s.navigate(() => page.getByRole('link', { name: /^Pathway/ }).click());
+        pathwayPath = new URL(page.url()).pathname;
+        await s.expectHeading('Pathway: Referral');
+        await s.check('pathway-referral');
+        await submit(s, 'Start the assessment');
+        await s.expectHeading('Pathway: Assessment');
+
+        await s.navigate(() => page.getByRole('link', { name: 'Record the assessment' }).click());
+        await s.check('assessment-form');
+        const assessment = {
+          assessed_on: day(-1),
+          indication: 'osteoporotic',
+          fracture_date: day(-35),
+          'levels.L1.height_loss_percent': '30',
+          'levels.L1.mri_oedema': 'yes',
+          'levels.L1.focal_tenderness': 'yes',
+          pain_at_rest: '11',
+          pain_on_movement: '9',
+          analgesic: 'strong_opioid',
+          'treatments.analgesics.start': day(-35),
+          'treatments.analgesics.effect': 'partial_relief',
+          refractory: 'yes',
+          bone_health: 'yes',
+        };
+        await fillForm(page, assessment);
+        await submit(s, 'Save the assessment', 422);
+        const summary = page.locator('.nhsuk-error-summary');
+        await summary.waitFor();
+        assert.match(await summary.innerText(), /Pain at rest must be from 0 to 10/);
+        await s.check('assessment-error');
+        await set(page, 'pain_at_rest', '8');
+        await submit(s, 'Save the assessment');
+        await s.expectHeading('Pathway: Assessment');
+
+        // Five weeks of treatment is fewer than the unit's 42 days: the gate blocks.
+        const gate = page.locator('.vb-gate');
+        assert.match(await gate.innerText(), /HTG3-1\.2-REFRACTORY/);
+        assert.match(await gate.innerText(), /The guidance is not met/);
+        await s.check('mdt-gate-blocked');
+        await submit(s, 'Override the guidance and move to MDT', 422);
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /reason/i);
+        await s.check('override-without-reason');
+        await set(page, 'override_reason', OVERRIDE_REASON);
+        await submit(s, 'Override the guidance and move to MDT');
+        await s.expectHeading('Pathway: MDT');
+        const history = await page.locator('main').innerText();
+        assert.ok(history.includes(OVERRIDE_REASON), 'the override reason is on the history');
+        await s.check('moved-to-mdt');
+      });
+    });
+
+  it('the coordinator lists the case at the MDT, records the decision and moves it to consent',
+    { timeout: TEST_TIMEOUT_MS }, async () => {
+      assert.ok(pathwayPath, 'the first step found the episode');
+      await as('coordinator', async (s) => {
+        const { page } = s;
+        await s.goto('mdt');
+        await s.check('mdt-meetings');
+        // The meeting held ten days ago at Northgate, with a radiologist and a spinal surgeon.
+        await s.navigate(() => page.getByRole('link', { name: new RegExp(`Spinal MDT`) })
+          .filter({ hasNotText: 'Southmoor' }).last().click());
+        await s.check('mdt-meeting');
+        await set(page, 'episode_id', pathwayPath.split('/')[2]);
+        await submit(s, 'Add to the list');
+        const card = page.locator(`#case-${pathwayPath.split('/')[2]}`);
+        await set(card, 'decision', 'proceed');
+        await set(card, 'rationale', 'Severe pain despite opioids; MRI oedema at L1. Proceed.');
+        await s.navigate(() => card.getByRole('button', { name: /Save decision/ }).click());
+        await s.check('mdt-decided');
+        await s.goto(pathwayPath.slice(1));
+        await s.check('consent-gate');
+        await submit(s, 'Move to Consent');
+        await s.expectHeading('Pathway: Consent');
+      });
+    });
+
+  it('the surgeon records consent and the procedure; the history explains the override',
+    { timeout: TEST_TIMEOUT_MS }, async () => {
+      assert.ok(pathwayPath, 'the first step found the episode');
+      await as('surgeon', async (s) => {
+        const { page } = s;
+        await s.goto(pathwayPath.slice(1));
+        await s.navigate(() => page.getByRole('link', { name: 'Record the consent' }).click());
+        await s.check('consent-form');
+        await fillForm(page, {
+          date: day(0),
+          clinician: 'Mr Sam Surgeon',
+          leaflet_version: 'VP-PIL v3',
+          capacity_confirmed: 'yes',
+          risks: ['cement_leakage', 'cement_embolism', 'nerve_or_spinal_cord_injury', 'infection',
+            'new_fractures', 'no_pain_relief'],
+        });
+        await submit(s, 'Save the consent');
+        await s.check('procedure-gate');
+        await submit(s, 'Move to Procedure');
+        await s.expectHeading('Pathway: Procedure');
+
+        await s.navigate(() => page.getByRole('link', { name: 'Record the procedure' }).click());
+        await s.check('procedure-form');
+        const procedure = {
+          date: day(0),
+          primary_operator: 'Mr Sam Surgeon',
+          image_guidance: 'fluoroscopy_biplane',
+          anaesthesia: 'sedation',
+          cement_product: 'PMMA bone cement',
+          cement_lot: 'LOT-7',
+          'levels.L1.approach': 'transpedicular',
+          'levels.L1.pedicles': 'bipedicular',
+          'levels.L1.cement_ml': '25',
+        };
+        await fillForm(page, procedure);
+        await submit(s, 'Save the procedure', 422);
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Cement volume/);
+        await s.check('procedure-error');
+        await set(page, 'levels.L1.cement_ml', '4.5');
+        await submit(s, 'Save the procedure');
+        await s.expectHeading('Pathway: Follow-up');
+        const main = await page.locator('main').innerText();
+        assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
+        assert.match(main, /htg3-2026\.1/);
+        await s.check('follow-up');
+      });
+    });
+});

@@ -1,0 +1,649 @@
+// The HTG3 pathway through the API and the pages: every gate passed, blocked (HTG3-1.2-REFRACTORY,
+// HTG3-1.2-MDT) and overridden; roles refused; bad form input naming its field; stale versions.
+// MDT meetings and site surgery access are set up through the app layer (app/mdt.h,
+// app/site_surgery.h) with actors signed in as the demonstration users.
+
+#include <algorithm>
+
+#include "app/mdt.h"
+#include "app/sessions.h"
+#include "app/site_surgery.h"
+#include "live_server.h"
+
+namespace vertebro::http_test {
+namespace {
+
+std::string quoted(std::int64_t v) { return "\"" + std::to_string(v) + "\""; }
+
+httplib::Headers with(httplib::Headers h, const std::string& name, const std::string& value) {
+  h.emplace(name, value);
+  return h;
+}
+
+bool names_field(const Json& j, const std::string& field) {
+  if (!j.is_object() || !j.contains("error")) return false;
+  for (const auto& f : j["error"]["fields"]) {
+    if (f.value("field", "") == field) return true;
+  }
+  return false;
+}
+
+std::string field_message(const Json& j, const std::string& field) {
+  for (const auto& f : j["error"]["fields"]) {
+    if (f.value("field", "") == field) return f.value("message", "");
+  }
+  return {};
+}
+
+// The finding for `requirement` in a findings array, or null.
+Json finding(const Json& findings, const std::string& requirement) {
+  for (const auto& f : findings) {
+    if (f.value("requirement", "") == requirement) return f;
+  }
+  return {};
+}
+
+// An assessment that passes the assessment-to-MDT gate for a haemangioma (TA279 and EBI apply
+// to osteoporotic fractures only): 85 days of analgesics, pain 8/10, judged refractory.
+Json passing_assessment() {
+  return {{"assessed_on", "2026-11-20"},
+          {"indication", "haemangioma"},
+          {"levels",
+           {{"T12",
+             {{"height_loss_percent", 30},
+              {"morphology", "wedge"},
+              {"mri_oedema", "yes"},
+              {"focal_tenderness", "yes"}}}}},
+          {"pain_at_rest", 8},
+          {"pain_on_movement", 9},
+          {"analgesic", "weak_opioid"},
+          {"treatments", {{"analgesics", {{"start", "2026-09-01"}, {"effect", "no_relief"}}}}},
+          {"refractory", true},
+          {"bone_health", true}};
+}
+
+// No conservative treatment and no judgement: HTG3-1.2-REFRACTORY blocks the MDT gate.
+Json blocked_assessment() {
+  Json a = passing_assessment();
+  a.erase("treatments");
+  a.erase("refractory");
+  return a;
+}
+
+Json full_consent(const std::string& date = "2026-11-24") {
+  return {{"date", date},
+          {"clinician", "Dr R Consent (interventional radiologist)"},
+          {"leaflet_version", "PIL-VP v3"},
+          {"capacity_confirmed", "yes"},
+          {"risks",
+           {"cement_leakage", "cement_embolism", "nerve_or_spinal_cord_injury", "infection",
+            "new_fractures", "no_pain_relief"}},
+          {"form_reference", "CF-1"}};
+}
+
+Json procedure(const std::string& date = "2026-11-25") {
+  return {{"date", date},
+          {"start_time", "09:30"},
+          {"primary_operator", "Dr R Operator"},
+          {"image_guidance", "fluoroscopy_biplane"},
+          {"anaesthesia", "local"},
+          {"cement_product", "Example PMMA"},
+          {"cement_lot", "LOT-42"},
+          {"levels",
+           {{"T12",
+             {{"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", 4.5}}}}},
+          {"dap", 12.5},
+          {"dap_unit", "Gy.cm2"},
+          {"fluoroscopy_seconds", 180}};
+}
+
+class PathwayTest : public HttpTest {
+ protected:
+  void SetUp() override {
+    HttpTest::SetUp();
+    if (HasFatalFailure()) return;
+    operator_ = api_sign_in("surgeon");
+    coordinator_ = api_sign_in("coordinator");
+    site1_ = server().site_id("RVB01");
+  }
+
+  static app::Actor actor_of(const ApiSession& s) {
+    auto a = app::authenticate(server().ctx(), s.token);
+    EXPECT_TRUE(a.ok());
+    return a ? *a : app::Actor{};
+  }
+
+  std::int64_t new_episode(const std::string& levels = "T12, L1") {
+    const Json p =
+        create_patient(coordinator_, patient_json(site1_, next_nhs_number(), "Pathwayson"));
+    const Json e = create_episode(coordinator_, p.value("id", 0),
+                                  referral_json(site1_, "Dr A Okafor (GP)", levels));
+    return e.value("id", 0);
+  }
+
+  static std::string path(std::int64_t id, const std::string& rest) {
+    return "/api/v1/episodes/" + std::to_string(id) + "/" + rest;
+  }
+
+  std::int64_t version(std::int64_t id) const { return server().episode(id)->version; }
+  std::string state(std::int64_t id) const {
+    return std::string(domain::state_name(server().episode(id)->state));
+  }
+
+  httplib::Result put_form(const ApiSession& s, std::int64_t id, const std::string& kind,
+                           const Json& body, const std::string& if_match = "\"0\"") {
+    return client()->Put(path(id, kind), with(bearer(s.token), "If-Match", if_match), body.dump(),
+                         "application/json");
+  }
+
+  httplib::Result move(const ApiSession& s, std::int64_t id, const std::string& to,
+                       const std::string& reason = "", std::int64_t at_version = -1) {
+    Json body = {{"to", to}};
+    if (!reason.empty()) body["override_reason"] = reason;
+    const std::int64_t v = at_version >= 0 ? at_version : version(id);
+    return client()->Post(path(id, "transitions"), with(bearer(s.token), "If-Match", quoted(v)),
+                          body.dump(), "application/json");
+  }
+
+  Json get_pathway(std::int64_t id) {
+    auto r = client()->Get(path(id, "pathway"), bearer(operator_.token));
+    EXPECT_TRUE(r && r->status == 200);
+    return r ? json_of(*r) : Json();
+  }
+
+  // An MDT meeting at site RVB01 on `date` with a radiologist and a spinal surgeon, which
+  // decides `decision` about the episode (which must be awaiting MDT).
+  void discuss_at_mdt(std::int64_t id, const std::string& decision = "proceed",
+                      const std::string& date = "2026-11-24") {
+    const app::Actor coordinator = actor_of(coordinator_);
+    const auto& ctx = server().ctx();
+    auto m = app::create_meeting(ctx, coordinator, {std::to_string(site1_), date, "Spinal MDT"});
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    ASSERT_TRUE(
+        app::add_attendee(ctx, coordinator, m->id, "Dr I Radiologist", "Interventional radiologist")
+            .ok());
+    ASSERT_TRUE(app::add_attendee(ctx, coordinator, m->id, "Mr S Surgeon", "Spinal surgeon").ok());
+    auto added = app::add_case(ctx, coordinator, m->id, EpisodeId{id});
+    ASSERT_TRUE(added.ok()) << added.error().message;
+    auto decided = app::record_decision(ctx, coordinator, m->id, EpisodeId{id}, decision,
+                                        "Meets the criteria; discussed with the team");
+    ASSERT_TRUE(decided.ok()) << decided.error().message;
+  }
+
+  void surgery_on_site() {
+    const app::Actor admin = actor_of(api_sign_in("admin"));
+    auto s = app::set_site_surgery(server().ctx(), admin, SiteId{site1_}, {"on_site", "", ""});
+    ASSERT_TRUE(s.ok()) << s.error().message;
+  }
+
+  void expect_status(const httplib::Result& r, int status) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body.substr(0, 800);
+  }
+
+  // Assessment recorded, then moved through assessment into MDT.
+  std::int64_t episode_at_mdt() {
+    const std::int64_t id = new_episode();
+    expect_status(put_form(operator_, id, "assessment", passing_assessment()), 200);
+    expect_status(move(operator_, id, "assessment"), 200);
+    expect_status(move(operator_, id, "mdt"), 200);
+    return id;
+  }
+
+  // Every gate passed up to "procedure"; consent dated `consent_date`.
+  std::int64_t episode_at_procedure(const std::string& consent_date = "2026-11-24") {
+    const std::int64_t id = episode_at_mdt();
+    discuss_at_mdt(id);
+    expect_status(move(coordinator_, id, "consent"), 200);
+    expect_status(put_form(operator_, id, "consent", full_consent(consent_date)), 200);
+    surgery_on_site();
+    expect_status(move(operator_, id, "procedure"), 200);
+    EXPECT_EQ(state(id), "procedure");
+    return id;
+  }
+
+  httplib::Headers page_cookie(const ApiSession& s) const {
+    return cookie("vb_session=" + s.token);
+  }
+
+  ApiSession operator_;
+  ApiSession coordinator_;
+  std::int64_t site1_ = 0;
+};
+
+TEST_F(PathwayTest, EveryGatePassesThroughTheApi) {
+  const std::int64_t id = new_episode();
+  auto saved = put_form(operator_, id, "assessment", passing_assessment());
+  expect_status(saved, 200);
+  const Json a = json_of(*saved);
+  EXPECT_EQ(a["version"], 1);
+  EXPECT_EQ(saved->get_header_value("ETag"), "\"1\"");
+  EXPECT_EQ(a["document"]["levels"][0]["genant"], "moderate");  // 30% height loss
+  EXPECT_EQ(a["episode_state"], "referral");
+
+  expect_status(move(operator_, id, "assessment"), 200);
+  auto to_mdt = move(operator_, id, "mdt");
+  expect_status(to_mdt, 200);
+  const Json m = json_of(*to_mdt);
+  EXPECT_EQ(m["moved"], true);
+  EXPECT_EQ(m["overridden"], false);
+  EXPECT_EQ(m["gate"], "assessment_to_mdt");
+  EXPECT_EQ(finding(m["findings"], "HTG3-1.2-REFRACTORY")["outcome"], "pass") << m.dump();
+  EXPECT_EQ(to_mdt->get_header_value("ETag"), quoted(version(id)));
+
+  discuss_at_mdt(id);
+  auto to_consent = move(coordinator_, id, "consent");
+  expect_status(to_consent, 200);
+  EXPECT_EQ(finding(json_of(*to_consent)["findings"], "HTG3-1.2-MDT")["outcome"], "pass");
+
+  expect_status(put_form(operator_, id, "consent", full_consent()), 200);
+  surgery_on_site();
+  auto to_procedure = move(operator_, id, "procedure");
+  expect_status(to_procedure, 200);
+  const Json p = json_of(*to_procedure);
+  EXPECT_EQ(finding(p["findings"], "HTG3-1.1")["outcome"], "pass") << p.dump();
+  EXPECT_EQ(finding(p["findings"], "HTG3-1.2-SURGERY")["outcome"], "pass") << p.dump();
+
+  auto done = put_form(operator_, id, "procedure", procedure());
+  expect_status(done, 200);
+  EXPECT_EQ(json_of(*done)["episode_state"], "follow_up");
+  EXPECT_TRUE(json_of(*done)["warnings"].empty());
+
+  const Json pw = get_pathway(id);
+  EXPECT_EQ(pw["state"], "follow_up");
+  ASSERT_EQ(pw["transitions"].size(), 5u) << pw.dump();
+  const Json& gated = pw["transitions"][1];
+  EXPECT_EQ(gated["to"], "mdt");
+  EXPECT_EQ(gated["gate"], "assessment_to_mdt");
+  EXPECT_EQ(gated["blocked"], false);
+  EXPECT_TRUE(gated["findings"].is_array() && !gated["findings"].empty());
+  EXPECT_EQ(pw["forms"]["procedure"]["version"], 1);
+  ASSERT_EQ(pw["mdt"].size(), 1u);
+  EXPECT_EQ(pw["mdt"][0]["decision"], "proceed");
+  EXPECT_EQ(pw["mdt"][0]["attendees"].size(), 2u);
+  EXPECT_EQ(pw["surgery"]["access"], "on_site");
+}
+
+TEST_F(PathwayTest, BlockedGateIs422WithTheFailingFindings) {
+  const std::int64_t id = new_episode();
+  expect_status(put_form(operator_, id, "assessment", blocked_assessment()), 200);
+  expect_status(move(operator_, id, "assessment"), 200);
+  const std::int64_t before = version(id);
+
+  auto r = move(operator_, id, "mdt");
+  expect_status(r, 422);
+  const Json j = json_of(*r);
+  EXPECT_EQ(j["error"]["code"], "invalid");
+  EXPECT_TRUE(names_field(j, "override_reason")) << r->body;
+  EXPECT_EQ(j["gate"], "assessment_to_mdt");
+  EXPECT_EQ(j["may_override"], true);
+  const Json f = finding(j["findings"], "HTG3-1.2-REFRACTORY");
+  ASSERT_TRUE(f.is_object()) << j.dump();
+  EXPECT_NE(f["outcome"], "pass");
+  EXPECT_EQ(f["pack"], "HTG3");
+  EXPECT_EQ(state(id), "assessment");
+  EXPECT_EQ(version(id), before);
+
+  // A reason of spaces is no reason.
+  expect_status(move(operator_, id, "mdt", "   "), 422);
+  EXPECT_EQ(state(id), "assessment");
+
+  const Json pw = get_pathway(id);
+  EXPECT_EQ(pw["next_gate"]["blocked"], true);
+  EXPECT_EQ(pw["next_gate"]["to"], "mdt");
+}
+
+TEST_F(PathwayTest, OverrideIsStoredWithReasonRoleAndFindings) {
+  const std::int64_t id = new_episode();
+  expect_status(put_form(operator_, id, "assessment", blocked_assessment()), 200);
+  expect_status(move(operator_, id, "assessment"), 200);
+  const std::string reason = "Pain uncontrolled on strong opioids; inpatient for 3 weeks";
+  auto r = move(operator_, id, "mdt", reason);
+  expect_status(r, 200);
+  EXPECT_EQ(json_of(*r)["overridden"], true);
+  EXPECT_EQ(state(id), "mdt");
+
+  const Json pw = get_pathway(id);
+  const Json& t = pw["transitions"].back();
+  EXPECT_EQ(t["to"], "mdt");
+  EXPECT_EQ(t["blocked"], true);
+  EXPECT_EQ(t["override_reason"], reason);
+  EXPECT_EQ(t["override_role"], "operator");
+  EXPECT_EQ(t["username"], "surgeon");
+  EXPECT_FALSE(t.value("rule_pack_version", "").empty());
+  EXPECT_TRUE(finding(t["findings"], "HTG3-1.2-REFRACTORY").is_object()) << t.dump();
+}
+
+TEST_F(PathwayTest, WrongRolesAreRefusedWith403) {
+  // A nurse does not record assessments.
+  const ApiSession nurse = api_sign_in("nurse");
+  const std::int64_t fresh = new_episode();
+  auto r = put_form(nurse, fresh, "assessment", passing_assessment());
+  expect_status(r, 403);
+  EXPECT_EQ(json_of(*r)["error"]["code"], "forbidden");
+
+  // No MDT decision: HTG3-1.2-MDT blocks the move to consent, and a coordinator may not override.
+  const std::int64_t id = episode_at_mdt();
+  auto blocked = move(coordinator_, id, "consent");
+  expect_status(blocked, 422);
+  EXPECT_EQ(json_of(*blocked)["may_override"], false);
+  EXPECT_TRUE(finding(json_of(*blocked)["findings"], "HTG3-1.2-MDT").is_object());
+  auto refused = move(coordinator_, id, "consent", "The MDT agreed by telephone");
+  expect_status(refused, 403);
+  EXPECT_EQ(state(id), "mdt");
+  // An operator may.
+  expect_status(move(operator_, id, "consent", "The MDT agreed by telephone"), 200);
+}
+
+TEST_F(PathwayTest, ImpossibleMoveIs409AndStaleVersionIs412) {
+  const std::int64_t id = new_episode();
+  auto jump = move(operator_, id, "procedure");
+  expect_status(jump, 409);
+  EXPECT_EQ(json_of(*jump)["error"]["code"], "wrong_state");
+
+  const std::int64_t v = version(id);
+  expect_status(move(operator_, id, "assessment", "", v), 200);
+  auto stale = move(operator_, id, "mdt", "", v);
+  expect_status(stale, 412);
+  EXPECT_EQ(json_of(*stale)["error"]["code"], "conflict");
+
+  auto no_if_match = client()->Post(path(id, "transitions"), bearer(operator_.token),
+                                    Json{{"to", "mdt"}}.dump(), "application/json");
+  expect_status(no_if_match, 428);
+}
+
+TEST_F(PathwayTest, FormsNeedTheCurrentIfMatch) {
+  const std::int64_t id = new_episode();
+  auto none = client()->Put(path(id, "assessment"), bearer(operator_.token),
+                            passing_assessment().dump(), "application/json");
+  expect_status(none, 428);
+  expect_status(put_form(operator_, id, "assessment", passing_assessment(), "\"0\""), 200);
+  auto stale = put_form(operator_, id, "assessment", passing_assessment(), "\"0\"");
+  expect_status(stale, 412);
+  EXPECT_EQ(json_of(*stale)["error"]["code"], "conflict");
+  expect_status(put_form(operator_, id, "assessment", passing_assessment(), "\"1\""), 200);
+
+  auto got = client()->Get(path(id, "assessment"), bearer(operator_.token));
+  expect_status(got, 200);
+  EXPECT_EQ(got->get_header_value("ETag"), "\"2\"");
+  auto consent = client()->Get(path(id, "consent"), bearer(operator_.token));
+  expect_status(consent, 200);
+  EXPECT_EQ(consent->get_header_value("ETag"), "\"0\"");
+  EXPECT_TRUE(json_of(*consent)["document"].is_null());
+
+  // The procedure form is not open while the episode is at referral.
+  auto closed = put_form(operator_, id, "procedure", procedure());
+  expect_status(closed, 409);
+  EXPECT_EQ(json_of(*closed)["error"]["code"], "wrong_state");
+}
+
+struct BadForm {
+  const char* name;
+  Json body;
+  const char* field;
+};
+
+TEST_F(PathwayTest, BadAssessmentInputNamesTheFieldAndSavesNothing) {
+  const std::int64_t id = new_episode();
+  Json pain = passing_assessment();
+  pain["pain_at_rest"] = 11;
+  Json backwards = passing_assessment();
+  backwards["treatments"] = {{"bracing", {{"start", "2026-10-01"}, {"end", "2026-09-01"}}}};
+  Json unknown_level = passing_assessment();
+  unknown_level["levels"]["X9"] = {{"height_loss_percent", 10}};
+  Json no_levels = passing_assessment();
+  no_levels.erase("levels");
+  const std::vector<BadForm> cases = {{"pain 11", pain, "pain_at_rest"},
+                                      {"end before start", backwards, "treatments.bracing.end"},
+                                      {"unknown level", unknown_level, "levels.X9"},
+                                      {"no levels", no_levels, "levels"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = put_form(operator_, id, "assessment", c.body);
+    expect_status(r, 422);
+    EXPECT_TRUE(names_field(json_of(*r), c.field)) << r->body;
+  }
+  auto got = client()->Get(path(id, "assessment"), bearer(operator_.token));
+  ASSERT_TRUE(got);
+  EXPECT_TRUE(json_of(*got)["document"].is_null()) << got->body;
+}
+
+TEST_F(PathwayTest, BadProcedureInputNamesTheFieldAndSavesNothing) {
+  // Consent before the MDT, so a procedure dated between them breaks only the MDT rule.
+  const std::int64_t id = episode_at_procedure("2026-11-20");
+  Json cement = procedure();
+  cement["levels"]["T12"]["cement_ml"] = 25;
+  Json before_referral = procedure("2026-10-30");
+  Json before_mdt = procedure("2026-11-23");
+  const std::vector<BadForm> cases = {{"25 mL of cement", cement, "levels.T12.cement_ml"},
+                                      {"before the referral", before_referral, "date"},
+                                      {"before the MDT meeting", before_mdt, "date"}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = put_form(operator_, id, "procedure", c.body);
+    expect_status(r, 422);
+    EXPECT_TRUE(names_field(json_of(*r), c.field)) << r->body;
+  }
+  auto r = put_form(operator_, id, "procedure", before_mdt);
+  ASSERT_TRUE(r);
+  EXPECT_NE(field_message(json_of(*r), "date").find("MDT"), std::string::npos) << r->body;
+  r = put_form(operator_, id, "procedure", before_referral);
+  ASSERT_TRUE(r);
+  EXPECT_NE(field_message(json_of(*r), "date").find("referral"), std::string::npos) << r->body;
+  EXPECT_TRUE(get_pathway(id)["forms"]["procedure"].is_null());
+  EXPECT_EQ(state(id), "procedure");
+
+  // A level treated that was not assessed is accepted with a warning.
+  Json other_level = procedure();
+  other_level["levels"]["L2"] = {
+      {"approach", "parapedicular"}, {"pedicles", "unipedicular"}, {"cement_ml", 3}};
+  auto warned = put_form(operator_, id, "procedure", other_level);
+  expect_status(warned, 200);
+  const Json w = json_of(*warned);
+  ASSERT_EQ(w["warnings"].size(), 1u) << w.dump();
+  EXPECT_NE(w["warnings"][0].get<std::string>().find("L2"), std::string::npos);
+  EXPECT_EQ(w["episode_state"], "follow_up");
+}
+
+TEST_F(PathwayTest, ExitNeedsAReasonAndEndsTheEpisodeOnce) {
+  const std::int64_t id = new_episode();
+  auto end_episode = [&](const Json& body, std::int64_t v) {
+    return client()->Post(path(id, "exit"), with(bearer(coordinator_.token), "If-Match", quoted(v)),
+                          body.dump(), "application/json");
+  };
+  const std::int64_t v = version(id);
+  auto no_reason = end_episode({{"state", "withdrawn"}, {"date", "2026-11-24"}}, v);
+  expect_status(no_reason, 422);
+  EXPECT_TRUE(names_field(json_of(*no_reason), "reason")) << no_reason->body;
+  EXPECT_EQ(state(id), "referral");
+
+  auto bad_state = end_episode({{"state", "closed"}, {"reason", "x"}, {"date", "2026-11-24"}}, v);
+  expect_status(bad_state, 422);
+  EXPECT_TRUE(names_field(json_of(*bad_state), "state"));
+
+  const Json ok_body = {{"state", "withdrawn"},
+                        {"reason", "Patient chose another treatment"},
+                        {"date", "2026-11-24"}};
+  expect_status(end_episode(ok_body, v + 5), 412);
+  auto ended = end_episode(ok_body, v);
+  expect_status(ended, 200);
+  EXPECT_EQ(json_of(*ended)["state"], "withdrawn");
+  auto again = end_episode(ok_body, version(id));
+  expect_status(again, 409);
+
+  const Json t = get_pathway(id)["transitions"].back();
+  EXPECT_EQ(t["to"], "withdrawn");
+  EXPECT_EQ(t["exit_reason"], "Patient chose another treatment");
+  EXPECT_EQ(t["exit_date"], "2026-11-24");
+}
+
+// ---- Pages ---------------------------------------------------------------------------------
+
+TEST_F(PathwayTest, EpisodePageLinksToThePathway) {
+  const std::int64_t id = new_episode();
+  auto r = client()->Get("/episodes/" + std::to_string(id), page_cookie(coordinator_));
+  expect_status(r, 200);
+  EXPECT_NE(r->body.find("href=\"/episodes/" + std::to_string(id) + "/pathway\""),
+            std::string::npos);
+  EXPECT_NE(r->body.find("Pathway: assessment, MDT, consent and procedure"), std::string::npos);
+}
+
+TEST_F(PathwayTest, AssessmentPageShowsErrorSummaryAndKeepsTheValues) {
+  const std::int64_t id = new_episode("T12");
+  const std::string url = "/episodes/" + std::to_string(id) + "/assessment";
+  auto form_page = client()->Get(url, page_cookie(operator_));
+  expect_status(form_page, 200);
+  EXPECT_NE(form_page->body.find("name=\"levels.T12.height_loss_percent\""), std::string::npos);
+  EXPECT_NE(form_page->body.find("Unverified list"), std::string::npos);
+
+  httplib::Params params{{"csrf", operator_.csrf},
+                         {"version", "0"},
+                         {"levels_shown", "T12"},
+                         {"levels_list", "T12"},
+                         {"assessed_on", "2026-11-20"},
+                         {"indication", "haemangioma"},
+                         {"levels.T12.height_loss_percent", "30"},
+                         {"levels.T12.mri_oedema", "yes"},
+                         {"pain_at_rest", "11"},
+                         {"pain_on_movement", "9"},
+                         {"treatments.bracing.start", "2026-10-01"},
+                         {"treatments.bracing.end", ""},
+                         {"treatments.physiotherapy.start", ""},
+                         {"contraindications", "active_infection"},
+                         {"contraindications", "cement_allergy"}};
+  auto bad = client()->Post(url, page_cookie(operator_), params);
+  expect_status(bad, 422);
+  EXPECT_NE(bad->body.find("nhsuk-error-summary"), std::string::npos);
+  EXPECT_NE(bad->body.find("href=\"#pain_at_rest\""), std::string::npos);
+  EXPECT_NE(bad->body.find("value=\"11\""), std::string::npos);
+  EXPECT_NE(bad->body.find("value=\"cement_allergy\" checked"), std::string::npos);
+  EXPECT_TRUE(get_pathway(id)["forms"]["assessment"].is_null());
+
+  // Adding a level shows its section before anything is saved.
+  params.erase("pain_at_rest");
+  params.emplace("pain_at_rest", "8");
+  params.erase("levels_list");
+  params.emplace("levels_list", "T12, L1");
+  auto more = client()->Post(url, page_cookie(operator_), params);
+  expect_status(more, 200);
+  EXPECT_NE(more->body.find("name=\"levels.L1.height_loss_percent\""), std::string::npos);
+  EXPECT_TRUE(get_pathway(id)["forms"]["assessment"].is_null());
+
+  // Saved: back to the pathway page, warning of the contraindications recorded.
+  params.erase("levels_list");
+  params.emplace("levels_list", "T12");
+  auto saved = client()->Post(url, page_cookie(operator_), params);
+  expect_status(saved, 303);
+  const std::string location = saved->get_header_value("Location");
+  EXPECT_EQ(location.rfind("/episodes/" + std::to_string(id) + "/pathway?saved=assessment", 0), 0u)
+      << location;
+  const Json doc = get_pathway(id)["forms"]["assessment"]["document"];
+  EXPECT_EQ(doc["pain_at_rest"], 8);
+  EXPECT_EQ(doc["contraindications"].size(), 2u);
+  ASSERT_EQ(doc["treatments"].size(), 1u) << doc.dump();  // the blank rows are left out
+  EXPECT_EQ(doc["treatments"][0]["kind"], "bracing");
+
+  auto page = client()->Get(location, page_cookie(operator_));
+  expect_status(page, 200);
+  EXPECT_NE(page->body.find("The assessment was saved."), std::string::npos);
+  EXPECT_NE(page->body.find("Contraindications are recorded"), std::string::npos);
+  // A warning the server did not sign is not shown.
+  auto forged = client()->Get(
+      "/episodes/" + std::to_string(id) + "/pathway?saved=assessment&warning=Forged+text&sig=00",
+      page_cookie(operator_));
+  expect_status(forged, 200);
+  EXPECT_EQ(forged->body.find("Forged text"), std::string::npos);
+}
+
+TEST_F(PathwayTest, PathwayPageShowsOverrideReasonInHistory) {
+  const std::int64_t id = new_episode();
+  expect_status(put_form(operator_, id, "assessment", blocked_assessment()), 200);
+  expect_status(move(operator_, id, "assessment"), 200);
+  const std::string url = "/episodes/" + std::to_string(id);
+
+  // Through the page: no reason is a 422 naming the override reason.
+  auto blocked = client()->Post(
+      url + "/move", page_cookie(operator_),
+      httplib::Params{
+          {"csrf", operator_.csrf}, {"to", "mdt"}, {"version", std::to_string(version(id))}});
+  expect_status(blocked, 422);
+  EXPECT_NE(blocked->body.find("href=\"#override_reason\""), std::string::npos);
+  EXPECT_NE(blocked->body.find("HTG3-1.2-REFRACTORY"), std::string::npos);
+
+  auto moved = client()->Post(url + "/move", page_cookie(operator_),
+                              httplib::Params{{"csrf", operator_.csrf},
+                                              {"to", "mdt"},
+                                              {"version", std::to_string(version(id))},
+                                              {"override_reason", "Urgent MDT review needed"}});
+  expect_status(moved, 303);
+  EXPECT_EQ(state(id), "mdt");
+
+  auto page = client()->Get(url + "/pathway", page_cookie(coordinator_));
+  expect_status(page, 200);
+  EXPECT_NE(page->body.find("Why was this allowed?"), std::string::npos);
+  EXPECT_NE(page->body.find("Urgent MDT review needed"), std::string::npos);
+  EXPECT_NE(page->body.find("Operator"), std::string::npos);
+  EXPECT_NE(page->body.find("nhsuk-tag--red"), std::string::npos);
+  // The coordinator is shown the next gate without an override form.
+  EXPECT_EQ(page->body.find("name=\"override_reason\""), std::string::npos);
+}
+
+TEST_F(PathwayTest, StaleFormPageShowsTheSavedValuesAndListsTheTypedOnes) {
+  const std::int64_t id = new_episode("T12");
+  const std::string url = "/episodes/" + std::to_string(id) + "/consent";
+  expect_status(put_form(operator_, id, "assessment", passing_assessment()), 200);
+  expect_status(move(operator_, id, "assessment"), 200);
+  expect_status(move(operator_, id, "mdt"), 200);
+  discuss_at_mdt(id);
+  expect_status(move(coordinator_, id, "consent"), 200);
+  // Someone saves the consent while this user has the empty form open (version 0).
+  expect_status(put_form(operator_, id, "consent", full_consent()), 200);
+  auto r = client()->Post(url, page_cookie(operator_),
+                          httplib::Params{{"csrf", operator_.csrf},
+                                          {"version", "0"},
+                                          {"date", "2026-11-25"},
+                                          {"clinician", "Dr Typed Late"},
+                                          {"leaflet_version", "PIL-VP v4"},
+                                          {"capacity_confirmed", "yes"},
+                                          {"risks", "infection"}});
+  expect_status(r, 409);
+  EXPECT_NE(r->body.find("Someone else saved first"), std::string::npos);
+  EXPECT_NE(r->body.find("Dr Typed Late"), std::string::npos);  // what this user typed
+  EXPECT_NE(r->body.find("value=\"Dr R Consent (interventional radiologist)\""), std::string::npos);
+  EXPECT_NE(r->body.find("name=\"version\" value=\"1\""), std::string::npos);
+  EXPECT_EQ(get_pathway(id)["forms"]["consent"]["document"]["clinician"],
+            "Dr R Consent (interventional radiologist)");
+}
+
+TEST_F(PathwayTest, ProcedurePageNamesTheLevelInItsErrors) {
+  const std::int64_t id = episode_at_procedure();
+  const std::string url = "/episodes/" + std::to_string(id) + "/procedure";
+  auto page = client()->Get(url, page_cookie(operator_));
+  expect_status(page, 200);
+  EXPECT_NE(page->body.find("name=\"levels.T12.cement_ml\""), std::string::npos);
+  auto r = client()->Post(url, page_cookie(operator_),
+                          httplib::Params{{"csrf", operator_.csrf},
+                                          {"version", "0"},
+                                          {"levels_shown", "T12"},
+                                          {"levels_list", "T12"},
+                                          {"date", "2026-11-25"},
+                                          {"levels.T12.cement_ml", "25"}});
+  expect_status(r, 422);
+  EXPECT_NE(r->body.find("href=\"#levels.T12.cement_ml\""), std::string::npos);
+  EXPECT_NE(r->body.find("Level T12: Cement volume"), std::string::npos);
+  EXPECT_EQ(state(id), "procedure");
+}
+
+TEST_F(PathwayTest, FormPagesAreRefusedToOtherRoles) {
+  const std::int64_t id = new_episode();
+  auto r =
+      client()->Get("/episodes/" + std::to_string(id) + "/assessment", page_cookie(coordinator_));
+  expect_status(r, 403);
+  auto exit_page =
+      client()->Get("/episodes/" + std::to_string(id) + "/exit", page_cookie(coordinator_));
+  expect_status(exit_page, 200);
+  EXPECT_NE(exit_page->body.find("value=\"not_suitable\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vertebro::http_test

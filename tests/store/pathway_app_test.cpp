@@ -1,0 +1,320 @@
+// The pathway's use cases on every backend: each gate passes, blocks or is overridden as the
+// unit's settings say; the findings, rule-pack version and override are stored with the
+// transition; refusals write nothing but their audit entry.
+#include <nlohmann/json.hpp>
+
+#include "app/mdt.h"
+#include "app/pathway.h"
+#include "app/site_surgery.h"
+#include "app/unit_config.h"
+#include "store_fixture.h"
+
+namespace vertebro::store_test {
+namespace {
+
+using nlohmann::json;
+using domain::PathwayState;
+using domain::Role;
+
+class PathwayAppTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    site_ = insert_site("S1");
+    op_ = insert_actor("op", Role::kOperator, {site_});
+    coord_ = insert_actor("coord", Role::kCoordinator, {site_});
+    nurse_ = insert_actor("nurse", Role::kNurse, {site_});
+    admin_ = insert_actor("admin", Role::kAdministrator, {site_});
+    auto p = insert_patient(site_, 1);
+    episode_ = insert_episode(p.id, site_, "2026-09-01", PathwayState::kAssessment).id;
+  }
+
+  std::int64_t version() {
+    std::int64_t v = 0;
+    must(store().transact(store::TxMode::kRead, [&](store::Tx& tx) -> Status {
+      auto e = tx.find_episode(episode_);
+      if (!e) return std::move(e).error();
+      v = (*e)->version;
+      return {};
+    }), "find_episode");
+    return v;
+  }
+  PathwayState state() {
+    return must(app::view_pathway(ctx(), op_, episode_), "view").episode.state;
+  }
+  Result<app::MoveResult> move(const app::Actor& a, const std::string& to,
+                               const std::string& reason = "") {
+    return app::move_episode(ctx(), a, episode_, {to, version(), reason});
+  }
+  void save(app::FormKind kind, const json& doc) {
+    auto v = app::view_pathway(ctx(), op_, episode_);
+    std::int64_t current = 0;
+    if (kind == app::FormKind::kAssessment && v->assessment) current = v->assessment->version;
+    if (kind == app::FormKind::kConsent && v->consent) current = v->consent->version;
+    must(app::save_form(ctx(), op_, episode_, kind, current, doc), "save_form");
+  }
+
+  // A myeloma case that passes every required rule (TA279 and EBI do not apply to it).
+  json myeloma_assessment() {
+    return {{"assessed_on", "2026-11-01"},
+            {"indication", "myeloma"},
+            {"levels", {{"L2", {{"height_loss_percent", 30}, {"mri_oedema", "yes"},
+                                {"focal_tenderness", "yes"}}}}},
+            {"pain_at_rest", 7},
+            {"pain_on_movement", 9},
+            {"analgesic", "strong_opioid"},
+            {"treatments", {{"analgesics", {{"start", "2026-09-01"}}}}},
+            {"refractory", true},
+            {"bone_health", true},
+            {"sins", {{"level", "L2"}, {"pain", "occasional"}, {"bone_lesion", "blastic"},
+                      {"alignment", "normal"}, {"collapse", "none"}, {"posterolateral", "none"}}}};
+  }
+  json consent() {
+    json risks = json::array();
+    for (auto r : guidance::all_consent_risks()) risks.push_back(guidance::consent_risk_name(r));
+    return {{"date", "2026-11-20"}, {"clinician", "Dr Op"}, {"leaflet_version", "v3"},
+            {"capacity_confirmed", true}, {"risks", risks}};
+  }
+  // A held meeting with a radiologist and a spinal surgeon that decided to proceed.
+  void mdt_proceed() {
+    auto m = must(app::create_meeting(ctx(), coord_, {site_.str(), "2026-11-18", "MDT"}), "meeting");
+    must(app::add_attendee(ctx(), coord_, m.id, "Dr R", "Interventional radiologist"), "att");
+    must(app::add_attendee(ctx(), coord_, m.id, "Mr S", "Spinal surgeon"), "att");
+    must(app::add_case(ctx(), coord_, m.id, episode_), "add_case");
+    must(app::record_decision(ctx(), coord_, m.id, episode_, "proceed", "Agreed"), "decision");
+  }
+  std::vector<store::TransitionRecord> transitions() {
+    return must(app::view_pathway(ctx(), op_, episode_), "view").transitions;
+  }
+  bool has_fail(const guidance::Findings& f, const std::string& id) {
+    for (const auto& x : f) {
+      if (x.requirement == id && (x.outcome == guidance::Outcome::kFail ||
+                                  x.outcome == guidance::Outcome::kMissing)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  SiteId site_;
+  app::Actor op_, coord_, nurse_, admin_;
+  EpisodeId episode_;
+};
+
+TEST_P(PathwayAppTest, WalksEveryGateToFollowUpAndStoresFindings) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  auto r = move(op_, "mdt");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_TRUE(r->moved);
+  EXPECT_FALSE(r->overridden);
+  mdt_proceed();
+  must(app::set_site_surgery(ctx(), admin_, site_, {"on_site", "", "2027-06-01"}), "surgery");
+  r = move(coord_, "consent");
+  ASSERT_TRUE(r.ok() && r->moved) << describe(r);
+  save(app::FormKind::kConsent, consent());
+  r = move(op_, "procedure");
+  ASSERT_TRUE(r.ok() && r->moved) << describe(r);
+  auto saved = app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
+                              {{"date", "2026-11-24"}, {"primary_operator", "Dr Op"},
+                               {"image_guidance", "ct"}, {"anaesthesia", "local"},
+                               {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+                               {"levels", {{"L2", {{"approach", "transpedicular"},
+                                                   {"pedicles", "unipedicular"},
+                                                   {"cement_ml", 3.5}}}}}});
+  ASSERT_TRUE(saved.ok()) << describe(saved);
+  EXPECT_EQ(saved->episode.state, PathwayState::kFollowUp);
+
+  const auto t = transitions();
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0].gate, "assessment_to_mdt");
+  EXPECT_EQ(t[0].rule_pack_version, guidance::kRulePackVersion);
+  EXPECT_FALSE(t[0].blocked);
+  const auto findings = json::parse(t[0].findings);
+  ASSERT_TRUE(findings.is_array());
+  EXPECT_FALSE(findings.empty());
+  EXPECT_EQ(t[2].gate, "consent_to_procedure");
+  EXPECT_EQ(t[3].to_state, "follow_up");
+  EXPECT_EQ(t[3].gate, "");
+}
+
+TEST_P(PathwayAppTest, BlockedGateNeedsAReasonAndWritesOnlyItsAuditEntry) {
+  const auto head = audit_head();
+  auto r = move(op_, "mdt");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_FALSE(r->moved);
+  EXPECT_TRUE(has_fail(r->findings, "HTG3-1.2-REFRACTORY"));
+  EXPECT_EQ(state(), PathwayState::kAssessment);
+  EXPECT_TRUE(transitions().empty());
+  EXPECT_EQ(last_audit_entry().action, "read");  // the view after the blocked attempt
+  bool blocked_logged = false;
+  for (const auto& e : audit_entries()) {
+    if (e.seq > head.first && e.action == "gate_blocked") blocked_logged = true;
+  }
+  EXPECT_TRUE(blocked_logged);
+}
+
+TEST_P(PathwayAppTest, OverrideIsStoredWithReasonRoleAndFindings) {
+  auto r = move(op_, "mdt", "Severe pain; the MDT will decide");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_TRUE(r->moved);
+  EXPECT_TRUE(r->overridden);
+  const auto t = transitions();
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_TRUE(t[0].blocked);
+  EXPECT_EQ(t[0].override_reason, "Severe pain; the MDT will decide");
+  EXPECT_EQ(t[0].override_role, "operator");
+  EXPECT_NE(t[0].findings.find("HTG3-1.2-REFRACTORY"), std::string::npos);
+  bool audited = false;
+  for (const auto& e : audit_entries()) {
+    if (e.action == "transition" && e.detail.find("Severe pain; the MDT") != std::string::npos) {
+      audited = true;
+    }
+  }
+  EXPECT_TRUE(audited);
+}
+
+TEST_P(PathwayAppTest, RolesTheUnitDoesNotAllowCannotOverride) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  ASSERT_TRUE(move(op_, "mdt")->moved);
+  // No MDT decision: the consent gate blocks. Coordinators may move the case but not override.
+  const auto before = version();
+  auto r = move(coord_, "consent", "Please");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kForbidden);
+  EXPECT_EQ(version(), before);
+  // The administrator lets coordinators override this gate.
+  must(app::put_unit_config(ctx(), admin_,
+                            {{"override_roles", {{"mdt_to_consent", "operator, coordinator"}}}}),
+       "settings");
+  r = move(coord_, "consent", "Decision taken by telephone; minutes to follow");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_TRUE(r->overridden);
+  EXPECT_TRUE(has_fail(r->findings, "HTG3-1.2-MDT"));
+}
+
+TEST_P(PathwayAppTest, WrongRoleStaleVersionAndImpossibleMovesAreRefused) {
+  auto f = app::save_form(ctx(), nurse_, episode_, app::FormKind::kAssessment, 0,
+                          myeloma_assessment());
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.error().code, Errc::kForbidden);
+  auto r = move(nurse_, "mdt", "x");
+  EXPECT_EQ(r.error().code, Errc::kForbidden);
+  auto stale = app::move_episode(ctx(), op_, episode_, {"mdt", version() - 1, "x"});
+  EXPECT_EQ(stale.error().code, Errc::kConflict);
+  auto jump = move(op_, "procedure", "x");
+  EXPECT_EQ(jump.error().code, Errc::kConflict);
+  auto unknown = move(op_, "nowhere");
+  EXPECT_EQ(unknown.error().code, Errc::kInvalid);
+  auto consent_now = app::save_form(ctx(), op_, episode_, app::FormKind::kConsent, 0, consent());
+  EXPECT_EQ(consent_now.error().code, Errc::kConflict);  // not open before the MDT
+  EXPECT_TRUE(transitions().empty());
+}
+
+TEST_P(PathwayAppTest, FormVersionsDetectLostUpdates) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  json changed = myeloma_assessment();
+  changed["pain_at_rest"] = 5;
+  auto first = app::save_form(ctx(), op_, episode_, app::FormKind::kAssessment, 1, changed);
+  ASSERT_TRUE(first.ok()) << describe(first);
+  EXPECT_EQ(first->form.version, 2);
+  auto stale = app::save_form(ctx(), op_, episode_, app::FormKind::kAssessment, 1, changed);
+  EXPECT_EQ(stale.error().code, Errc::kConflict);
+  auto fresh = app::save_form(ctx(), op_, episode_, app::FormKind::kAssessment, 0, changed);
+  EXPECT_EQ(fresh.error().code, Errc::kConflict);
+}
+
+TEST_P(PathwayAppTest, LapsedSurgeryArrangementFailsTheProcedureGate) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  ASSERT_TRUE(move(op_, "mdt")->moved);
+  mdt_proceed();
+  ASSERT_TRUE(move(coord_, "consent")->moved);
+  save(app::FormKind::kConsent, consent());
+  must(app::set_site_surgery(ctx(), admin_, site_,
+                             {"arrangement", "City spinal surgery", "2026-11-01"}),
+       "surgery");
+  auto r = move(op_, "procedure");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->moved);
+  EXPECT_TRUE(has_fail(r->findings, "HTG3-1.2-SURGERY"));
+  auto bad = app::set_site_surgery(ctx(), admin_, site_, {"arrangement", "", ""});
+  ASSERT_FALSE(bad.ok());
+  ASSERT_EQ(bad.error().fields.size(), 2u);
+  EXPECT_EQ(bad.error().fields[0].field, "service");
+  EXPECT_EQ(bad.error().fields[1].field, "review_date");
+  must(app::set_site_surgery(ctx(), admin_, site_,
+                             {"arrangement", "City spinal surgery", "2027-11-01"}),
+       "surgery");
+  EXPECT_TRUE(move(op_, "procedure")->moved);
+}
+
+TEST_P(PathwayAppTest, BadProcedureSavesNothing) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  ASSERT_TRUE(move(op_, "mdt")->moved);
+  mdt_proceed();
+  ASSERT_TRUE(move(coord_, "consent")->moved);
+  save(app::FormKind::kConsent, consent());
+  must(app::set_site_surgery(ctx(), admin_, site_, {"on_site", "", ""}), "surgery");
+  ASSERT_TRUE(move(op_, "procedure")->moved);
+  const auto head = audit_head();
+  auto r = app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
+                          {{"date", "2026-11-17"}, {"primary_operator", "Dr Op"},
+                           {"image_guidance", "ct"}, {"anaesthesia", "local"},
+                           {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+                           {"levels", {{"L2", {{"approach", "transpedicular"},
+                                               {"pedicles", "unipedicular"},
+                                               {"cement_ml", 25}}}}}});
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.error().fields.size(), 2u);
+  EXPECT_EQ(r.error().fields[0].field, "date");  // before the MDT of 18 Nov
+  EXPECT_EQ(r.error().fields[1].field, "levels.L2.cement_ml");
+  EXPECT_EQ(audit_head(), head);
+  EXPECT_EQ(state(), PathwayState::kProcedure);
+  EXPECT_FALSE(must(app::view_pathway(ctx(), op_, episode_), "view").procedure.has_value());
+}
+
+TEST_P(PathwayAppTest, ExitsNeedReasonAndDateAndEndTheEpisode) {
+  auto bad = app::exit_episode(ctx(), coord_, episode_, {"declined", "", "2026-11-26", version()});
+  ASSERT_FALSE(bad.ok());
+  ASSERT_EQ(bad.error().fields.size(), 2u);
+  EXPECT_EQ(bad.error().fields[0].field, "reason");
+  EXPECT_EQ(bad.error().fields[1].field, "date");
+  auto wrong = app::exit_episode(ctx(), coord_, episode_, {"closed", "x", "2026-11-20", version()});
+  EXPECT_EQ(wrong.error().fields.at(0).field, "state");
+  auto early = app::exit_episode(ctx(), coord_, episode_, {"declined", "x", "2026-08-01", version()});
+  EXPECT_EQ(early.error().fields.at(0).field, "date");
+  auto ok = app::exit_episode(ctx(), coord_, episode_,
+                              {"declined", "Prefers to wait", "2026-11-20", version()});
+  ASSERT_TRUE(ok.ok()) << describe(ok);
+  EXPECT_EQ(ok->state, PathwayState::kDeclined);
+  const auto t = transitions();
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_EQ(t[0].exit_reason, "Prefers to wait");
+  EXPECT_EQ(t[0].exit_date, "2026-11-20");
+  auto again = app::exit_episode(ctx(), coord_, episode_, {"deceased", "x", "2026-11-21", version()});
+  EXPECT_EQ(again.error().code, Errc::kConflict);
+}
+
+TEST_P(PathwayAppTest, MdtDecisionsNeedAHeldMeetingAndARationale) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  ASSERT_TRUE(move(op_, "mdt")->moved);
+  auto future = must(app::create_meeting(ctx(), coord_, {site_.str(), "2026-12-01", ""}), "m");
+  must(app::add_case(ctx(), coord_, future.id, episode_), "add");
+  auto twice = app::add_case(ctx(), coord_, future.id, episode_);
+  EXPECT_EQ(twice.error().code, Errc::kConflict);
+  auto early = app::record_decision(ctx(), coord_, future.id, episode_, "proceed", "ok");
+  EXPECT_EQ(early.error().fields.at(0).field, "decision");
+  auto past = must(app::create_meeting(ctx(), coord_, {site_.str(), "2026-11-20", ""}), "m");
+  must(app::add_case(ctx(), coord_, past.id, episode_), "add");
+  auto no_reason = app::record_decision(ctx(), coord_, past.id, episode_, "proceed", " ");
+  EXPECT_EQ(no_reason.error().fields.at(0).field, "rationale");
+  auto nurse = app::record_decision(ctx(), nurse_, past.id, episode_, "proceed", "ok");
+  EXPECT_EQ(nurse.error().code, Errc::kForbidden);
+  auto view = must(app::view_meeting(ctx(), coord_, past.id), "view");
+  ASSERT_EQ(view.cases.size(), 1u);
+  EXPECT_TRUE(view.held);
+}
+
+VERTEBRO_STORE_SUITE(PathwayAppTest);
+
+}  // namespace
+}  // namespace vertebro::store_test

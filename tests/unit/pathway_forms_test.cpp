@@ -1,0 +1,254 @@
+// The clinical forms: validation names the field of every problem, and the stored document is
+// normalised (calculated values filled in, blanks dropped) and read back into the snapshot the
+// guidance rules see.
+#include <gtest/gtest.h>
+
+#include "app/pathway_forms.h"
+#include "app/unit_config.h"
+
+namespace vertebro::app {
+namespace {
+
+using nlohmann::json;
+
+domain::Date d(const char* iso) { return *domain::Date::parse(iso, "d", "d"); }
+
+FormContext context() {
+  FormContext c;
+  c.today = d("2026-11-25");
+  c.referral_date = d("2026-10-01");
+  c.date_of_birth = d("1945-03-01");
+  c.assessed_levels = {*domain::VertebralLevel::parse("T12")};
+  return c;
+}
+
+json assessment() {
+  return {{"assessed_on", "2026-10-20"},
+          {"indication", "osteoporotic"},
+          {"fracture_date", "2026-10-10"},
+          {"levels", {{"T12", {{"height_loss_percent", "30"}, {"mri_oedema", "yes"},
+                               {"focal_tenderness", "yes"}, {"morphology", "wedge"}}}}},
+          {"pain_at_rest", "7"},
+          {"pain_on_movement", 9},
+          {"analgesic", "weak_opioid"},
+          {"treatments", {{"analgesics", {{"start", "2026-10-10"}, {"effect", "no_relief"}}},
+                          {"bracing", {{"start", "2026-10-12"}, {"end", "2026-11-01"}}}}},
+          {"refractory", "yes"},
+          {"bone_health", true},
+          {"contraindications", ""}};
+}
+
+json procedure() {
+  return {{"date", "2026-11-20"},
+          {"primary_operator", "Dr R Radiologist"},
+          {"image_guidance", "fluoroscopy_biplane"},
+          {"anaesthesia", "local"},
+          {"cement_product", "PMMA"},
+          {"cement_lot", "L1"},
+          {"levels", {{"T12", {{"approach", "transpedicular"}, {"pedicles", "bipedicular"},
+                               {"cement_ml", "4.5"}}}}}};
+}
+
+// The field names of a refusal, in order.
+std::vector<std::string> fields_of(const Result<ValidatedForm>& r) {
+  std::vector<std::string> out;
+  if (!r) {
+    for (const auto& f : r.error().fields) out.push_back(f.field);
+  }
+  return out;
+}
+
+TEST(AssessmentForm, NormalisesAndCalculatesGenant) {
+  auto r = validate_form(FormKind::kAssessment, assessment(), context());
+  ASSERT_TRUE(r.ok()) << testing::PrintToString(fields_of(r));
+  const json& doc = r->document;
+  EXPECT_EQ(doc["pain_at_rest"], 7);
+  EXPECT_EQ(doc["levels"][0]["level"], "T12");
+  EXPECT_EQ(doc["levels"][0]["genant"], "moderate");  // 30% height loss: grade 2
+  EXPECT_EQ(doc["levels"][0]["bone_scan_uptake"], "unknown");
+  EXPECT_EQ(doc["treatments"].size(), 2u);
+  EXPECT_EQ(doc["refractory"], true);
+  EXPECT_FALSE(doc.contains("tumour_primary"));
+  EXPECT_TRUE(r->warnings.empty());
+}
+
+TEST(AssessmentForm, EachBadValueNamesItsField) {
+  json in = assessment();
+  in["pain_at_rest"] = 11;
+  in["treatments"]["bracing"]["end"] = "2026-10-11";  // before its start
+  in["levels"]["T13"] = json::object();
+  in["assessed_on"] = "2026-09-30";  // before the referral
+  in["analgesic"] = "morphine";
+  auto r = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, Errc::kInvalid);
+  const auto f = fields_of(r);
+  for (const char* want : {"pain_at_rest", "treatments.bracing.end", "levels.T13", "assessed_on",
+                           "analgesic"}) {
+    EXPECT_NE(std::find(f.begin(), f.end(), want), f.end()) << want;
+  }
+}
+
+TEST(AssessmentForm, PainBoundariesAndFutureDates) {
+  for (int pain : {0, 10}) {
+    json in = assessment();
+    in["pain_on_movement"] = pain;
+    EXPECT_TRUE(validate_form(FormKind::kAssessment, in, context()).ok()) << pain;
+  }
+  json in = assessment();
+  in["pain_on_movement"] = -1;
+  in["fracture_date"] = "2026-11-26";
+  EXPECT_EQ(fields_of(validate_form(FormKind::kAssessment, in, context())),
+            (std::vector<std::string>{"fracture_date", "pain_on_movement"}));
+}
+
+TEST(AssessmentForm, TumourNeedsPrimaryAndScoresSins) {
+  json in = assessment();
+  in["indication"] = "metastasis";
+  in["sins"] = {{"level", "T12"},       {"pain", "mechanical"},   {"bone_lesion", "lytic"},
+                {"alignment", "normal"}, {"collapse", "under_50"}, {"posterolateral", "none"}};
+  EXPECT_EQ(fields_of(validate_form(FormKind::kAssessment, in, context())),
+            (std::vector<std::string>{"tumour_primary"}));
+  in["tumour_primary"] = "Breast";
+  auto r = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_TRUE(r.ok());
+  // T12 junctional 3 + mechanical 3 + lytic 2 + normal 0 + under 50% 2 + none 0.
+  EXPECT_EQ(r->document["sins"]["total"], 10);
+  EXPECT_EQ(r->document["sins"]["category"], "indeterminate");
+  in["sins"]["pain"] = "sharp";
+  EXPECT_EQ(fields_of(validate_form(FormKind::kAssessment, in, context())),
+            (std::vector<std::string>{"sins.pain"}));
+}
+
+TEST(AssessmentForm, ContraindicationsWarnAndUnknownOnesAreRefused) {
+  json in = assessment();
+  in["contraindications"] = "active_infection, cement_allergy";
+  auto r = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->document["contraindications"], json::array({"active_infection", "cement_allergy"}));
+  EXPECT_EQ(r->warnings.size(), 1u);
+  in["contraindications"] = json::array({"pregnancy"});
+  EXPECT_EQ(fields_of(validate_form(FormKind::kAssessment, in, context())),
+            (std::vector<std::string>{"contraindications"}));
+}
+
+TEST(AssessmentForm, SnapshotReadsTheStoredDocument) {
+  auto r = validate_form(FormKind::kAssessment, assessment(), context());
+  ASSERT_TRUE(r.ok());
+  guidance::EpisodeSnapshot s;
+  fill_from_assessment(r->document, s);
+  EXPECT_EQ(s.indication, domain::Indication::kOsteoporotic);
+  ASSERT_EQ(s.levels.size(), 1u);
+  EXPECT_EQ(s.levels[0].genant, guidance::GenantGrade::kModerate);
+  EXPECT_EQ(s.levels[0].mri_oedema, guidance::Answer::kYes);
+  EXPECT_EQ(s.pain_at_rest, 7);
+  EXPECT_EQ(s.analgesic, guidance::AnalgesicClass::kWeakOpioid);
+  ASSERT_EQ(s.conservative_treatments.size(), 2u);
+  EXPECT_EQ(s.conservative_treatments[1].end, d("2026-11-01"));
+  EXPECT_EQ(s.clinician_judged_refractory, true);
+  EXPECT_EQ(s.bone_health_measure, true);
+  EXPECT_EQ(s.fracture_date, d("2026-10-10"));
+  EXPECT_EQ(assessed_levels(r->document).size(), 1u);
+}
+
+TEST(ConsentForm, RequiresItsFieldsAndOrdersRisks) {
+  auto r = validate_form(FormKind::kConsent, json::object(), context());
+  EXPECT_EQ(fields_of(r), (std::vector<std::string>{"date", "clinician", "leaflet_version",
+                                                    "capacity_confirmed"}));
+  json in = {{"date", "2026-11-10"},
+             {"clinician", "Mr S Surgeon"},
+             {"leaflet_version", "v3"},
+             {"capacity_confirmed", "no"},
+             {"risks", json::array({"infection", "cement_leakage"})}};
+  r = validate_form(FormKind::kConsent, in, context());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->document["risks"], json::array({"cement_leakage", "infection"}));
+  EXPECT_EQ(r->warnings.size(), 1u);  // capacity not confirmed
+  guidance::EpisodeSnapshot s;
+  fill_from_consent(r->document, s);
+  EXPECT_EQ(s.consent.date, d("2026-11-10"));
+  EXPECT_EQ(s.consent.risks_discussed.size(), 2u);
+  in["risks"] = "cement_leakage, fainting";
+  EXPECT_EQ(fields_of(validate_form(FormKind::kConsent, in, context())),
+            (std::vector<std::string>{"risks"}));
+}
+
+TEST(ProcedureForm, CementVolumeBoundaries) {
+  for (const char* ok : {"0.1", "20"}) {
+    json in = procedure();
+    in["levels"]["T12"]["cement_ml"] = ok;
+    EXPECT_TRUE(validate_form(FormKind::kProcedure, in, context()).ok()) << ok;
+  }
+  for (const char* bad : {"20.1", "25", "0", "-1", "lots"}) {
+    json in = procedure();
+    in["levels"]["T12"]["cement_ml"] = bad;
+    EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, context())),
+              (std::vector<std::string>{"levels.T12.cement_ml"}))
+        << bad;
+  }
+}
+
+TEST(ProcedureForm, DatesMustFollowReferralMdtAndConsent) {
+  FormContext c = context();
+  c.latest_mdt_date = d("2026-11-15");
+  c.consent_date = d("2026-11-18");
+  json in = procedure();
+  EXPECT_TRUE(validate_form(FormKind::kProcedure, in, c).ok());
+  for (const char* date : {"2026-09-30", "2026-11-14", "2026-11-17", "2026-11-26"}) {
+    in["date"] = date;
+    auto r = validate_form(FormKind::kProcedure, in, c);
+    ASSERT_FALSE(r.ok()) << date;
+    EXPECT_EQ(r.error().fields.front().field, "date") << date;
+  }
+}
+
+TEST(ProcedureForm, LeakageNeedsDetailsAndUnassessedLevelsWarn) {
+  json in = procedure();
+  in["levels"]["T12"]["leakage"] = json::array({"S", "B"});
+  EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, context())),
+            (std::vector<std::string>{"levels.T12.leakage_symptomatic",
+                                      "levels.T12.leakage_detected_by"}));
+  in["levels"]["T12"]["leakage_symptomatic"] = "no";
+  in["levels"]["T12"]["leakage_detected_by"] = "ct";
+  in["levels"]["L1"] = {{"approach", "parapedicular"}, {"pedicles", "unipedicular"},
+                        {"cement_ml", 3}};
+  auto r = validate_form(FormKind::kProcedure, in, context());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->document["levels"][0]["leakage"], json::array({"B", "S"}));
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].find("L1"), std::string::npos);
+  in["start_time"] = "25:00";
+  in["dap"] = 12;
+  EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, context())),
+            (std::vector<std::string>{"start_time", "dap_unit"}));
+}
+
+TEST(UnitConfigParse, DefaultsAndEachBadSetting) {
+  auto c = parse_unit_config(json::object());
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->rules.min_conservative_days, 42);
+  EXPECT_TRUE(c->may_override(domain::Role::kOperator, guidance::Gate::kMdtToConsent));
+  EXPECT_FALSE(c->may_override(domain::Role::kCoordinator, guidance::Gate::kMdtToConsent));
+  auto round = parse_unit_config(unit_config_json(*c));
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(unit_config_json(*round), unit_config_json(*c));
+
+  auto bad = parse_unit_config({{"pain_threshold", 11},
+                                {"enabled_packs", json::array({"TA279"})},
+                                {"radiologist_roles", ""},
+                                {"override_roles", {{"mdt_to_consent", "operator, wizard"}}}});
+  ASSERT_FALSE(bad.ok());
+  std::vector<std::string> f;
+  for (const auto& e : bad.error().fields) f.push_back(e.field);
+  EXPECT_EQ(f, (std::vector<std::string>{"pain_threshold", "radiologist_roles", "enabled_packs",
+                                         "override_roles.mdt_to_consent"}));
+
+  auto more = parse_unit_config({{"override_roles", {{"mdt_to_consent", "operator, coordinator"}}},
+                                 {"enabled_packs", "HTG3"}});
+  ASSERT_TRUE(more.ok());
+  EXPECT_TRUE(more->may_override(domain::Role::kCoordinator, guidance::Gate::kMdtToConsent));
+  EXPECT_EQ(more->rules.enabled_packs.size(), 1u);
+}
+
+}  // namespace
+}  // namespace vertebro::app
