@@ -57,6 +57,15 @@ struct PathwayView {
   bool may_exit = false;                    // the actor may record an exit now
   std::optional<GateCheck> next_gate;       // the gate of the next forward move, if any
   std::vector<FormKind> editable_forms;     // forms the actor may save in this state
+
+  const std::optional<StoredForm>& form(FormKind kind) const {
+    switch (kind) {
+      case FormKind::kAssessment: return assessment;
+      case FormKind::kConsent: return consent;
+      case FormKind::kProcedure: return procedure;
+    }
+    return procedure;
+  }
 };
 
 // Reads the episode's pathway (audited). Errors: kForbidden, kNotFound.

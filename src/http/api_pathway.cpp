@@ -21,15 +21,6 @@ EpisodeId episode_id(const Request& req) { return EpisodeId{path_id(req)}; }
 
 Json text_or_null(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
-const std::optional<app::StoredForm>& stored_form(const app::PathwayView& p, FormKind kind) {
-  switch (kind) {
-    case FormKind::kAssessment: return p.assessment;
-    case FormKind::kConsent: return p.consent;
-    case FormKind::kProcedure: return p.procedure;
-  }
-  return p.procedure;
-}
-
 Json form_json(const std::optional<app::StoredForm>& f) {
   if (!f) return {{"document", nullptr}, {"version", 0}, {"updated_at", nullptr}};
   return {{"document", f->document}, {"version", f->version}, {"updated_at", f->updated_at}};
@@ -59,7 +50,7 @@ Json pathway_json(const app::PathwayView& p) {
   Json forms = Json::object();
   Json editable = Json::array();
   for (auto kind : {FormKind::kAssessment, FormKind::kConsent, FormKind::kProcedure}) {
-    const auto& f = stored_form(p, kind);
+    const auto& f = p.form(kind);
     forms[std::string(app::form_kind_name(kind))] = f ? form_json(f) : Json();
   }
   for (auto kind : p.editable_forms) editable.push_back(std::string(app::form_kind_name(kind)));
@@ -137,7 +128,7 @@ void put_form(Web& web, const Request& req, Response& res, FormKind kind) {
   if (!saved) {
     if (saved.error().code != Errc::kConflict) return send_error(res, saved.error());
     return send_conflict(web, res, *actor, id, saved.error(), [&](const app::PathwayView& p) {
-      const auto& f = stored_form(p, kind);
+      const auto& f = p.form(kind);
       return (f ? f->version : 0) != *version;
     });
   }
@@ -176,7 +167,7 @@ void add_pathway_api(Router& router, Web& web) {
                  if (!actor) return;
                  auto p = app::view_pathway(web.ctx, *actor, episode_id(req));
                  if (!p) return send_error(res, p.error());
-                 const auto& f = stored_form(*p, kind);
+                 const auto& f = p->form(kind);
                  res.set_header("ETag", etag(f ? f->version : 0));
                  send(res, 200, form_json(f));
                });

@@ -67,13 +67,6 @@ void send_error(Response& res, const Error& e) {
   send(res, status_for(e.code), body);
 }
 
-std::int64_t path_id(const Request& req, std::size_t i) {
-  std::int64_t v = 0;
-  const std::string s = req.matches[i];
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 std::optional<Json> json_body(const Request& req, Response& res) {
   if (nesting_depth(req.body) > kMaxJsonDepth) {
     send_error(res, 400, "invalid_json", "The JSON is nested too deeply");

@@ -18,8 +18,6 @@ void send_error(Response& res, int status, const std::string& code, const std::s
                 const std::vector<FieldError>& fields = {});
 // The status and body for an Error; internal errors are logged and never shown.
 void send_error(Response& res, const Error& e);
-// The i-th path parameter as an integer (0 when it is not one).
-std::int64_t path_id(const Request& req, std::size_t i = 1);
 // Parses a JSON object body (nested at most 32 deep); on failure answers 400, returns nullopt.
 std::optional<Json> json_body(const Request& req, Response& res);
 // A string member, or "" if absent; a member of another type is a field error.

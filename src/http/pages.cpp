@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 
 #include "app/sessions.h"
 #include "base/crypto.h"
@@ -71,6 +72,17 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
   }
   return items;
 }
+
+}  // namespace
+
+std::int64_t path_id(const Request& req, std::size_t i) {
+  std::int64_t v = 0;
+  const std::string s = req.matches[i];
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+namespace {
 
 std::string cookie_value(const Request& req, const std::string& name) {
   const auto header = req.get_header_value("Cookie");

@@ -14,30 +14,14 @@
 #include "domain/vertebral_level.h"
 #include "guidance/snapshot.h"
 #include "http/forms.h"
+#include "http/views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
 
 namespace {
 
-std::int64_t path_id(const Request& req, std::size_t i = 1) {
-  std::int64_t v = 0;
-  const std::string s = req.matches[i];
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 domain::Date today(const Web& web) { return domain::Date::today(web.ctx.clock()); }
-
-std::string nhs_formatted(const std::string& digits) {
-  auto n = domain::NhsNumber::parse(digits);
-  return n ? n->formatted() : digits;
-}
-
-std::string date_display(const std::string& iso) {
-  auto d = domain::Date::parse(iso, "date", "Date");
-  return d ? d->display() : iso;
-}
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/crypto.h"
 #include "http/forms.h"
+#include "http/views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
@@ -65,11 +66,6 @@ std::string when(const std::string& at) {
   if (!parse_timestamp(at, t)) return at;
   const auto day = std::chrono::floor<std::chrono::days>(t);
   return domain::Date::from_days(day).display() + ", " + at.substr(11, 5) + " UTC";
-}
-
-std::string date_display(const std::string& iso) {
-  auto d = domain::Date::parse(iso, "date", "Date");
-  return d ? d->display() : iso;
 }
 
 // ---- Values: a form's answers by input name ------------------------------------------------
@@ -584,15 +580,6 @@ domain::Permission form_permission(FormKind kind) {
   return domain::Permission::kRecordProcedure;
 }
 
-const std::optional<app::StoredForm>& stored_form(const app::PathwayView& p, FormKind kind) {
-  switch (kind) {
-    case FormKind::kAssessment: return p.assessment;
-    case FormKind::kConsent: return p.consent;
-    case FormKind::kProcedure: return p.procedure;
-  }
-  return p.procedure;
-}
-
 // ---- Drawing fields and summaries ----------------------------------------------------------
 
 Json field_json(const FieldDef& d, const std::string& prefix, const Values& values,
@@ -744,7 +731,7 @@ std::string caption(const Loaded& l) {
 std::string pathway_href(EpisodeId id) { return "/episodes/" + id.str() + "/pathway"; }
 
 std::vector<VertebralLevel> default_levels(FormKind kind, const app::PathwayView& p) {
-  if (const auto& s = stored_form(p, kind)) {
+  if (const auto& s = p.form(kind)) {
     auto levels = app::assessed_levels(s->document);
     if (!levels.empty()) return levels;
   }
@@ -770,7 +757,7 @@ void show_form(Web& web, Response& res, const app::Actor& actor, int status, con
   const auto sections = sections_of(kind, state.levels, state.values);
   const std::string name(app::form_kind_name(kind));
   const EpisodeId id = l.pathway.episode.id;
-  const bool recorded = stored_form(l.pathway, kind).has_value();
+  const bool recorded = l.pathway.form(kind).has_value();
   data["heading"] = (recorded ? "Change the " : "Record the ") + name;
   data["caption"] = caption(l);
   data["action"] = "/episodes/" + id.str() + "/" + name;
@@ -805,7 +792,7 @@ void get_form(Web& web, const Request& req, Response& res, FormKind kind) {
   }
   FormState state;
   state.levels = default_levels(kind, p);
-  if (const auto& s = stored_form(p, kind)) {
+  if (const auto& s = p.form(kind)) {
     state.values = values_of(s->document);
     state.version = s->version;
   } else if (kind == FormKind::kAssessment) {
@@ -872,7 +859,7 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
   auto l = load(web, *actor, id);
   if (!l) return render_error(web, res, l.error(), &*actor);
   if (status == 409) {
-    const auto& current = stored_form(l->pathway, kind);
+    const auto& current = l->pathway.form(kind);
     const std::int64_t current_version = current ? current->version : 0;
     if (current_version == state.version) {
       // Not stale: the form is not open in the episode's state.
@@ -1060,7 +1047,7 @@ Json forms_view(const app::PathwayView& p) {
   const EpisodeId id = p.episode.id;
   for (auto kind : {FormKind::kAssessment, FormKind::kConsent, FormKind::kProcedure}) {
     const std::string name(app::form_kind_name(kind));
-    const auto& s = stored_form(p, kind);
+    const auto& s = p.form(kind);
     const bool editable =
         std::find(p.editable_forms.begin(), p.editable_forms.end(), kind) != p.editable_forms.end();
     const std::string href = "/episodes/" + id.str() + "/" + name;

@@ -14,13 +14,6 @@ namespace vertebro::http {
 
 namespace {
 
-std::int64_t path_id(const Request& req, std::size_t i = 1) {
-  std::int64_t v = 0;
-  const std::string s = req.matches[i];
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
 std::vector<domain::Site> actor_sites(Web& web, const app::Actor& actor) {
   std::vector<domain::Site> out;
   auto all = app::list_sites(web.ctx);

@@ -113,4 +113,14 @@ nlohmann::json audit_view(const domain::AuditEntry& e) {
           {"hash", e.hash}};
 }
 
+std::string date_display(const std::string& iso) {
+  auto d = domain::Date::parse(iso, "date", "Date");
+  return d ? d->display() : iso;
+}
+
+std::string nhs_formatted(const std::string& digits) {
+  auto n = domain::NhsNumber::parse(digits);
+  return n ? n->formatted() : digits;
+}
+
 }  // namespace vertebro::http

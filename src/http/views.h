@@ -18,5 +18,9 @@ nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& si
                             domain::Date today);
 nlohmann::json audit_view(const domain::AuditEntry& e);
 std::string site_name(const std::vector<domain::Site>& sites, SiteId id);
+// "25 Nov 2026" from a stored ISO date; the text itself when it is not one.
+std::string date_display(const std::string& iso);
+// "943 476 5919" from ten stored digits; the text itself when it is not a valid NHS number.
+std::string nhs_formatted(const std::string& digits);
 
 }  // namespace vertebro::http

@@ -44,6 +44,8 @@ void render_status_page(Web& web, Response& res, int status, const std::string& 
 void redirect(Response& res, const std::string& location);
 // Form field: the value of `name` in a url-encoded body, or "".
 std::string form(const Request& req, const std::string& name);
+// The i-th path parameter as an integer (0 when it is not one; routes match digits only).
+std::int64_t path_id(const Request& req, std::size_t i = 1);
 // {"errors": {field: message}, "error_list": [{href, text}]} for an error summary.
 Json error_view(const Error& error);
 int status_for(Errc code);

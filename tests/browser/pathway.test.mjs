@@ -9,15 +9,9 @@
 //
 // Environment: as walking_skeleton.test.mjs. Run with `node --test`.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, startServer } from './lib.mjs';
-import { Session, configureSessions } from './session.mjs';
+import { Session, startHarness, stopHarness } from './session.mjs';
 
-const BINARY = process.env.VERTEBRO_BINARY;
-const STATIC_DIR = process.env.VERTEBRO_STATIC_DIR;
-const SCREENSHOTS = process.env.VERTEBRO_SCREENSHOTS || path.resolve('browser-screenshots');
 const TEST_TIMEOUT_MS = 600_000;
 
 const OVERRIDE_REASON =
@@ -52,32 +46,15 @@ async function fillForm(root, values) {
   for (const [name, value] of Object.entries(values)) await set(root, name, value);
 }
 
-let server;
-let browser;
 
 describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
   let pathwayPath = null;
 
+  const harness = {};
   before(async () => {
-    assert.ok(BINARY, 'set VERTEBRO_BINARY to the vertebro executable');
-    assert.ok(STATIC_DIR, 'set VERTEBRO_STATIC_DIR to the built web assets');
-    await mkdir(SCREENSHOTS, { recursive: true });
-    for (const f of await readdir(SCREENSHOTS)) {
-      if (f.startsWith('pathway-') && f.endsWith('.png')) await rm(path.join(SCREENSHOTS, f));
-    }
-    server = await startServer({ binary: BINARY, staticDir: STATIC_DIR, startTimeoutMs: 120_000 });
-    browser = await launchBrowser();
-    configureSessions({ browser, serverUrl: server.url, screenshots: SCREENSHOTS, prefix: 'pathway' });
+    Object.assign(harness, await startHarness('pathway'));
   });
-
-  after(async () => {
-    await browser?.close();
-    if (server) {
-      const { code, signal } = await server.stop();
-      assert.ok(code === 0 || signal === 'SIGTERM' || code === 143,
-        `server exit: code ${code}, signal ${signal}\n${server.stderr()}`);
-    }
-  });
+  after(async () => stopHarness(harness));
 
   // Runs one user's part, keeping a screenshot of the page a failure happened on.
   async function as(username, body) {

@@ -2,8 +2,9 @@
 // collection and a per-page check (axe, console, NHS.UK styling, full-page screenshot).
 // Call configureSessions() once the server and browser are up.
 import assert from 'node:assert/strict';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { checkAxe, checkAxeWithoutScripts, describeViolations } from './lib.mjs';
+import { checkAxe, checkAxeWithoutScripts, describeViolations, launchBrowser, startServer } from './lib.mjs';
 
 // Generous: the same tests run against sanitizer builds, where the server is several times slower.
 export const ACTION_TIMEOUT_MS = 60_000;
@@ -13,6 +14,36 @@ const harness = { browser: null, serverUrl: '', screenshots: '', prefix: '', sho
 
 export function configureSessions({ browser, serverUrl, screenshots, prefix }) {
   Object.assign(harness, { browser, serverUrl, screenshots, prefix, shots: 0 });
+}
+
+// For a test file's before(): a vertebro server on a fresh demonstration database and a
+// browser, from VERTEBRO_BINARY, VERTEBRO_STATIC_DIR and VERTEBRO_SCREENSHOTS; removes this
+// file's old screenshots (those named `prefix`-*.png). Returns { server, browser }.
+export async function startHarness(prefix) {
+  const binary = process.env.VERTEBRO_BINARY;
+  const staticDir = process.env.VERTEBRO_STATIC_DIR;
+  const screenshots = process.env.VERTEBRO_SCREENSHOTS || path.resolve('browser-screenshots');
+  assert.ok(binary, 'set VERTEBRO_BINARY to the vertebro executable');
+  assert.ok(staticDir, 'set VERTEBRO_STATIC_DIR to the built web assets');
+  await mkdir(screenshots, { recursive: true });
+  for (const f of await readdir(screenshots)) {
+    if (f.startsWith(`${prefix}-`) && f.endsWith('.png')) await rm(path.join(screenshots, f));
+  }
+  const server = await startServer({ binary, staticDir, startTimeoutMs: 120_000 });
+  const browser = await launchBrowser();
+  configureSessions({ browser, serverUrl: server.url, screenshots, prefix });
+  return { server, browser };
+}
+
+// For after(): closes the browser and stops the server. A crash (or a sanitizer report) at
+// shutdown is a failure too.
+export async function stopHarness({ server, browser }) {
+  await browser?.close();
+  if (server) {
+    const { code, signal } = await server.stop();
+    assert.ok(code === 0 || signal === 'SIGTERM' || code === 143,
+      `server exit: code ${code}, signal ${signal}\n${server.stderr()}`);
+  }
 }
 
 // NHS number check digit (modulus 11); -1 when the nine digits have no valid check digit.

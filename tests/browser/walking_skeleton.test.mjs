@@ -7,15 +7,9 @@
 // Environment: VERTEBRO_BINARY (the vertebro executable), VERTEBRO_STATIC_DIR (built web
 // assets), VERTEBRO_SCREENSHOTS (output directory, created). Run with `node --test`.
 import assert from 'node:assert/strict';
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { launchBrowser, startServer } from './lib.mjs';
-import { Session, assertVisibleText, configureSessions, escapeRe, formatNhs, validNhs } from './session.mjs';
+import { Session, assertVisibleText, escapeRe, formatNhs, startHarness, stopHarness, validNhs } from './session.mjs';
 
-const BINARY = process.env.VERTEBRO_BINARY;
-const STATIC_DIR = process.env.VERTEBRO_STATIC_DIR;
-const SCREENSHOTS = process.env.VERTEBRO_SCREENSHOTS || path.resolve('browser-screenshots');
 
 const TEST_TIMEOUT_MS = 240_000;
 
@@ -24,8 +18,6 @@ const PATIENT_NHS = validNhs('999876543');
 const WRONG_NHS = PATIENT_NHS.slice(0, 9) + ((Number(PATIENT_NHS[9]) + 1) % 10);
 const NOJS_NHS = validNhs('999876544');
 
-let server;
-let browser;
 
 // Fills the register-a-patient form. Site is a select when the user works at several sites.
 async function fillPatientForm(page, { nhs, family, given, dob, sex }) {
@@ -44,27 +36,11 @@ describe('walking skeleton in Chromium', { timeout: TEST_TIMEOUT_MS * 3 }, () =>
   // Shared between the steps: the registered patient's episode.
   const created = { patientPath: null, episodePath: null };
 
+  const harness = {};
   before(async () => {
-    assert.ok(BINARY, 'set VERTEBRO_BINARY to the vertebro executable');
-    assert.ok(STATIC_DIR, 'set VERTEBRO_STATIC_DIR to the built web assets');
-    await mkdir(SCREENSHOTS, { recursive: true });
-    for (const f of await readdir(SCREENSHOTS)) {
-      if (f.startsWith('skeleton-') && f.endsWith('.png')) await rm(path.join(SCREENSHOTS, f));
-    }
-    server = await startServer({ binary: BINARY, staticDir: STATIC_DIR, startTimeoutMs: 120_000 });
-    browser = await launchBrowser();
-    configureSessions({ browser, serverUrl: server.url, screenshots: SCREENSHOTS, prefix: 'skeleton' });
+    Object.assign(harness, await startHarness('skeleton'));
   });
-
-  after(async () => {
-    await browser?.close();
-    if (server) {
-      const { code, signal } = await server.stop();
-      // A crash (or a sanitizer report) at shutdown is a failure too.
-      assert.ok(code === 0 || signal === 'SIGTERM' || code === 143,
-        `server exit: code ${code}, signal ${signal}\n${server.stderr()}`);
-    }
-  });
+  after(async () => stopHarness(harness));
 
   it('a coordinator registers a patient and a referral, finds it on the worklist and signs out',
     { timeout: TEST_TIMEOUT_MS }, async () => {
