@@ -225,7 +225,7 @@ Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, Ep
       return Error::invalid({{"episode_id", "This episode belongs to another site's MDT"}});
     }
     if (e->state != domain::PathwayState::kMdt) {
-      return Error::conflict("Only an episode awaiting MDT can go on a meeting's list; this one "
+      return Error::wrong_state("Only an episode awaiting MDT can go on a meeting's list; this one "
                              "is at " + std::string(domain::state_label(e->state)) + ".");
     }
     auto added = tx.add_mdt_case(meeting, episode, ctx.now_text());

@@ -63,8 +63,8 @@ Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meet
                        std::int64_t attendee);
 
 // Puts an episode awaiting MDT at the meeting's site on its list. Errors: kForbidden,
-// kNotFound, kConflict (already on the list, or the episode is not awaiting MDT), kInvalid
-// (episode at another site).
+// kNotFound, kConflict (already on the list), kWrongState (the episode is not awaiting MDT),
+// kInvalid (episode at another site).
 Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, EpisodeId episode);
 
 // Records the decision ("proceed", "do_not_proceed", "more_info") and its rationale. Errors:

@@ -257,8 +257,17 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
     if (!transitions) return std::move(transitions).error();
     auto config = load_unit_config(tx);
     if (!config) return std::move(config).error();
+    auto patient = tx.find_patient(e->patient);
+    if (!patient) return std::move(patient).error();
+    if (!patient->has_value()) return Error::internal("An episode refers to a missing patient");
+    auto sites = tx.list_sites();
+    if (!sites) return std::move(sites).error();
     PathwayView v;
     v.episode = *e;
+    v.patient = std::move(**patient);
+    for (const auto& site : *sites) {
+      if (site.id == e->referral.site) v.site_name = site.name;
+    }
     v.assessment = loaded->assessment;
     v.consent = loaded->consent;
     v.procedure = loaded->procedure;
@@ -301,7 +310,7 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
     auto e = load_visible_episode(tx, ctx, actor, id);
     if (!e) return std::move(e).error();
     if (!form_open(kind, e->state)) {
-      return Error::conflict("The " + kind_name + " cannot be recorded while the episode is at " +
+      return Error::wrong_state("The " + kind_name + " cannot be recorded while the episode is at " +
                              std::string(domain::state_label(e->state)) + ".");
     }
     auto p = tx.find_patient(e->patient);
@@ -382,7 +391,7 @@ Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeI
     if (!e) return std::move(e).error();
     const MoveRule* rule = find_move(e->state, *to);
     if (rule == nullptr) {
-      return Error::conflict("An episode at " + std::string(domain::state_label(e->state)) +
+      return Error::wrong_state("An episode at " + std::string(domain::state_label(e->state)) +
                              " cannot move to " + std::string(domain::state_label(*to)) + ".");
     }
     if (!role_allows(actor.user.role, rule->permission)) {
@@ -478,7 +487,7 @@ Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor
     auto e = load_visible_episode(tx, ctx, actor, id);
     if (!e) return std::move(e).error();
     if (domain::is_final(e->state)) {
-      return Error::conflict("This episode has already ended (" +
+      return Error::wrong_state("This episode has already ended (" +
                              std::string(domain::state_label(e->state)) + ").");
     }
     if (*date < e->referral.referral_date) {

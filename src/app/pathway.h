@@ -47,6 +47,8 @@ struct GateCheck {
 
 struct PathwayView {
   store::EpisodeRecord episode;
+  store::PatientRecord patient;
+  std::string site_name;
   std::optional<StoredForm> assessment;
   std::optional<StoredForm> consent;
   std::optional<StoredForm> procedure;
@@ -81,7 +83,7 @@ struct FormSaved {
 // Forms open in these states: assessment in referral, assessment and MDT; consent in consent
 // and procedure; procedure in procedure and follow-up. Saving the procedure in state
 // procedure moves the episode to follow-up. Errors: kForbidden, kNotFound, kInvalid (fields),
-// kConflict (stale version, or a form not open in the episode's state).
+// kConflict (stale version), kWrongState (the form is not open in the episode's state).
 Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id, FormKind kind,
                             std::int64_t expected_version, const nlohmann::json& input);
 
@@ -101,7 +103,7 @@ struct MoveResult {
 
 // Moves the episode forward. Errors: kForbidden (role may not make this move, or may not
 // override this gate), kNotFound, kInvalid (unknown state; override reason too long),
-// kConflict (stale version, or no such move from the current state).
+// kConflict (stale version), kWrongState (no such move from the current state).
 Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeId id,
                                 const MoveRequest& request);
 
@@ -113,7 +115,7 @@ struct ExitRequest {
 };
 
 // Ends the episode from any open state. Errors: kForbidden, kNotFound, kInvalid (fields:
-// state, reason, date), kConflict (stale version, or already ended).
+// state, reason, date), kConflict (stale version), kWrongState (already ended).
 Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor, EpisodeId id,
                                           const ExitRequest& request);
 

@@ -7,6 +7,7 @@ const char* errc_name(Errc code) {
     case Errc::kInvalid: return "invalid";
     case Errc::kNotFound: return "not_found";
     case Errc::kConflict: return "conflict";
+    case Errc::kWrongState: return "wrong_state";
     case Errc::kDuplicate: return "duplicate";
     case Errc::kUnauthenticated: return "unauthenticated";
     case Errc::kForbidden: return "forbidden";
@@ -26,6 +27,10 @@ Error Error::not_found(std::string what) {
 }
 Error Error::conflict(std::string msg) {
   return Error{Errc::kConflict, std::move(msg), {}, 0, 0};
+}
+
+Error Error::wrong_state(std::string msg) {
+  return Error{Errc::kWrongState, std::move(msg), {}, 0, 0};
 }
 Error Error::forbidden(std::string msg) {
   return Error{Errc::kForbidden, std::move(msg), {}, 0, 0};

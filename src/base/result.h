@@ -17,6 +17,7 @@ enum class Errc {
   kInvalid,          // input failed validation; see Error::fields
   kNotFound,         // no such record, or not visible to this user
   kConflict,         // the record changed since the version the caller named
+  kWrongState,       // the record's state does not allow this (a form not open, a move not possible)
   kDuplicate,        // a record with the same natural key exists; see Error::related_id
   kUnauthenticated,  // no valid session or wrong credentials
   kForbidden,        // signed in but not allowed
@@ -44,6 +45,7 @@ struct Error {
   static Error invalid(std::vector<FieldError> f, std::string msg = "There is a problem");
   static Error not_found(std::string what);
   static Error conflict(std::string msg);
+  static Error wrong_state(std::string msg);
   static Error forbidden(std::string msg = "You do not have permission to do that");
   static Error internal(std::string msg);
 };

@@ -31,6 +31,7 @@ int exit_code(Errc code) {
     case Errc::kDuplicate:
     case Errc::kNotFound:
     case Errc::kConflict:
+    case Errc::kWrongState:
       return 2;
     case Errc::kUnauthenticated:
     case Errc::kForbidden:

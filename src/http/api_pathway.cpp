@@ -104,16 +104,11 @@ Json pathway_json(const app::PathwayView& p) {
           {"next_gate", next_gate}};
 }
 
-// The app layer answers kConflict both for a stale version and for a change the episode's
-// state does not allow. The API tells them apart, 412 and 409, by reading the pathway again:
-// `stale` says whether the version the client named is out of date.
-template <class Stale>
-void send_conflict(Web& web, Response& res, const app::Actor& actor, EpisodeId id, const Error& e,
-                   Stale stale) {
-  auto p = app::view_pathway(web.ctx, actor, id);
-  if (!p) return send_error(res, p.error());
-  if (stale(*p)) return send_error(res, 412, "conflict", e.message);
-  send_error(res, 409, "wrong_state", e.message);
+// A stale If-Match is 412, as everywhere in the API; a change the episode's state does not
+// allow is 409 wrong_state (send_error's default for kWrongState).
+void send_change_error(Response& res, const Error& e) {
+  if (e.code == Errc::kConflict) return send_error(res, 412, "conflict", e.message);
+  send_error(res, e);
 }
 
 void put_form(Web& web, const Request& req, Response& res, FormKind kind) {
@@ -126,11 +121,7 @@ void put_form(Web& web, const Request& req, Response& res, FormKind kind) {
   const EpisodeId id = episode_id(req);
   auto saved = app::save_form(web.ctx, *actor, id, kind, *version, *body);
   if (!saved) {
-    if (saved.error().code != Errc::kConflict) return send_error(res, saved.error());
-    return send_conflict(web, res, *actor, id, saved.error(), [&](const app::PathwayView& p) {
-      const auto& f = p.form(kind);
-      return (f ? f->version : 0) != *version;
-    });
+    return send_change_error(res, saved.error());
   }
   Json warnings = Json::array();
   for (const auto& w : saved->warnings) warnings.push_back(w);
@@ -192,10 +183,7 @@ void add_pathway_api(Router& router, Web& web) {
         const EpisodeId id = episode_id(req);
         auto r = app::move_episode(web.ctx, *actor, id, move);
         if (!r) {
-          if (r.error().code != Errc::kConflict) return send_error(res, r.error());
-          return send_conflict(web, res, *actor, id, r.error(), [&](const app::PathwayView& p) {
-            return p.episode.version != *version;
-          });
+          return send_change_error(res, r.error());
         }
         const Json gate = r->gate ? Json(std::string(guidance::gate_name(*r->gate))) : Json();
         if (!r->moved) {
@@ -237,11 +225,7 @@ void add_pathway_api(Router& router, Web& web) {
         if (!errors.empty()) return send_error(res, Error::invalid(errors));
         const EpisodeId id = episode_id(req);
         auto e = app::exit_episode(web.ctx, *actor, id, in);
-        if (!e) {
-          if (e.error().code != Errc::kConflict) return send_error(res, e.error());
-          return send_conflict(web, res, *actor, id, e.error(),
-                               [](const app::PathwayView& p) { return p.may_exit; });
-        }
+        if (!e) return send_change_error(res, e.error());
         res.set_header("ETag", etag(e->version));
         send(res, 200,
              {{"state", std::string(domain::state_name(e->state))}, {"version", e->version}});

@@ -14,6 +14,7 @@ int status_for(Errc code) {
     case Errc::kInvalid: return 422;
     case Errc::kNotFound: return 404;
     case Errc::kConflict: return 409;
+    case Errc::kWrongState: return 409;
     case Errc::kDuplicate: return 409;
     case Errc::kUnauthenticated: return 401;
     case Errc::kForbidden: return 403;
@@ -145,6 +146,7 @@ void render_error(Web& web, Response& res, const Error& error, const app::Actor*
       return;
     case Errc::kInvalid:
     case Errc::kConflict:
+    case Errc::kWrongState:
     case Errc::kDuplicate:
     case Errc::kUnauthenticated:
     case Errc::kRateLimited:

@@ -70,6 +70,7 @@ void add_auth_pages(Router& router, Web& web) {
         case Errc::kInvalid:
         case Errc::kNotFound:
         case Errc::kConflict:
+        case Errc::kWrongState:
         case Errc::kDuplicate:
         case Errc::kForbidden:
         case Errc::kBusy:

@@ -288,6 +288,7 @@ void meeting_form_failed(Web& web, Response& res, const app::Actor& actor, std::
       state.error = e;
       break;
     case Errc::kConflict:
+    case Errc::kWrongState:
     case Errc::kDuplicate:
       state.error = e.fields.empty() ? Error::invalid({{field, e.message}}) : e;
       break;

@@ -711,19 +711,16 @@ Error for_page(Error e) {
 
 struct Loaded {
   app::PathwayView pathway;
-  app::EpisodeView episode;  // the patient, for the caption
 };
 
 Result<Loaded> load(Web& web, const app::Actor& actor, EpisodeId id) {
   auto p = app::view_pathway(web.ctx, actor, id);
   if (!p) return std::move(p).error();
-  auto e = app::view_episode(web.ctx, actor, id);
-  if (!e) return std::move(e).error();
-  return Loaded{std::move(*p), std::move(*e)};
+  return Loaded{std::move(*p)};
 }
 
 std::string caption(const Loaded& l) {
-  const auto& d = l.episode.patient.details;
+  const auto& d = l.pathway.patient.details;
   return d.family_name + ", " + d.given_name + ", NHS number " + d.nhs_number.formatted() +
          (d.nhs_number.is_test_number() ? " (test number)" : "");
 }
@@ -861,10 +858,6 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
   if (status == 409) {
     const auto& current = l->pathway.form(kind);
     const std::int64_t current_version = current ? current->version : 0;
-    if (current_version == state.version) {
-      // Not stale: the form is not open in the episode's state.
-      return render_error(web, res, Error::conflict(data.value("error_message", "")), &*actor);
-    }
     // Someone saved first: show their values, and list what this user typed so nothing is lost.
     data["conflict"] = true;
     data["attempted"] = summary_rows(sections_of(kind, state.levels, state.values), state.values);
@@ -1117,7 +1110,7 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
   data["episode_id"] = id.value;
   data["version"] = p.episode.version;
   data["state_label"] = std::string(domain::state_label(p.episode.state));
-  data["site_name"] = l->episode.site_name;
+  data["site_name"] = l->pathway.site_name;
   data["levels"] = domain::format_levels(p.episode.referral.levels);
   data["indication_label"] = std::string(domain::indication_label(p.episode.referral.indication));
   data["episode_href"] = "/episodes/" + id.str();
@@ -1178,7 +1171,7 @@ void post_move(Web& web, const Request& req, Response& res) {
   if (r && r->moved) return redirect(res, pathway_href(id) + "?moved=1");
   if (r) return show_pathway(web, req, res, *actor, id, 422, Json::object(), true);
   const Error& e = r.error();
-  if (e.code == Errc::kInvalid || e.code == Errc::kConflict) {
+  if (e.code == Errc::kInvalid || e.code == Errc::kConflict || e.code == Errc::kWrongState) {
     return show_pathway(web, req, res, *actor, id, status_for(e.code), error_view(e));
   }
   render_error(web, res, e, &*actor);
@@ -1278,7 +1271,6 @@ void add_pathway_pages(Router& router, Web& web) {
                 auto l = load(web, *actor, id);
                 if (!l) return render_error(web, res, l.error(), &*actor);
                 if (e.code == Errc::kConflict) {
-                  if (!l->pathway.may_exit) return render_error(web, res, e, &*actor);
                   in.expected_version = l->pathway.episode.version;  // the user may try again
                 }
                 show_exit(web, res, *actor, status_for(e.code), *l, in, error_view(e));

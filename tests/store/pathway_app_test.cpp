@@ -202,11 +202,11 @@ TEST_P(PathwayAppTest, WrongRoleStaleVersionAndImpossibleMovesAreRefused) {
   auto stale = app::move_episode(ctx(), op_, episode_, {"mdt", version() - 1, "x"});
   EXPECT_EQ(stale.error().code, Errc::kConflict);
   auto jump = move(op_, "procedure", "x");
-  EXPECT_EQ(jump.error().code, Errc::kConflict);
+  EXPECT_EQ(jump.error().code, Errc::kWrongState);
   auto unknown = move(op_, "nowhere");
   EXPECT_EQ(unknown.error().code, Errc::kInvalid);
   auto consent_now = app::save_form(ctx(), op_, episode_, app::FormKind::kConsent, 0, consent());
-  EXPECT_EQ(consent_now.error().code, Errc::kConflict);  // not open before the MDT
+  EXPECT_EQ(consent_now.error().code, Errc::kWrongState);  // not open before the MDT
   EXPECT_TRUE(transitions().empty());
 }
 
@@ -291,7 +291,7 @@ TEST_P(PathwayAppTest, ExitsNeedReasonAndDateAndEndTheEpisode) {
   EXPECT_EQ(t[0].exit_reason, "Prefers to wait");
   EXPECT_EQ(t[0].exit_date, "2026-11-20");
   auto again = app::exit_episode(ctx(), coord_, episode_, {"deceased", "x", "2026-11-21", version()});
-  EXPECT_EQ(again.error().code, Errc::kConflict);
+  EXPECT_EQ(again.error().code, Errc::kWrongState);
 }
 
 TEST_P(PathwayAppTest, MdtDecisionsNeedAHeldMeetingAndARationale) {
