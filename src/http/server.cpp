@@ -49,6 +49,7 @@ struct Server::Impl {
   std::unique_ptr<Router> router;  // outlives every handler that lists the routes
   std::atomic<bool> started{false};
   std::atomic<bool> stopping{false};
+  std::atomic<bool> finished{false};  // listen_after_bind() has returned
 };
 
 Server::Server(const app::Context& ctx, ServerOptions options)
@@ -183,14 +184,18 @@ Result<int> Server::bind(const std::string& host, int port) {
 bool Server::run() {
   impl_->started = true;
   if (impl_->stopping) return true;
-  return impl_->svr.listen_after_bind();
+  const bool ok = impl_->svr.listen_after_bind();
+  impl_->finished = true;
+  return ok;
 }
 
 void Server::stop() {
-  impl_->stopping = true;
+  // Only the first call stops the listener; a later one (the destructor after an explicit
+  // stop) has nothing left to wait for.
+  if (impl_->stopping.exchange(true)) return;
   if (!impl_->started) return;
-  // stop() before the listener runs is lost, so wait until it is running.
-  for (int i = 0; i < 500 && !impl_->svr.is_running(); ++i) {
+  // stop() before the listener runs is lost, so wait until it is running (or has given up).
+  for (int i = 0; i < 500 && !impl_->svr.is_running() && !impl_->finished; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   impl_->svr.stop();

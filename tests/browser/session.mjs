@@ -81,8 +81,14 @@ export class Session {
       this.consoleErrors.push({ on: page.url(), text: msg.text(), where: msg.location()?.url || '' });
     });
     page.on('pageerror', (err) => this.consoleErrors.push({ on: page.url(), text: `page error: ${err.message}` }));
-    page.on('requestfailed', (req) => this.consoleErrors.push(
-      { on: page.url(), text: `request failed: ${req.url()} ${req.failure()?.errorText}` }));
+    // A navigation cancels the loads still in flight on the page it leaves (the favicon, often):
+    // Chromium reports those as net::ERR_ABORTED, which is not a fault of the page. A resource
+    // the server refuses still shows as a console error ("Failed to load resource").
+    page.on('requestfailed', (req) => {
+      const reason = req.failure()?.errorText ?? '';
+      if (reason === 'net::ERR_ABORTED') return;
+      this.consoleErrors.push({ on: page.url(), text: `request failed: ${req.url()} ${reason}` });
+    });
   }
 
   static async open(label, options = {}) {
