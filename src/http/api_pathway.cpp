@@ -7,6 +7,7 @@
 #include "app/pathway.h"
 #include "app/unit_config.h"
 #include "http/api_support.h"
+#include "http/views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
@@ -18,8 +19,6 @@ using app::FormKind;
 EpisodeId episode_id(const Request& req) { return EpisodeId{path_id(req)}; }
 
 // ---- Pathway JSON --------------------------------------------------------------------------
-
-Json text_or_null(const std::string& s) { return s.empty() ? Json() : Json(s); }
 
 Json form_json(const std::optional<app::StoredForm>& f) {
   if (!f) return {{"document", nullptr}, {"version", 0}, {"updated_at", nullptr}};

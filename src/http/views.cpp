@@ -123,4 +123,8 @@ std::string nhs_formatted(const std::string& digits) {
   return n ? n->formatted() : digits;
 }
 
+nlohmann::json text_or_null(const std::string& s) {
+  return s.empty() ? nlohmann::json() : nlohmann::json(s);
+}
+
 }  // namespace vertebro::http

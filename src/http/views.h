@@ -22,5 +22,7 @@ std::string site_name(const std::vector<domain::Site>& sites, SiteId id);
 std::string date_display(const std::string& iso);
 // "943 476 5919" from ten stored digits; the text itself when it is not a valid NHS number.
 std::string nhs_formatted(const std::string& digits);
+// The text, or null when it is empty: Mustache opens a section for any string, even "".
+nlohmann::json text_or_null(const std::string& s);
 
 }  // namespace vertebro::http
