@@ -122,7 +122,7 @@ class Script {
            const std::string& rationale = "") {
     if (!ok()) return;
     check(add_case(ctx_, by, meeting, id));
-    if (!decision.empty()) check(record_decision(ctx_, by, meeting, id, decision, rationale));
+    if (!decision.empty()) check(record_decision(ctx_, by, meeting, id, 0, decision, rationale));
   }
 
   const Context& ctx() const { return ctx_; }

@@ -240,8 +240,8 @@ Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, Ep
 }
 
 Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meeting,
-                       EpisodeId episode, const std::string& decision,
-                       const std::string& rationale) {
+                       EpisodeId episode, std::int64_t expected_version,
+                       const std::string& decision, const std::string& rationale) {
   if (auto s = require_mdt(actor); !s) return s;
   std::vector<FieldError> errors;
   if (!guidance::parse_mdt_decision(decision)) {
@@ -261,8 +261,8 @@ Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meet
     }
     auto e = load_visible_episode(tx, ctx, actor, episode);
     if (!e) return std::move(e).error();
-    if (auto d = tx.set_mdt_decision(meeting, episode, decision, why, actor.user.id,
-                                     ctx.now_text());
+    if (auto d = tx.set_mdt_decision(meeting, episode, expected_version, decision, why,
+                                     actor.user.id, ctx.now_text());
         !d) {
       return d;
     }
@@ -270,6 +270,7 @@ Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meet
                  {"episode", episode.value, e->patient.value, e->referral.site.value},
                  json{{"mdt_decision", {{"meeting", meeting},
                                         {"meeting_date", m->meeting_date},
+                                        {"version", expected_version + 1},
                                         {"decision", decision},
                                         {"rationale", why}}}}
                      .dump());

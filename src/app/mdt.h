@@ -67,10 +67,12 @@ Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meet
 // kInvalid (episode at another site).
 Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, EpisodeId episode);
 
-// Records the decision ("proceed", "do_not_proceed", "more_info") and its rationale. Errors:
-// kForbidden, kNotFound, kInvalid (decision, rationale; a meeting not yet held).
+// Records the decision ("proceed", "do_not_proceed", "more_info") and its rationale, replacing
+// the listing's decision at expected_version (0 for the first). Errors: kForbidden, kNotFound,
+// kInvalid (decision, rationale; a meeting not yet held), kConflict (someone recorded a
+// decision since: the listing is no longer at expected_version).
 Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meeting,
-                       EpisodeId episode, const std::string& decision,
-                       const std::string& rationale);
+                       EpisodeId episode, std::int64_t expected_version,
+                       const std::string& decision, const std::string& rationale);
 
 }  // namespace vertebro::app

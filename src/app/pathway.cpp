@@ -86,10 +86,13 @@ Permission form_permission(FormKind kind) {
 Result<std::optional<StoredForm>> load_form(store::Tx& tx, EpisodeId id, FormKind kind) {
   auto f = tx.find_episode_form(id, std::string(form_kind_name(kind)));
   if (!f) return std::move(f).error();
-  if (!f->has_value()) return std::optional<StoredForm>();
-  auto doc = json::parse((*f)->data, nullptr, false);
-  if (doc.is_discarded()) return Error::internal("A stored form cannot be read");
-  return std::optional<StoredForm>(StoredForm{std::move(doc), (*f)->version, (*f)->updated_at});
+  std::optional<StoredForm> out;
+  if (f->has_value()) {
+    auto doc = json::parse((*f)->data, nullptr, false);
+    if (doc.is_discarded()) return Error::internal("A stored form cannot be read");
+    out.emplace(StoredForm{std::move(doc), (*f)->version, (*f)->updated_at});
+  }
+  return out;
 }
 
 Result<std::vector<EpisodeMdt>> load_mdt(store::Tx& tx, EpisodeId id) {

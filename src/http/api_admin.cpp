@@ -50,6 +50,7 @@ Json case_json(const app::MeetingCase& c, domain::Date today, const std::string&
   j["decided_at"] = l.decided_at.empty() ? Json() : Json(l.decided_at);
   j["decided_by_user_id"] = l.decision.empty() ? Json() : Json(l.decided_by.value);
   j["added_at"] = l.added_at;
+  j["version"] = l.version;
   return j;
 }
 
@@ -218,10 +219,12 @@ void add_admin_api(Router& router, Web& web) {
 
   router.put("/api/v1/mdt/meetings/{id}/cases/{episode}/decision",
              "Record the decision about a case: {decision: proceed | do_not_proceed | "
-             "more_info, rationale}",
+             "more_info, rationale}; If-Match: the case's version (\"0\" for the first decision)",
              [&web](const Request& req, Response& res) {
                auto actor = api_actor(web, req, res);
                if (!actor) return;
+               const auto version = if_match(req, res, 0);
+               if (!version) return;
                auto j = json_body(req, res);
                if (!j) return;
                std::vector<FieldError> errors;
@@ -230,13 +233,15 @@ void add_admin_api(Router& router, Web& web) {
                if (!errors.empty()) return send_error(res, Error::invalid(errors));
                const std::int64_t id = path_id(req);
                const std::int64_t episode = path_id(req, 2);
-               auto s = app::record_decision(web.ctx, *actor, id, EpisodeId{episode}, decision,
-                                             rationale);
-               if (!s) return send_error(res, s.error());
+               auto s = app::record_decision(web.ctx, *actor, id, EpisodeId{episode}, *version,
+                                             decision, rationale);
+               if (!s) return send_change_error(res, s.error());
+               res.set_header("ETag", etag(*version + 1));
                send(res, 200, {{"meeting_id", id},
                                {"episode_id", episode},
                                {"decision", decision},
-                               {"rationale", rationale}});
+                               {"rationale", rationale},
+                               {"version", *version + 1}});
              });
 
   // ---- Sites ----

@@ -103,13 +103,6 @@ Json pathway_json(const app::PathwayView& p) {
           {"next_gate", next_gate}};
 }
 
-// A stale If-Match is 412, as everywhere in the API; a change the episode's state does not
-// allow is 409 wrong_state (send_error's default for kWrongState).
-void send_change_error(Response& res, const Error& e) {
-  if (e.code == Errc::kConflict) return send_error(res, 412, "conflict", e.message);
-  send_error(res, e);
-}
-
 void put_form(Web& web, const Request& req, Response& res, FormKind kind) {
   auto actor = api_actor(web, req, res);
   if (!actor) return;

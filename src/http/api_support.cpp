@@ -139,4 +139,9 @@ std::optional<std::int64_t> if_match(const Request& req, Response& res, std::int
   return version;
 }
 
+void send_change_error(Response& res, const Error& e) {
+  if (e.code == Errc::kConflict) return send_error(res, 412, "conflict", e.message);
+  send_error(res, e);
+}
+
 }  // namespace vertebro::http

@@ -32,5 +32,8 @@ std::string etag(std::int64_t version);
 // The version named by If-Match ("3", W/"3" or 3); otherwise answers 428 (absent) or 400
 // (malformed, or below `lowest`: 0 for forms, where "0" is the first save, 1 for records).
 std::optional<std::int64_t> if_match(const Request& req, Response& res, std::int64_t lowest);
+// The answer to a failed change made with If-Match: a stale version (kConflict) is 412, as
+// everywhere in the API; anything else as send_error() answers it (kWrongState is 409).
+void send_change_error(Response& res, const Error& e);
 
 }  // namespace vertebro::http

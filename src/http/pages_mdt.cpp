@@ -270,6 +270,8 @@ void show_meeting(Web& web, Response& res, const app::Actor& actor, std::int64_t
         scope_field(fr, std::to_string(eid));
         c["decision_fields"] = Json::array({fd, fr});
         c["decision_action"] = base + "/cases/" + std::to_string(eid) + "/decision";
+        // The decision this form replaces: saving fails if someone has recorded another since.
+        c["decision_version"] = listing.version;
         c["show_form"] = true;
         c["form_open"] = failed;  // a decided case's form is folded away unless it failed
       }
@@ -410,12 +412,26 @@ void add_mdt_pages(Router& router, Web& web) {
                 state.decision_episode = path_id(req, 2);
                 state.decision = form(req, "decision");
                 state.rationale = form(req, "rationale");
+                // A missing or garbled version counts as "no decision yet", which fails safe:
+                // it cannot replace a recorded decision unseen.
+                std::int64_t version = 0;
+                const std::string v = form(req, "version");
+                std::from_chars(v.data(), v.data() + v.size(), version);
                 auto s = app::record_decision(web.ctx, *actor, id,
-                                              EpisodeId{state.decision_episode}, state.decision,
-                                              state.rationale);
+                                              EpisodeId{state.decision_episode}, version,
+                                              state.decision, state.rationale);
                 if (s) {
                   return redirect(res, "/mdt/" + std::to_string(id) + "#case-" +
                                            std::to_string(state.decision_episode));
+                }
+                if (s.error().code == Errc::kConflict) {
+                  // The page shows the decision now recorded, and this user's in the form.
+                  return meeting_form_failed(
+                      web, res, *actor, id, state,
+                      Error::conflict("Someone else recorded a decision about this case after "
+                                      "you opened the page. Theirs is shown above; yours is "
+                                      "still in the form. Save it again to replace theirs."),
+                      "decision");
                 }
                 meeting_form_failed(web, res, *actor, id, state, s.error(), "decision");
               });

@@ -125,6 +125,7 @@ struct MdtCaseRecord {
   UserId decided_by;
   std::string decided_at;  // "" while undecided
   std::string added_at;
+  std::int64_t version = 0;  // 0 while undecided; one more with each decision recorded
 };
 
 // One move of an episode between pathway states, with what the guidance said about it.

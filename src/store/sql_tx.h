@@ -79,8 +79,8 @@ class SqlTx final : public Tx {
   Status delete_attendee(std::int64_t meeting, std::int64_t attendee) override;
   Result<std::vector<AttendeeRecord>> meeting_attendees(std::int64_t meeting) override;
   Status add_mdt_case(std::int64_t meeting, EpisodeId episode, const std::string& at) override;
-  Status set_mdt_decision(std::int64_t meeting, EpisodeId episode, const std::string& decision,
-                          const std::string& rationale, UserId by,
+  Status set_mdt_decision(std::int64_t meeting, EpisodeId episode, std::int64_t expected_version,
+                          const std::string& decision, const std::string& rationale, UserId by,
                           const std::string& at) override;
   Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) override;
   Result<std::vector<MdtCaseRecord>> episode_mdt_cases(EpisodeId episode) override;

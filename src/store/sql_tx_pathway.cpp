@@ -19,7 +19,7 @@ constexpr const char* kTransitionCols =
 constexpr const char* kMeetingCols = "id, site_id, meeting_date, title, created_at";
 constexpr const char* kCaseCols =
     "c.meeting_id, c.episode_id, c.decision, c.rationale, c.decided_by, c.decided_at, "
-    "c.added_at";
+    "c.added_at, c.version";
 
 EpisodeFormRecord form_from(const Row& r) {
   return {EpisodeId{r.i64(0)}, r.str(1), r.str(2), r.i64(3), UserId{r.i64(4)}, r.str(5)};
@@ -53,7 +53,7 @@ AttendeeRecord attendee_from(const Row& r) { return {r.i64(0), r.i64(1), r.str(2
 
 MdtCaseRecord case_from(const Row& r) {
   return {r.i64(0), EpisodeId{r.i64(1)}, r.str(2), r.str(3), UserId{r.i64(4)}, r.str(5),
-          r.str(6)};
+          r.str(6), r.i64(7)};
 }
 
 template <class T, class F>
@@ -261,15 +261,20 @@ Status SqlTx::add_mdt_case(std::int64_t meeting, EpisodeId episode, const std::s
 }
 
 Status SqlTx::set_mdt_decision(std::int64_t meeting, EpisodeId episode,
-                               const std::string& decision, const std::string& rationale,
-                               UserId by, const std::string& at) {
+                               std::int64_t expected_version, const std::string& decision,
+                               const std::string& rationale, UserId by, const std::string& at) {
   auto r = c_.exec(
-      "UPDATE mdt_cases SET decision = ?, rationale = ?, decided_by = ?, decided_at = ? WHERE "
-      "meeting_id = ? AND episode_id = ?",
-      {decision, rationale, by.value, at, meeting, episode.value});
+      "UPDATE mdt_cases SET decision = ?, rationale = ?, decided_by = ?, decided_at = ?, "
+      "version = version + 1 WHERE meeting_id = ? AND episode_id = ? AND version = ?",
+      {decision, rationale, by.value, at, meeting, episode.value, expected_version});
   if (!r) return std::move(r).error();
-  if (*r == 0) return Error::not_found("The episode is not on this meeting's list");
-  return {};
+  if (*r == 1) return {};
+  auto listed = any_row("SELECT 1 FROM mdt_cases WHERE meeting_id = ? AND episode_id = ?",
+                        {meeting, episode.value});
+  if (!listed) return std::move(listed).error();
+  if (!*listed) return Error::not_found("The episode is not on this meeting's list");
+  return Error::conflict(
+      "Someone else recorded a decision about this case after you opened the page");
 }
 
 Result<std::vector<MdtCaseRecord>> SqlTx::meeting_cases(std::int64_t meeting) {

@@ -113,10 +113,13 @@ class Tx {
   virtual Result<std::vector<AttendeeRecord>> meeting_attendees(std::int64_t meeting) = 0;
   // kDuplicate when the episode is already on that meeting's list.
   virtual Status add_mdt_case(std::int64_t meeting, EpisodeId episode, const std::string& at) = 0;
-  // Records (or replaces) the decision. kNotFound when the episode is not on the list.
+  // Records (or replaces) the decision when the listing is still at expected_version (0 for
+  // the first decision); the listing's version goes up by one. kNotFound when the episode is
+  // not on the list; kConflict when someone recorded a decision since.
   virtual Status set_mdt_decision(std::int64_t meeting, EpisodeId episode,
-                                  const std::string& decision, const std::string& rationale,
-                                  UserId by, const std::string& at) = 0;
+                                  std::int64_t expected_version, const std::string& decision,
+                                  const std::string& rationale, UserId by,
+                                  const std::string& at) = 0;
   // In the order they were added.
   virtual Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) = 0;
   // Every meeting list the episode is on, by meeting date then meeting id.

@@ -63,10 +63,14 @@ class MdtAdminTest : public CoordinatorTest {
                           "application/json");
   }
 
-  httplib::Result decide(std::int64_t meeting, std::int64_t episode, const Json& body) {
+  // If-Match names the case's version the decision replaces ("0": none yet); "" sends none.
+  httplib::Result decide(std::int64_t meeting, std::int64_t episode, const Json& body,
+                         const std::string& if_match = "\"0\"") {
+    auto headers = bearer(s_.token);
+    if (!if_match.empty()) headers.emplace("If-Match", if_match);
     return client()->Put("/api/v1/mdt/meetings/" + std::to_string(meeting) + "/cases/" +
                              std::to_string(episode) + "/decision",
-                         bearer(s_.token), body.dump(), "application/json");
+                         headers, body.dump(), "application/json");
   }
 
   Json meeting(std::int64_t id) {
@@ -402,14 +406,19 @@ TEST_F(MdtAdminTest, DecisionIsRecordedAndShown) {
                   {{"decision", "proceed"}, {"rationale", "Pain 8/10 despite 8 weeks of care"}});
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->get_header_value("ETag"), "\"1\"");
   const Json v = meeting(id);
   EXPECT_EQ(v["cases"][0]["decision"], "proceed");
   EXPECT_EQ(v["cases"][0]["rationale"], "Pain 8/10 despite 8 weeks of care");
+  EXPECT_EQ(v["cases"][0]["version"], 1);
 
-  auto page = client()->Post(
-      ("/mdt/" + std::to_string(id) + "/cases/" + std::to_string(episode) + "/decision").c_str(),
-      page_cookie(),
-      httplib::Params{{"csrf", s_.csrf}, {"decision", "more_info"}, {"rationale", "Needs MRI"}});
+  const std::string path =
+      "/mdt/" + std::to_string(id) + "/cases/" + std::to_string(episode) + "/decision";
+  auto page = client()->Post(path.c_str(), page_cookie(),
+                             httplib::Params{{"csrf", s_.csrf},
+                                             {"version", "1"},
+                                             {"decision", "more_info"},
+                                             {"rationale", "Needs MRI"}});
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 303);
   auto shown = client()->Get(("/mdt/" + std::to_string(id)).c_str(), page_cookie());
@@ -418,6 +427,57 @@ TEST_F(MdtAdminTest, DecisionIsRecordedAndShown) {
   EXPECT_TRUE(contains(shown->body, "Change the decision"));
   EXPECT_TRUE(contains(shown->body, "Needs MRI"));
   EXPECT_EQ(meeting(id)["cases"][0]["decision"], "more_info");
+}
+
+// Two people deciding about one case at once: the second save does not overwrite the first
+// unseen (hazard H-018).
+TEST_F(MdtAdminTest, DecisionFromAStalePageOrIfMatchReplacesNothing) {
+  const std::int64_t id = create_meeting(site1_, kHeld);
+  const auto [episode, nhs] = episode_awaiting_mdt(site1_, "Twice");
+  ASSERT_GT(episode, 0);
+  ASSERT_EQ(add_case(id, episode)->status, 201);
+  const Json first = {{"decision", "proceed"}, {"rationale", "Recorded first"}};
+  auto missing = decide(id, episode, first, "");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 428) << missing->body;
+  ASSERT_EQ(decide(id, episode, first)->status, 200);
+
+  // The API, with the version read before that decision.
+  auto stale = decide(id, episode, {{"decision", "do_not_proceed"}, {"rationale", "Late"}});
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->status, 412) << stale->body;
+  EXPECT_EQ(json_of(*stale)["error"]["code"], "conflict");
+
+  // A page opened before that decision: 409, the recorded decision shown, the typed one kept
+  // in the form with the current version, so saving again replaces it knowingly.
+  const std::string e = std::to_string(episode);
+  const std::string path = "/mdt/" + std::to_string(id) + "/cases/" + e + "/decision";
+  auto page = client()->Post(path.c_str(), page_cookie(),
+                             httplib::Params{{"csrf", s_.csrf},
+                                             {"version", "0"},
+                                             {"decision", "more_info"},
+                                             {"rationale", "Typed on an old page"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 409);
+  EXPECT_TRUE(contains(page->body, "Someone else recorded a decision about this case"));
+  EXPECT_TRUE(contains(page->body, "Recorded first"));
+  EXPECT_TRUE(contains(page->body, "Typed on an old page"));
+  EXPECT_TRUE(contains(page->body, "value=\"more_info\" checked"));
+  EXPECT_TRUE(contains(page->body, "name=\"version\" value=\"1\""));
+  const Json unchanged = meeting(id)["cases"][0];
+  EXPECT_EQ(unchanged["decision"], "proceed");
+  EXPECT_EQ(unchanged["rationale"], "Recorded first");
+  EXPECT_EQ(unchanged["version"], 1);
+
+  auto again = client()->Post(path.c_str(), page_cookie(),
+                              httplib::Params{{"csrf", s_.csrf},
+                                              {"version", "1"},
+                                              {"decision", "more_info"},
+                                              {"rationale", "Typed on an old page"}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 303);
+  EXPECT_EQ(meeting(id)["cases"][0]["decision"], "more_info");
+  EXPECT_EQ(meeting(id)["cases"][0]["version"], 2);
 }
 
 TEST_F(MdtAdminTest, CoordinatorMayManageMeetingsAndNurseMayNot) {

@@ -165,7 +165,7 @@ class PathwayTest : public HttpTest {
     ASSERT_TRUE(app::add_attendee(ctx, coordinator, m->id, "Mr S Surgeon", "Spinal surgeon").ok());
     auto added = app::add_case(ctx, coordinator, m->id, EpisodeId{id});
     ASSERT_TRUE(added.ok()) << added.error().message;
-    auto decided = app::record_decision(ctx, coordinator, m->id, EpisodeId{id}, decision,
+    auto decided = app::record_decision(ctx, coordinator, m->id, EpisodeId{id}, 0, decision,
                                         "Meets the criteria; discussed with the team");
     ASSERT_TRUE(decided.ok()) << decided.error().message;
   }

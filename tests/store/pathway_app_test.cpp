@@ -81,7 +81,7 @@ class PathwayAppTest : public StoreTest {
     must(app::add_attendee(ctx(), coord_, m.id, "Dr R", "Interventional radiologist"), "att");
     must(app::add_attendee(ctx(), coord_, m.id, "Mr S", "Spinal surgeon"), "att");
     must(app::add_case(ctx(), coord_, m.id, episode_), "add_case");
-    must(app::record_decision(ctx(), coord_, m.id, episode_, "proceed", "Agreed"), "decision");
+    must(app::record_decision(ctx(), coord_, m.id, episode_, 0, "proceed", "Agreed"), "decision");
   }
   std::vector<store::TransitionRecord> transitions() {
     return must(app::view_pathway(ctx(), op_, episode_), "view").transitions;
@@ -301,13 +301,13 @@ TEST_P(PathwayAppTest, MdtDecisionsNeedAHeldMeetingAndARationale) {
   must(app::add_case(ctx(), coord_, future.id, episode_), "add");
   auto twice = app::add_case(ctx(), coord_, future.id, episode_);
   EXPECT_EQ(twice.error().code, Errc::kConflict);
-  auto early = app::record_decision(ctx(), coord_, future.id, episode_, "proceed", "ok");
+  auto early = app::record_decision(ctx(), coord_, future.id, episode_, 0, "proceed", "ok");
   EXPECT_EQ(early.error().fields.at(0).field, "decision");
   auto past = must(app::create_meeting(ctx(), coord_, {site_.str(), "2026-11-20", ""}), "m");
   must(app::add_case(ctx(), coord_, past.id, episode_), "add");
-  auto no_reason = app::record_decision(ctx(), coord_, past.id, episode_, "proceed", " ");
+  auto no_reason = app::record_decision(ctx(), coord_, past.id, episode_, 0, "proceed", " ");
   EXPECT_EQ(no_reason.error().fields.at(0).field, "rationale");
-  auto nurse = app::record_decision(ctx(), nurse_, past.id, episode_, "proceed", "ok");
+  auto nurse = app::record_decision(ctx(), nurse_, past.id, episode_, 0, "proceed", "ok");
   EXPECT_EQ(nurse.error().code, Errc::kForbidden);
   auto view = must(app::view_meeting(ctx(), coord_, past.id), "view");
   ASSERT_EQ(view.cases.size(), 1u);

@@ -417,16 +417,27 @@ TEST_P(PathwayStoreTest, DecisionRecordedAndReplaced) {
   EXPECT_EQ(cases[0].decided_at, "");
   EXPECT_FALSE(cases[0].decided_by.valid());
   EXPECT_EQ(cases[0].added_at, added_at);
+  EXPECT_EQ(cases[0].version, 0);
 
   clock_.advance(std::chrono::hours(1));
-  auto decide = [&](const std::string& decision, const std::string& why) {
+  auto decide = [&](std::int64_t version, const std::string& decision, const std::string& why) {
     return write_status([&](store::Tx& tx) {
-      return tx.set_mdt_decision(m.id, episode_.id, decision, why, user_, ctx().now_text());
+      return tx.set_mdt_decision(m.id, episode_.id, version, decision, why, user_,
+                                 ctx().now_text());
     });
   };
-  must(decide("more_info", "Needs MRI"), "decide");
+  must(decide(0, "more_info", "Needs MRI"), "decide");
   clock_.advance(std::chrono::hours(1));
-  must(decide("proceed", "MRI shows oedema"), "replace");
+  // A second first decision, made from a page opened before the first was saved, is refused
+  // and changes nothing.
+  auto stale = decide(0, "do_not_proceed", "Opened before the first decision");
+  ASSERT_FALSE(stale.ok());
+  EXPECT_EQ(stale.error().code, Errc::kConflict) << describe(stale.error());
+  cases = meeting_cases(m.id);
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].decision, "more_info");
+  EXPECT_EQ(cases[0].version, 1);
+  must(decide(1, "proceed", "MRI shows oedema"), "replace");
   cases = meeting_cases(m.id);
   ASSERT_EQ(cases.size(), 1u);
   EXPECT_EQ(cases[0].meeting, m.id);
@@ -436,12 +447,13 @@ TEST_P(PathwayStoreTest, DecisionRecordedAndReplaced) {
   EXPECT_EQ(cases[0].decided_by, user_);
   EXPECT_EQ(cases[0].decided_at, ctx().now_text());
   EXPECT_EQ(cases[0].added_at, added_at);
+  EXPECT_EQ(cases[0].version, 2);
 }
 
 TEST_P(PathwayStoreTest, DecisionOnCaseNotOnTheListIsNotFound) {
   const auto m = meeting(site_, "2026-12-08", "December MDT");
   auto s = write_status([&](store::Tx& tx) {
-    return tx.set_mdt_decision(m.id, episode_.id, "proceed", "", user_, ctx().now_text());
+    return tx.set_mdt_decision(m.id, episode_.id, 0, "proceed", "", user_, ctx().now_text());
   });
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().code, Errc::kNotFound) << describe(s.error());

@@ -42,6 +42,9 @@ CREATE TABLE mdt_cases (
   rationale TEXT NOT NULL DEFAULT '',
   decided_by BIGINT NOT NULL DEFAULT 0,
   decided_at TEXT NOT NULL DEFAULT '',
+  -- 0 while undecided; each recorded decision adds one, so two people recording a decision
+  -- at once cannot overwrite each other unseen.
+  version BIGINT NOT NULL DEFAULT 0,
   added_at TEXT NOT NULL,
   -- Order on the meeting's list (1, 2, ...): added_at has only whole seconds.
   list_position INTEGER NOT NULL DEFAULT 0,
