@@ -164,7 +164,7 @@ void add_admin_api(Router& router, Web& web) {
                for (const auto& c : v->candidates) {
                  Json cj = case_json(c, today, v->site_name);
                  for (const char* k : {"decision", "rationale", "decided_at",
-                                       "decided_by_user_id", "added_at"}) {
+                                       "decided_by_user_id", "added_at", "version"}) {
                    cj.erase(k);
                  }
                  body["candidates"].push_back(cj);

@@ -128,6 +128,8 @@ struct MeetingPageState {
   std::int64_t decision_episode = 0;
   std::string decision;
   std::string rationale;
+  std::int64_t decision_version = 0;  // the version the failed decision form was opened at
+  bool decision_conflict = false;      // someone recorded a decision after it was opened
 };
 
 Json case_view(const app::MeetingCase& c) {
@@ -271,7 +273,10 @@ void show_meeting(Web& web, Response& res, const app::Actor& actor, std::int64_t
         c["decision_fields"] = Json::array({fd, fr});
         c["decision_action"] = base + "/cases/" + std::to_string(eid) + "/decision";
         // The decision this form replaces: saving fails if someone has recorded another since.
-        c["decision_version"] = listing.version;
+        // A form shown again with an error keeps the version it was opened at, so fixing the
+        // error cannot replace a decision recorded in the meantime unseen.
+        c["decision_version"] =
+            failed && !state.decision_conflict ? state.decision_version : listing.version;
         c["show_form"] = true;
         c["form_open"] = failed;  // a decided case's form is folded away unless it failed
       }
@@ -414,18 +419,24 @@ void add_mdt_pages(Router& router, Web& web) {
                 state.rationale = form(req, "rationale");
                 // A missing or garbled version counts as "no decision yet", which fails safe:
                 // it cannot replace a recorded decision unseen.
-                std::int64_t version = 0;
                 const std::string v = form(req, "version");
-                std::from_chars(v.data(), v.data() + v.size(), version);
+                auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(),
+                                                 state.decision_version);
+                if (ec != std::errc() || end != v.data() + v.size() || state.decision_version < 0) {
+                  state.decision_version = 0;
+                }
                 auto s = app::record_decision(web.ctx, *actor, id,
-                                              EpisodeId{state.decision_episode}, version,
-                                              state.decision, state.rationale);
+                                              EpisodeId{state.decision_episode},
+                                              state.decision_version, state.decision,
+                                              state.rationale);
                 if (s) {
                   return redirect(res, "/mdt/" + std::to_string(id) + "#case-" +
                                            std::to_string(state.decision_episode));
                 }
                 if (s.error().code == Errc::kConflict) {
-                  // The page shows the decision now recorded, and this user's in the form.
+                  // The page shows the decision now recorded, and this user's in the form with
+                  // the recorded version, so saving again replaces it knowingly.
+                  state.decision_conflict = true;
                   return meeting_form_failed(
                       web, res, *actor, id, state,
                       Error::conflict("Someone else recorded a decision about this case after "

@@ -183,7 +183,10 @@ Result<int> Server::bind(const std::string& host, int port) {
 
 bool Server::run() {
   impl_->started = true;
-  if (impl_->stopping) return true;
+  if (impl_->stopping) {
+    impl_->finished = true;
+    return true;
+  }
   const bool ok = impl_->svr.listen_after_bind();
   impl_->finished = true;
   return ok;

@@ -287,6 +287,10 @@ TEST_F(MdtAdminTest, CaseAddedTwiceIs409) {
   const Json candidates = meeting(id)["candidates"];
   for (const auto& c : candidates) {
     candidate |= c.value("episode_id", std::int64_t{0}) == episode;
+    // A candidate has no decision yet, so none of the decision fields.
+    for (const char* k : {"decision", "rationale", "decided_at", "version"}) {
+      EXPECT_FALSE(c.contains(k)) << k;
+    }
   }
   EXPECT_TRUE(candidate);
 
@@ -448,10 +452,30 @@ TEST_F(MdtAdminTest, DecisionFromAStalePageOrIfMatchReplacesNothing) {
   EXPECT_EQ(stale->status, 412) << stale->body;
   EXPECT_EQ(json_of(*stale)["error"]["code"], "conflict");
 
-  // A page opened before that decision: 409, the recorded decision shown, the typed one kept
-  // in the form with the current version, so saving again replaces it knowingly.
+  // A page opened before that decision, first saved with a field missing: 422, and the form
+  // keeps the version it was opened at, so fixing the field cannot replace the decision unseen.
   const std::string e = std::to_string(episode);
   const std::string path = "/mdt/" + std::to_string(id) + "/cases/" + e + "/decision";
+  auto incomplete = client()->Post(path.c_str(), page_cookie(),
+                                   httplib::Params{{"csrf", s_.csrf},
+                                                   {"version", "0"},
+                                                   {"decision", "more_info"},
+                                                   {"rationale", " "}});
+  ASSERT_TRUE(incomplete);
+  EXPECT_EQ(incomplete->status, 422);
+  EXPECT_TRUE(contains(incomplete->body, "name=\"version\" value=\"0\""));
+  EXPECT_FALSE(contains(incomplete->body, "name=\"version\" value=\"1\""));
+  // A garbled version counts as "no decision yet": it replaces nothing either.
+  auto garbled = client()->Post(path.c_str(), page_cookie(),
+                                httplib::Params{{"csrf", s_.csrf},
+                                                {"version", "x"},
+                                                {"decision", "more_info"},
+                                                {"rationale", "Garbled version"}});
+  ASSERT_TRUE(garbled);
+  EXPECT_EQ(garbled->status, 409);
+
+  // Saved again with the field filled in: 409, the recorded decision shown, the typed one kept
+  // in the form with the current version, so saving again replaces it knowingly.
   auto page = client()->Post(path.c_str(), page_cookie(),
                              httplib::Params{{"csrf", s_.csrf},
                                              {"version", "0"},
@@ -478,6 +502,19 @@ TEST_F(MdtAdminTest, DecisionFromAStalePageOrIfMatchReplacesNothing) {
   EXPECT_EQ(again->status, 303);
   EXPECT_EQ(meeting(id)["cases"][0]["decision"], "more_info");
   EXPECT_EQ(meeting(id)["cases"][0]["version"], 2);
+
+  // Each recorded decision is audited with the version it made.
+  int audited = 0;
+  for (const auto& entry : server().audit_all()) {
+    if (entry.action != "update" || entry.record_type != "episode" || entry.record_id != episode) {
+      continue;
+    }
+    const Json d = Json::parse(entry.detail, nullptr, false);
+    if (!d.contains("mdt_decision")) continue;
+    ++audited;
+    EXPECT_EQ(d["mdt_decision"]["version"], audited) << entry.detail;
+  }
+  EXPECT_EQ(audited, 2);
 }
 
 TEST_F(MdtAdminTest, CoordinatorMayManageMeetingsAndNurseMayNot) {
