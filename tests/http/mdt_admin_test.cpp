@@ -73,6 +73,20 @@ class MdtAdminTest : public CoordinatorTest {
                          headers, body.dump(), "application/json");
   }
 
+  // The meeting page's decision form for one case, posted as the browser would, with the
+  // version the page was opened at.
+  httplib::Result post_decision(std::int64_t meeting, std::int64_t episode,
+                                const std::string& version, const std::string& decision,
+                                const std::string& rationale) {
+    const std::string path = "/mdt/" + std::to_string(meeting) + "/cases/" +
+                             std::to_string(episode) + "/decision";
+    return client()->Post(path.c_str(), page_cookie(),
+                          httplib::Params{{"csrf", s_.csrf},
+                                          {"version", version},
+                                          {"decision", decision},
+                                          {"rationale", rationale}});
+  }
+
   Json meeting(std::int64_t id) {
     auto r = client()->Get("/api/v1/mdt/meetings/" + std::to_string(id), bearer(s_.token));
     EXPECT_TRUE(r);
@@ -416,13 +430,7 @@ TEST_F(MdtAdminTest, DecisionIsRecordedAndShown) {
   EXPECT_EQ(v["cases"][0]["rationale"], "Pain 8/10 despite 8 weeks of care");
   EXPECT_EQ(v["cases"][0]["version"], 1);
 
-  const std::string path =
-      "/mdt/" + std::to_string(id) + "/cases/" + std::to_string(episode) + "/decision";
-  auto page = client()->Post(path.c_str(), page_cookie(),
-                             httplib::Params{{"csrf", s_.csrf},
-                                             {"version", "1"},
-                                             {"decision", "more_info"},
-                                             {"rationale", "Needs MRI"}});
+  auto page = post_decision(id, episode, "1", "more_info", "Needs MRI");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 303);
   auto shown = client()->Get(("/mdt/" + std::to_string(id)).c_str(), page_cookie());
@@ -454,33 +462,19 @@ TEST_F(MdtAdminTest, DecisionFromAStalePageOrIfMatchReplacesNothing) {
 
   // A page opened before that decision, first saved with a field missing: 422, and the form
   // keeps the version it was opened at, so fixing the field cannot replace the decision unseen.
-  const std::string e = std::to_string(episode);
-  const std::string path = "/mdt/" + std::to_string(id) + "/cases/" + e + "/decision";
-  auto incomplete = client()->Post(path.c_str(), page_cookie(),
-                                   httplib::Params{{"csrf", s_.csrf},
-                                                   {"version", "0"},
-                                                   {"decision", "more_info"},
-                                                   {"rationale", " "}});
+  auto incomplete = post_decision(id, episode, "0", "more_info", " ");
   ASSERT_TRUE(incomplete);
   EXPECT_EQ(incomplete->status, 422);
   EXPECT_TRUE(contains(incomplete->body, "name=\"version\" value=\"0\""));
   EXPECT_FALSE(contains(incomplete->body, "name=\"version\" value=\"1\""));
   // A garbled version counts as "no decision yet": it replaces nothing either.
-  auto garbled = client()->Post(path.c_str(), page_cookie(),
-                                httplib::Params{{"csrf", s_.csrf},
-                                                {"version", "x"},
-                                                {"decision", "more_info"},
-                                                {"rationale", "Garbled version"}});
+  auto garbled = post_decision(id, episode, "x", "more_info", "Garbled version");
   ASSERT_TRUE(garbled);
   EXPECT_EQ(garbled->status, 409);
 
   // Saved again with the field filled in: 409, the recorded decision shown, the typed one kept
   // in the form with the current version, so saving again replaces it knowingly.
-  auto page = client()->Post(path.c_str(), page_cookie(),
-                             httplib::Params{{"csrf", s_.csrf},
-                                             {"version", "0"},
-                                             {"decision", "more_info"},
-                                             {"rationale", "Typed on an old page"}});
+  auto page = post_decision(id, episode, "0", "more_info", "Typed on an old page");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 409);
   EXPECT_TRUE(contains(page->body, "Someone else recorded a decision about this case"));
@@ -493,11 +487,7 @@ TEST_F(MdtAdminTest, DecisionFromAStalePageOrIfMatchReplacesNothing) {
   EXPECT_EQ(unchanged["rationale"], "Recorded first");
   EXPECT_EQ(unchanged["version"], 1);
 
-  auto again = client()->Post(path.c_str(), page_cookie(),
-                              httplib::Params{{"csrf", s_.csrf},
-                                              {"version", "1"},
-                                              {"decision", "more_info"},
-                                              {"rationale", "Typed on an old page"}});
+  auto again = post_decision(id, episode, "1", "more_info", "Typed on an old page");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 303);
   EXPECT_EQ(meeting(id)["cases"][0]["decision"], "more_info");
