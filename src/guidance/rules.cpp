@@ -11,7 +11,9 @@ namespace {
 constexpr unsigned bit(Gate g) { return 1u << static_cast<unsigned>(g); }
 constexpr unsigned kToMdt = bit(Gate::kAssessmentToMdt);
 constexpr unsigned kToConsent = bit(Gate::kMdtToConsent);
-constexpr unsigned kToProcedure = bit(Gate::kConsentToProcedure);
+// The rules that judge the procedure run twice: at the consent -> procedure move (at the planned
+// date) and when the procedure is recorded (at its own date).
+constexpr unsigned kToProcedure = bit(Gate::kConsentToProcedure) | bit(Gate::kProcedureRecorded);
 
 // Which rule runs at which gate. Clinical checks of the assessment run before the MDT; the MDT's
 // decision before consent and again before the procedure (the MDT must precede the procedure
@@ -47,7 +49,8 @@ const std::vector<Rule>& rule_table() {
 }  // namespace
 
 std::vector<Gate> all_gates() {
-  return {Gate::kAssessmentToMdt, Gate::kMdtToConsent, Gate::kConsentToProcedure};
+  return {Gate::kAssessmentToMdt, Gate::kMdtToConsent, Gate::kConsentToProcedure,
+          Gate::kProcedureRecorded};
 }
 
 std::string_view gate_name(Gate g) {
@@ -58,6 +61,8 @@ std::string_view gate_name(Gate g) {
       return "mdt_to_consent";
     case Gate::kConsentToProcedure:
       return "consent_to_procedure";
+    case Gate::kProcedureRecorded:
+      return "procedure_recorded";
   }
   return "";
 }

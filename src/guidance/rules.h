@@ -25,14 +25,16 @@ namespace vertebro::guidance {
 // it whenever a rule, its table row or a default setting changes meaning.
 inline constexpr std::string_view kRulePackVersion = "htg3-2026.1";
 
-// The gated transitions of the pathway (referral -> assessment -> MDT -> consent -> procedure).
+// The gated transitions of the pathway (referral -> assessment -> MDT -> consent -> procedure
+// -> follow-up).
 enum class Gate {
   kAssessmentToMdt,     // assessment complete: the case goes on an MDT list
   kMdtToConsent,        // the MDT's decision recorded: consent may be taken
-  kConsentToProcedure,  // consent taken: the procedure may be done
+  kConsentToProcedure,  // consent taken: the procedure may be done (judged at the planned date)
+  kProcedureRecorded,   // the procedure recorded: judged again at the procedure's own date
 };
 std::vector<Gate> all_gates();
-std::string_view gate_name(Gate g);  // "assessment_to_mdt", "mdt_to_consent", ...
+std::string_view gate_name(Gate g);  // "assessment_to_mdt", ..., "procedure_recorded"
 std::optional<Gate> parse_gate(std::string_view name);
 // The gate passed when an episode moves into `to`; std::nullopt for moves no rule guards
 // (into assessment, follow-up, closed and the exits).

@@ -114,6 +114,9 @@ struct EpisodeSnapshot {
   std::optional<SurgeryAccess> surgery_access{};  // none: the site has not recorded it
   Consent consent{};
   std::optional<domain::Date> procedure_date{};  // planned, or actual once done
+  // True when procedure_date is the date planned at the consent -> procedure move, false when it
+  // is the date of the recorded procedure.
+  bool procedure_date_planned = false;
   domain::Date today{};
 };
 

@@ -132,6 +132,7 @@ std::string gate_label(guidance::Gate g) {
     case guidance::Gate::kAssessmentToMdt: return "Assessment to MDT";
     case guidance::Gate::kMdtToConsent: return "MDT to consent";
     case guidance::Gate::kConsentToProcedure: return "Consent to procedure";
+    case guidance::Gate::kProcedureRecorded: return "Procedure recorded";
   }
   return std::string(guidance::gate_name(g));
 }

@@ -249,6 +249,7 @@ std::string gate_label(guidance::Gate g) {
     case guidance::Gate::kAssessmentToMdt: return "assessment to MDT";
     case guidance::Gate::kMdtToConsent: return "MDT to consent";
     case guidance::Gate::kConsentToProcedure: return "consent to procedure";
+    case guidance::Gate::kProcedureRecorded: return "recorded procedure";
   }
   return "";
 }

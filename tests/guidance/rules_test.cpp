@@ -104,6 +104,10 @@ TEST(GuidanceRulesTest, EachGateRunsItsRulesInTableOrder) {
        Complete(),
        {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "TA279-SEVERE-RECENT", "EBI-VA-PAIN",
         "EBI-VA-MDT", "EBI-VA-SURGERY"}},
+      {Gate::kProcedureRecorded,
+       Complete(),
+       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "TA279-SEVERE-RECENT", "EBI-VA-PAIN",
+        "EBI-VA-MDT", "EBI-VA-SURGERY"}},
   };
   for (const auto& r : rows) {
     const Findings f = evaluate(r.gate, r.snapshot, Settings());
