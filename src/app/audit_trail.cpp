@@ -1,5 +1,7 @@
 #include "app/audit_trail.h"
 
+#include "store/store.h"
+
 namespace vertebro::app {
 
 Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::string& action,

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "store/store.h"
+
 namespace vertebro::app {
 
 namespace {

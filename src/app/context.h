@@ -3,12 +3,19 @@
 // user (Actor); and the transaction runner, the only place that retries busy databases.
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "base/clock.h"
 #include "base/result.h"
 #include "domain/user.h"
-#include "store/store.h"
+
+// The store stays behind app/: the faces that include this header cannot reach it, and the
+// use cases include store/store.h themselves.
+namespace vertebro::store {
+class Store;
+class Tx;
+}  // namespace vertebro::store
 
 namespace vertebro::app {
 

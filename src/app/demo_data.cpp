@@ -9,6 +9,7 @@
 #include "app/demo_pathway.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

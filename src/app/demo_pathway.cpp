@@ -7,6 +7,7 @@
 #include "app/patients.h"
 #include "app/referrals.h"
 #include "app/site_surgery.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

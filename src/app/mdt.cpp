@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "domain/text.h"
 #include "guidance/snapshot.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "app/context.h"
-#include "store/records.h"
+#include "domain/records.h"
 
 namespace vertebro::app {
 
@@ -20,11 +20,11 @@ struct MeetingInput {
 };
 
 // Errors: kForbidden, kInvalid (site_id, meeting_date, title).
-Result<store::MeetingRecord> create_meeting(const Context& ctx, const Actor& actor,
+Result<domain::MeetingRecord> create_meeting(const Context& ctx, const Actor& actor,
                                            const MeetingInput& input);
 
 struct MeetingSummary {
-  store::MeetingRecord meeting;
+  domain::MeetingRecord meeting;
   std::string site_name;
 };
 
@@ -32,17 +32,17 @@ struct MeetingSummary {
 Result<std::vector<MeetingSummary>> list_meetings(const Context& ctx, const Actor& actor);
 
 struct MeetingCase {
-  store::MdtCaseRecord listing;
-  store::EpisodeRecord episode;
+  domain::MdtCaseRecord listing;
+  domain::EpisodeRecord episode;
   std::string patient_name;  // "FAMILY, Given"
   std::string nhs_number;    // 10 digits
   int age = 0;
 };
 
 struct MeetingView {
-  store::MeetingRecord meeting;
+  domain::MeetingRecord meeting;
   std::string site_name;
-  std::vector<store::AttendeeRecord> attendees;
+  std::vector<domain::AttendeeRecord> attendees;
   std::vector<MeetingCase> cases;
   std::vector<MeetingCase> candidates;  // episodes awaiting MDT at the site, not on the list
   bool held = false;                    // the meeting date is today or past: decisions allowed
@@ -56,9 +56,9 @@ struct MeetingView {
 Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::int64_t meeting);
 
 // Errors: kForbidden, kNotFound, kInvalid (name, professional_role).
-Result<store::AttendeeRecord> add_attendee(const Context& ctx, const Actor& actor,
-                                           std::int64_t meeting, const std::string& name,
-                                           const std::string& professional_role);
+Result<domain::AttendeeRecord> add_attendee(const Context& ctx, const Actor& actor,
+                                            std::int64_t meeting, const std::string& name,
+                                            const std::string& professional_role);
 Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meeting,
                        std::int64_t attendee);
 

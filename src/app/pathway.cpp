@@ -6,6 +6,7 @@
 #include "app/referrals.h"
 #include "base/log.h"
 #include "domain/text.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

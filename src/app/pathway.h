@@ -15,8 +15,8 @@
 #include "app/pathway_forms.h"
 #include "app/unit_config.h"
 #include "domain/pathway_state.h"
+#include "domain/records.h"
 #include "guidance/rules.h"
-#include "store/records.h"
 
 namespace vertebro::app {
 
@@ -31,9 +31,9 @@ struct StoredForm {
 
 // One MDT list the episode is on.
 struct EpisodeMdt {
-  store::MeetingRecord meeting;
-  store::MdtCaseRecord listing;
-  std::vector<store::AttendeeRecord> attendees;
+  domain::MeetingRecord meeting;
+  domain::MdtCaseRecord listing;
+  std::vector<domain::AttendeeRecord> attendees;
 };
 
 // The next gated move and what the rules say about it now.
@@ -46,15 +46,15 @@ struct GateCheck {
 };
 
 struct PathwayView {
-  store::EpisodeRecord episode;
-  store::PatientRecord patient;
+  domain::EpisodeRecord episode;
+  domain::PatientRecord patient;
   std::string site_name;
   std::optional<StoredForm> assessment;
   std::optional<StoredForm> consent;
   std::optional<StoredForm> procedure;
   std::vector<EpisodeMdt> mdt;
-  std::optional<store::SiteSurgeryRecord> surgery;
-  std::vector<store::TransitionRecord> transitions;  // oldest first
+  std::optional<domain::SiteSurgeryRecord> surgery;
+  std::vector<domain::TransitionRecord> transitions;  // oldest first
   std::vector<domain::PathwayState> moves;  // forward moves the actor may make now
   bool may_exit = false;                    // the actor may record an exit now
   std::optional<GateCheck> next_gate;       // the gate of the next forward move, if any
@@ -76,7 +76,7 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
 struct FormSaved {
   StoredForm form;
   std::vector<std::string> warnings;
-  store::EpisodeRecord episode;  // recording the procedure moves the episode to follow-up
+  domain::EpisodeRecord episode;  // recording the procedure moves the episode to follow-up
 };
 
 // Saves a form when its stored version is still `expected_version` (0 for the first save).
@@ -95,7 +95,7 @@ struct MoveRequest {
 
 struct MoveResult {
   bool moved = false;  // false: the gate blocked and no override reason was given
-  store::EpisodeRecord episode;
+  domain::EpisodeRecord episode;
   std::optional<guidance::Gate> gate;
   guidance::Findings findings;
   bool overridden = false;
@@ -116,8 +116,8 @@ struct ExitRequest {
 
 // Ends the episode from any open state. Errors: kForbidden, kNotFound, kInvalid (fields:
 // state, reason, date), kConflict (stale version), kWrongState (already ended).
-Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor, EpisodeId id,
-                                          const ExitRequest& request);
+Result<domain::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor, EpisodeId id,
+                                           const ExitRequest& request);
 
 // The four exits, in the order forms list them.
 std::vector<domain::PathwayState> exit_states();

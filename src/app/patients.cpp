@@ -7,6 +7,7 @@
 
 #include "app/audit_trail.h"
 #include "base/log.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

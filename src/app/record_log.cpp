@@ -2,6 +2,7 @@
 
 #include "app/audit_trail.h"
 #include "app/patients.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

@@ -6,21 +6,21 @@
 
 #include "app/context.h"
 #include "domain/audit.h"
+#include "domain/records.h"
 #include "domain/referral.h"
 #include "guidance/indication.h"
-#include "store/records.h"
 
 namespace vertebro::app {
 
 // Opens a referral episode for a patient the actor may see, at one of the actor's sites.
 // Errors: kForbidden, kNotFound (patient), kInvalid (fields).
-Result<store::EpisodeRecord> register_referral(const Context& ctx, const Actor& actor,
-                                               PatientId patient,
-                                               const domain::ReferralInput& input);
+Result<domain::EpisodeRecord> register_referral(const Context& ctx, const Actor& actor,
+                                                PatientId patient,
+                                                const domain::ReferralInput& input);
 
 struct EpisodeView {
-  store::EpisodeRecord episode;
-  store::PatientRecord patient;
+  domain::EpisodeRecord episode;
+  domain::PatientRecord patient;
   std::string site_name;
   guidance::Finding indication_finding;
   std::vector<domain::AuditEntry> history;  // changes to the episode, newest first
@@ -28,8 +28,8 @@ struct EpisodeView {
 
 // Within a transaction: reads the episode and checks it is at one of the actor's sites; writes
 // a "denied" audit entry and returns kNotFound when it is not. Used by every episode use case.
-Result<store::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
-                                                  const Actor& actor, EpisodeId id);
+Result<domain::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
+                                                   const Actor& actor, EpisodeId id);
 
 // Reads an episode (audited). kNotFound when absent or not at the actor's sites.
 Result<EpisodeView> view_episode(const Context& ctx, const Actor& actor, EpisodeId id);
@@ -37,8 +37,8 @@ Result<EpisodeView> view_episode(const Context& ctx, const Actor& actor, Episode
 // Replaces the referral details if the stored version is still `expected_version`.
 // Errors: kForbidden, kNotFound, kInvalid (fields), kConflict (someone saved first; nothing
 // is written; read the episode again to show the current values).
-Result<store::EpisodeRecord> update_referral(const Context& ctx, const Actor& actor, EpisodeId id,
-                                             std::int64_t expected_version,
-                                             const domain::ReferralInput& input);
+Result<domain::EpisodeRecord> update_referral(const Context& ctx, const Actor& actor, EpisodeId id,
+                                              std::int64_t expected_version,
+                                              const domain::ReferralInput& input);
 
 }  // namespace vertebro::app

@@ -8,6 +8,7 @@
 #include "app/audit_trail.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

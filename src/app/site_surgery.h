@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "app/context.h"
-#include "store/records.h"
+#include "domain/records.h"
 
 namespace vertebro::app {
 
@@ -20,7 +20,7 @@ struct SurgeryInput {
 
 struct SiteSurgeryView {
   domain::Site site;
-  std::optional<store::SiteSurgeryRecord> surgery;  // nullopt: never recorded
+  std::optional<domain::SiteSurgeryRecord> surgery;  // nullopt: never recorded
   bool lapsed = false;  // the review date has passed
 };
 
@@ -28,7 +28,7 @@ struct SiteSurgeryView {
 Result<std::vector<SiteSurgeryView>> list_site_surgery(const Context& ctx, const Actor& actor);
 
 // Errors: kForbidden, kNotFound (site), kInvalid (access, service, review_date).
-Result<store::SiteSurgeryRecord> set_site_surgery(const Context& ctx, const Actor& actor,
-                                                  SiteId site, const SurgeryInput& input);
+Result<domain::SiteSurgeryRecord> set_site_surgery(const Context& ctx, const Actor& actor,
+                                                   SiteId site, const SurgeryInput& input);
 
 }  // namespace vertebro::app

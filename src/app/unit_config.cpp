@@ -5,6 +5,7 @@
 #include "app/audit_trail.h"
 #include "app/input_reader.h"
 #include "base/log.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

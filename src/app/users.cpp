@@ -8,6 +8,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "domain/text.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

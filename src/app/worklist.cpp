@@ -6,6 +6,7 @@
 
 #include "app/audit_trail.h"
 #include "app/patients.h"
+#include "store/store.h"
 
 namespace vertebro::app {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app/context.h"
-#include "store/records.h"
+#include "domain/records.h"
 
 namespace vertebro::app {
 
@@ -18,7 +18,7 @@ struct WorklistRequest {
 };
 
 struct WorklistPage {
-  std::vector<store::WorklistRow> rows;
+  std::vector<domain::WorklistRow> rows;
   std::string next_cursor;  // "" on the last page
 };
 

@@ -22,7 +22,7 @@ namespace vertebro::http {
 
 namespace {
 
-Json episode_json(Web& web, const store::EpisodeRecord& e) {
+Json episode_json(Web& web, const domain::EpisodeRecord& e) {
   auto sites = app::list_sites(web.ctx);
   return episode_view(e, sites ? site_name(*sites, e.referral.site) : "",
                       domain::Date::today(web.ctx.clock()));

@@ -24,7 +24,7 @@ namespace {
 
 std::string meeting_path(std::int64_t id) { return "/api/v1/mdt/meetings/" + std::to_string(id); }
 
-Json meeting_json(const store::MeetingRecord& m, const std::string& site) {
+Json meeting_json(const domain::MeetingRecord& m, const std::string& site) {
   return {{"id", m.id},
           {"site_id", m.site.value},
           {"site_name", site},
@@ -33,7 +33,7 @@ Json meeting_json(const store::MeetingRecord& m, const std::string& site) {
           {"created_at", m.created_at}};
 }
 
-Json attendee_json(const store::AttendeeRecord& a) {
+Json attendee_json(const domain::AttendeeRecord& a) {
   return {{"id", a.id}, {"name", a.name}, {"professional_role", a.professional_role}};
 }
 

@@ -25,7 +25,7 @@ Json form_json(const std::optional<app::StoredForm>& f) {
   return {{"document", f->document}, {"version", f->version}, {"updated_at", f->updated_at}};
 }
 
-Json transition_json(const store::TransitionRecord& t) {
+Json transition_json(const domain::TransitionRecord& t) {
   Json findings = Json::parse(t.findings, nullptr, false);
   if (!findings.is_array()) findings = Json::array();
   return {{"id", t.id},

@@ -321,7 +321,7 @@ std::string override_roles(Web& web, const app::Actor& actor, guidance::Gate gat
   return out;
 }
 
-Json transition_view(const store::TransitionRecord& t) {
+Json transition_view(const domain::TransitionRecord& t) {
   auto gate = guidance::parse_gate(t.gate);
   const Json findings = findings_view(Json::parse(t.findings, nullptr, false));
   const bool overridden = !t.override_reason.empty();
@@ -363,7 +363,7 @@ Json mdt_view(const app::EpisodeMdt& m) {
           {"has_attendees", !attendees.empty()}};
 }
 
-std::string surgery_text(const std::optional<store::SiteSurgeryRecord>& s, domain::Date today) {
+std::string surgery_text(const std::optional<domain::SiteSurgeryRecord>& s, domain::Date today) {
   if (!s) return "Not recorded for this site. An administrator records it.";
   if (s->access == "on_site") return "Spinal surgery on site.";
   if (s->access == "arrangement") {

@@ -153,7 +153,7 @@ domain::ReferralInput referral_input(const Request& req) {
           form(req, "indication"), form(req, "levels"),              form(req, "reason")};
 }
 
-domain::ReferralInput referral_input(const store::EpisodeRecord& e) {
+domain::ReferralInput referral_input(const domain::EpisodeRecord& e) {
   const auto& r = e.referral;
   return {r.site.str(), r.referring_clinician, r.referral_date.iso(),
           std::string(domain::indication_name(r.indication)), domain::format_levels(r.levels),
@@ -190,7 +190,7 @@ Json referral_fields(Web& web, const app::Actor& actor, const domain::ReferralIn
 }
 
 void show_referral_form(Web& web, Response& res, const app::Actor& actor, int status,
-                        const store::PatientRecord& patient, const domain::ReferralInput& in,
+                        const domain::PatientRecord& patient, const domain::ReferralInput& in,
                         Json data, const std::string& action, const std::string& heading) {
   const Json errors = data.value("errors", Json::object());
   data["fields"] = referral_fields(web, actor, in, errors);

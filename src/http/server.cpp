@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/health.h"
 #include "app/users.h"
 #include "base/log.h"
 #include "http/web.h"
-#include "store/store.h"
 
 namespace vertebro::http {
 
@@ -145,18 +145,11 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   impl_->router = std::make_unique<Router>(svr, web.options.max_body);
   Router& router = *impl_->router;
   router.get("/healthz", "Health and schema version", [&web](const Request&, Response& res) {
-    Json body = {{"status", "ok"},
-                 {"schema_version", web.ctx.store().schema_version()},
-                 {"backend", web.ctx.store().backend()}};
-    Status probe = web.ctx.read([](store::Tx& tx) -> Status {
-      auto h = tx.audit_head();
-      if (!h) return std::move(h).error();
-      return {};
-    });
-    if (!probe) {
-      body["status"] = "unavailable";
-      res.status = 503;
-    }
+    const app::Health health = app::check_health(web.ctx);
+    Json body = {{"status", health.database_ok ? "ok" : "unavailable"},
+                 {"schema_version", health.schema_version},
+                 {"backend", health.backend}};
+    if (!health.database_ok) res.status = 503;
     res.set_content(body.dump(), "application/json");
   });
   add_auth_pages(router, web);

@@ -12,7 +12,7 @@ std::string site_name(const std::vector<domain::Site>& sites, SiteId id) {
   return "Site " + id.str();
 }
 
-nlohmann::json patient_view(const store::PatientRecord& p, domain::Date today) {
+nlohmann::json patient_view(const domain::PatientRecord& p, domain::Date today) {
   const auto& d = p.details;
   return {{"id", p.id.value},
           {"family_name", d.family_name},
@@ -30,8 +30,8 @@ nlohmann::json patient_view(const store::PatientRecord& p, domain::Date today) {
           {"version", p.version}};
 }
 
-nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& site,
-                            domain::Date today) {
+nlohmann::json episode_view(const domain::EpisodeRecord& e, const std::string& site,
+                             domain::Date today) {
   const auto& r = e.referral;
   // Days in the current state: the queue's waiting time.
   long state_days = 0;

@@ -9,13 +9,13 @@
 #include "domain/audit.h"
 #include "domain/date.h"
 #include "domain/user.h"
-#include "store/records.h"
+#include "domain/records.h"
 
 namespace vertebro::http {
 
-nlohmann::json patient_view(const store::PatientRecord& p, domain::Date today);
-nlohmann::json episode_view(const store::EpisodeRecord& e, const std::string& site_name,
-                            domain::Date today);
+nlohmann::json patient_view(const domain::PatientRecord& p, domain::Date today);
+nlohmann::json episode_view(const domain::EpisodeRecord& e, const std::string& site_name,
+                             domain::Date today);
 nlohmann::json audit_view(const domain::AuditEntry& e);
 std::string site_name(const std::vector<domain::Site>& sites, SiteId id);
 // "25 Nov 2026" from a stored ISO date; the text itself when it is not one.

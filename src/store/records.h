@@ -1,48 +1,31 @@
 #pragma once
-// Rows the store returns. Plain values; the store fills them, the app reads them.
+// What the store takes and returns besides the domain records (domain/records.h): queries and
+// the rows that stay inside the store and app layers (users' password hashes, sessions,
+// sign-in throttling).
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/ids.h"
 #include "domain/pathway_state.h"
-#include "domain/patient.h"
-#include "domain/referral.h"
+#include "domain/records.h"
 #include "domain/user.h"
 
 namespace vertebro::store {
 
-struct PatientRecord {
-  PatientId id;
-  SiteId site;  // the registering site
-  domain::PatientDetails details;
-  std::int64_t version = 0;
-  std::string created_at;
-  std::string updated_at;
-};
-
-struct EpisodeRecord {
-  EpisodeId id;
-  PatientId patient;
-  domain::PathwayState state = domain::PathwayState::kReferral;
-  domain::ReferralDetails referral;
-  std::int64_t version = 0;
-  std::string created_at;
-  std::string updated_at;
-  std::string state_changed_at;
-};
-
-// One worklist line: the episode with enough of the patient to recognise them.
-struct WorklistRow {
-  EpisodeRecord episode;
-  std::string family_name;
-  std::string given_name;
-  std::string nhs_number;
-  domain::Date date_of_birth = domain::Date::from_days({});
-  std::string site_name;
-};
+// The records every layer shares, under the names the store has always used.
+using domain::AttendeeRecord;
+using domain::EpisodeFormRecord;
+using domain::EpisodeRecord;
+using domain::MdtCaseRecord;
+using domain::MeetingRecord;
+using domain::PatientRecord;
+using domain::SiteSurgeryRecord;
+using domain::TransitionRecord;
+using domain::WorklistRow;
 
 struct WorklistQuery {
   std::vector<SiteId> sites;  // only these sites (the user's); never empty
@@ -77,74 +60,6 @@ struct AuditQuery {
   std::int64_t before_seq = 0;  // 0: newest first from the end
   bool changes_only = false;    // creations, updates and transitions; no reads
   int limit = 50;
-};
-
-
-// A clinical form of an episode, stored as one JSON document per kind: "assessment",
-// "consent", "procedure". The app layer owns the document's shape and validation; the store
-// keeps it whole with an optimistic version.
-struct EpisodeFormRecord {
-  EpisodeId episode;
-  std::string kind;
-  std::string data;  // JSON object
-  std::int64_t version = 0;
-  UserId updated_by;
-  std::string updated_at;
-};
-
-// A site's access to a spinal surgery service (HTG3-1.2-SURGERY).
-struct SiteSurgeryRecord {
-  SiteId site;
-  std::string access;       // "on_site", "arrangement" or "none"
-  std::string service;      // the named service of an arrangement; "" otherwise
-  std::string review_date;  // ISO date; "" when none
-  std::string updated_at;
-};
-
-struct MeetingRecord {
-  std::int64_t id = 0;
-  SiteId site;
-  std::string meeting_date;  // ISO date
-  std::string title;
-  std::string created_at;
-};
-
-struct AttendeeRecord {
-  std::int64_t id = 0;
-  std::int64_t meeting = 0;
-  std::string name;
-  std::string professional_role;  // "Interventional radiologist", "Spinal surgeon", ...
-};
-
-// One episode on one meeting's list, and the meeting's decision about it.
-struct MdtCaseRecord {
-  std::int64_t meeting = 0;
-  EpisodeId episode;
-  std::string decision;  // "" while undecided; "proceed", "do_not_proceed", "more_info"
-  std::string rationale;
-  UserId decided_by;
-  std::string decided_at;  // "" while undecided
-  std::string added_at;
-  std::int64_t version = 0;  // 0 while undecided; one more with each decision recorded
-};
-
-// One move of an episode between pathway states, with what the guidance said about it.
-struct TransitionRecord {
-  std::int64_t id = 0;
-  EpisodeId episode;
-  std::string from_state;
-  std::string to_state;
-  std::string gate;  // "" for a move no gate guards
-  std::string at;
-  UserId user;
-  std::string username;
-  std::string findings;           // JSON array of findings; "[]" when no gate
-  std::string rule_pack_version;  // "" when no gate
-  bool blocked = false;           // the findings blocked the move: override_reason is set
-  std::string override_reason;
-  std::string override_role;  // the role that recorded the override
-  std::string exit_reason;    // exits: why
-  std::string exit_date;      // exits: ISO date of the event
 };
 
 }  // namespace vertebro::store
