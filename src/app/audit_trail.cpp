@@ -21,43 +21,4 @@ Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::s
   return {};
 }
 
-Result<ChainReport> verify_chain(const Context& ctx) {
-  domain::ChainVerifier verifier;
-  ChainReport report;
-  std::int64_t after = 0;
-  for (;;) {
-    std::vector<domain::AuditEntry> batch;
-    std::pair<std::int64_t, std::string> head;
-    auto s = ctx.read([&](store::Tx& tx) -> Status {
-      auto rows = tx.audit_range(after, 5000);
-      if (!rows) return std::move(rows).error();
-      batch = std::move(*rows);
-      if (batch.empty()) {
-        auto h = tx.audit_head();
-        if (!h) return std::move(h).error();
-        head = *h;
-      }
-      return {};
-    });
-    if (!s) return std::move(s).error();
-    if (batch.empty()) {
-      report.ok = verifier.finish(head.first, head.second);
-      break;
-    }
-    bool good = true;
-    for (const auto& e : batch) {
-      if (!verifier.feed(e)) {
-        good = false;
-        break;
-      }
-    }
-    if (!good) break;
-    after = batch.back().seq;
-  }
-  report.checked = verifier.checked();
-  report.bad_seq = verifier.bad_seq();
-  report.problem = verifier.problem();
-  return report;
-}
-
 }  // namespace vertebro::app

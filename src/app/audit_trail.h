@@ -1,6 +1,6 @@
 #pragma once
-// Helpers that write the access and change log from inside a use case's transaction, and the
-// offline verification of the whole chain.
+// Helpers that write the access and change log from inside a use case's transaction. The
+// verification of the whole chain is in audit_verify.h.
 
 #include <cstdint>
 #include <string>
@@ -20,15 +20,5 @@ struct AuditTarget {
 // "{}"); it must not be written to logs.
 Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::string& action,
              const AuditTarget& target, const std::string& detail_json = "{}");
-
-struct ChainReport {
-  bool ok = false;
-  std::int64_t checked = 0;
-  std::int64_t bad_seq = 0;
-  std::string problem;
-};
-
-// Walks the whole chain in read transactions of 5,000 entries; never loads it all at once.
-Result<ChainReport> verify_chain(const Context& ctx);
 
 }  // namespace vertebro::app

@@ -2,6 +2,8 @@
 // Hashing and secrets: SHA-256 (OpenSSL), random tokens and argon2id password hashes (libsodium).
 // All functions are thread-safe once crypto_init() has returned true.
 
+#include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,5 +27,39 @@ bool verify_password(std::string_view password, const std::string& hash);
 
 // Compares two strings in time independent of where they differ.
 bool constant_time_equal(std::string_view a, std::string_view b);
+
+// An Ed25519 signing key (libsodium; RFC 8032), made from a 32-byte seed. The secret stays
+// inside the object, which wipes it when destroyed; only seed_hex() gives it out, for writing
+// the key file. Signatures are deterministic. Movable, not copyable; sign() is thread-safe.
+class SigningKey {
+ public:
+  // A new key from the OS random generator.
+  static SigningKey generate();
+  // The key of a seed given as 64 hex digits; nullopt when it is not that.
+  static std::optional<SigningKey> from_seed_hex(std::string_view seed_hex);
+
+  SigningKey(SigningKey&& other) noexcept;
+  SigningKey& operator=(SigningKey&& other) noexcept;
+  SigningKey(const SigningKey&) = delete;
+  SigningKey& operator=(const SigningKey&) = delete;
+  ~SigningKey();
+
+  // The public key as 64 lower-case hex digits.
+  const std::string& public_hex() const { return public_hex_; }
+  // The secret seed as 64 lower-case hex digits. Only for writing the key file.
+  std::string seed_hex() const;
+  // The detached signature of `message` as 128 lower-case hex digits.
+  std::string sign_hex(std::string_view message) const;
+
+ private:
+  SigningKey() = default;
+  std::array<unsigned char, 64> secret_{};  // libsodium's secret key: seed, then public key
+  std::string public_hex_;
+};
+
+// True when `signature_hex` (128 hex digits) is a valid Ed25519 signature of `message` by
+// `public_hex` (64 hex digits). Malformed keys or signatures are false.
+bool verify_signature(std::string_view public_hex, std::string_view message,
+                      std::string_view signature_hex);
 
 }  // namespace vertebro::crypto

@@ -13,6 +13,7 @@ const char* errc_name(Errc code) {
     case Errc::kForbidden: return "forbidden";
     case Errc::kRateLimited: return "rate_limited";
     case Errc::kBusy: return "busy";
+    case Errc::kUnavailable: return "unavailable";
     case Errc::kSchemaTooNew: return "schema_too_new";
     case Errc::kInternal: return "internal";
   }

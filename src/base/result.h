@@ -23,6 +23,7 @@ enum class Errc {
   kForbidden,        // signed in but not allowed
   kRateLimited,      // too many attempts; see Error::retry_after_seconds
   kBusy,             // database busy or serialisation failure: the transaction may be retried
+  kUnavailable,      // the database could not save (disk full, I/O error, a failed commit)
   kSchemaTooNew,     // the database was written by a newer vertebro
   kInternal,         // a broken invariant or an I/O failure
 };

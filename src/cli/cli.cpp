@@ -4,10 +4,14 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <pthread.h>
 #include <thread>
 
-#include "app/audit_trail.h"
+#include "app/audit_checkpoints.h"
+#include "app/audit_keys.h"
+#include "app/audit_verify.h"
 #include "app/context.h"
 #include "app/demo_data.h"
 #include "app/users.h"
@@ -37,6 +41,7 @@ int exit_code(Errc code) {
     case Errc::kForbidden:
     case Errc::kRateLimited:
     case Errc::kBusy:
+    case Errc::kUnavailable:
     case Errc::kSchemaTooNew:
     case Errc::kInternal:
       return 1;
@@ -54,8 +59,15 @@ Result<std::unique_ptr<store::Store>> open(const std::string& db) {
   return store::open_store(db, store::OpenOptions{});
 }
 
+// Where the server's audit checkpoints come from (docs/deployment.md).
+struct Anchoring {
+  std::string key_file;         // --audit-key: the secret key; "" when none
+  int interval_seconds = 300;   // --checkpoint-interval
+  std::string checkpoint_file;  // --checkpoint-file: also keep each line here
+};
+
 int serve(const std::string& db, const std::string& bind, int port, const std::string& static_dir,
-          bool secure, int threads) {
+          bool secure, int threads, const Anchoring& anchoring) {
   // Block SIGINT/SIGTERM in every thread; one thread waits for them and stops the server.
   sigset_t signals;
   sigemptyset(&signals);
@@ -63,10 +75,31 @@ int serve(const std::string& db, const std::string& bind, int port, const std::s
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto store = store::open_store(db, store::OpenOptions{std::max(2, threads / 4), true});
+  store::OpenOptions open_options;
+  open_options.readers = std::max(2, threads / 4);
+  std::optional<crypto::SigningKey> audit_key;
+  if (!anchoring.key_file.empty()) {
+    auto key = app::load_audit_key(anchoring.key_file);
+    if (!key) return report(key.error());
+    audit_key = std::move(*key);
+  }
+  if (anchoring.interval_seconds < 10) {
+    return report(Error::invalid({{"checkpoint-interval", "Give at least 10 seconds"}}));
+  }
+  auto store = store::open_store(db, open_options);
   if (!store) return report(store.error());
   SystemClock clock;
   app::Context ctx(**store, clock);
+  std::unique_ptr<app::CheckpointWriter> checkpoints;
+  if (audit_key) {
+    checkpoints = std::make_unique<app::CheckpointWriter>(
+        ctx, std::move(*audit_key), std::chrono::seconds(anchoring.interval_seconds),
+        anchoring.checkpoint_file);
+  } else {
+    log::warn("audit checkpoints are OFF (no --audit-key): the audit trail's hash chain shows "
+              "damage, but not a rewrite by someone who can write the database and recomputes "
+              "the hashes. See docs/deployment.md, \"Anchoring the audit trail\".");
+  }
   http::Server server(ctx, http::ServerOptions{static_dir, secure, threads, 1 << 20});
   auto bound = server.bind(bind, port);
   if (!bound) return report(bound.error());
@@ -79,12 +112,82 @@ int serve(const std::string& db, const std::string& bind, int port, const std::s
   });
   std::cout << "listening on http://" << bind << ":" << *bound << std::endl;
   log::info("vertebro serving schema {} on port {}", (*store)->schema_version(), *bound);
+  if (checkpoints) checkpoints->start();
   const bool ok = server.run();
+  if (checkpoints) checkpoints->stop();  // signs the head as it is at stop
   // Wake the waiter if the server stopped by itself.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   log::info("vertebro stopped");
   return ok ? 0 : 1;
+}
+
+int keygen(const std::string& out) {
+  auto files = app::create_audit_key(out);
+  if (!files) return report(files.error());
+  std::cout << "audit signing key " << files->key_id << " created\n"
+            << "  secret key (keep it off the database server's disks and out of backups of "
+               "the database): "
+            << files->secret_path << "\n"
+            << "  public key (give it to whoever runs vertebro audit verify): "
+            << files->public_path << "\n";
+  return 0;
+}
+
+int checkpoint(const app::Context& ctx, const std::string& key_file, const std::string& file) {
+  auto key = app::load_audit_key(key_file);
+  if (!key) return report(key.error());
+  auto r = app::write_checkpoint(ctx, *key, false);
+  if (!r) return report(r.error());
+  if (!r->checkpoint) {
+    std::cout << "the audit trail is empty: nothing to sign\n";
+    return 0;
+  }
+  if (r->written) {
+    if (auto s = app::keep_checkpoint_line(*r->checkpoint, file); !s) return report(s.error());
+  }
+  std::cout << domain::checkpoint_line(*r->checkpoint) << "\n";
+  return 0;
+}
+
+int verify(const app::Context& ctx, const std::vector<std::string>& public_keys,
+           const std::vector<std::string>& checkpoint_files) {
+  app::ChainCheckOptions options;
+  auto trusted = app::load_trusted_keys(public_keys);
+  if (!trusted) return report(trusted.error());
+  options.trusted = std::move(*trusted);
+  auto external = app::read_checkpoint_files(checkpoint_files);
+  if (!external) return report(external.error());
+  options.external = std::move(*external);
+  auto r = app::verify_chain(ctx, options);
+  if (!r) return report(r.error());
+  if (!r->ok) {
+    std::cout << "audit chain BROKEN at entry " << r->bad_seq << ": " << r->problem << " ("
+              << r->checked << " entries verified before it)\n";
+    return 3;
+  }
+  std::cout << "audit chain verified: " << r->checked << " entries, no breaks\n";
+  if (!r->signatures_checked) {
+    std::cout << "WARNING: not anchored. No --public-key was given, so no signed checkpoint was "
+                 "checked ("
+              << r->unchecked_checkpoints
+              << " in the database). The hash chain shows damage, but not a rewrite by someone "
+                 "who can write the database and recomputes the hashes.\n";
+    return 0;
+  }
+  std::cout << "anchored: signed checkpoints match (" << r->checkpoints << " in the database";
+  if (r->external_checkpoints > 0) {
+    std::cout << ", " << r->external_checkpoints << " kept outside it";
+  }
+  std::cout << "); the newest covers entry " << r->anchored_seq << " (signed at "
+            << r->anchored_at << ")";
+  if (r->checked > r->anchored_seq) {
+    std::cout << "; the " << (r->checked - r->anchored_seq)
+              << " entries after it are covered by the hash chain only until the next "
+                 "checkpoint";
+  }
+  std::cout << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -111,6 +214,14 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--threads", threads, "Request threads")->capture_default_str();
   serve_cmd->add_flag("--secure-cookies", secure, "Mark cookies Secure (serving behind TLS)");
+  Anchoring anchoring;
+  serve_cmd->add_option("--audit-key", anchoring.key_file,
+                        "Secret key file that signs audit checkpoints (vertebro audit keygen)");
+  serve_cmd->add_option("--checkpoint-interval", anchoring.interval_seconds,
+                        "Seconds between audit checkpoints while the log grows")
+      ->capture_default_str();
+  serve_cmd->add_option("--checkpoint-file", anchoring.checkpoint_file,
+                        "Also append each checkpoint's line to this file");
 
   auto* init_cmd = cli.add_subcommand("init", "Create or migrate a database");
   init_cmd->add_option("--db", db, "SQLite database file")->required();
@@ -148,8 +259,26 @@ int run(int argc, char** argv) {
 
   auto* audit_cmd = cli.add_subcommand("audit", "The access and change log");
   audit_cmd->require_subcommand(1);
-  auto* verify_cmd = audit_cmd->add_subcommand("verify", "Check the whole hash chain");
+  auto* verify_cmd = audit_cmd->add_subcommand(
+      "verify", "Check the whole hash chain and the signed checkpoints that anchor it");
   verify_cmd->add_option("--db", db, "SQLite database file")->required();
+  std::vector<std::string> public_keys, checkpoint_files;
+  verify_cmd->add_option("--public-key", public_keys,
+                         "Trusted public key: a .pub file, a directory of them, or the key's hex "
+                         "(repeat for old keys)");
+  verify_cmd->add_option("--checkpoints", checkpoint_files,
+                         "File of checkpoint lines kept outside the database (--checkpoint-file)");
+  auto* keygen_cmd = audit_cmd->add_subcommand(
+      "keygen", "Create a key pair for signing audit checkpoints (FILE and FILE.pub)");
+  std::string key_out;
+  keygen_cmd->add_option("--out", key_out, "Secret key file to create (mode 0600)")->required();
+  auto* checkpoint_cmd =
+      audit_cmd->add_subcommand("checkpoint", "Sign the chain's head now and store the checkpoint");
+  std::string key_file, checkpoint_file;
+  checkpoint_cmd->add_option("--db", db, "SQLite database file")->required();
+  checkpoint_cmd->add_option("--audit-key", key_file, "Secret key file")->required();
+  checkpoint_cmd->add_option("--checkpoint-file", checkpoint_file,
+                             "Also append the checkpoint's line to this file");
 
   try {
     cli.parse(argc, argv);
@@ -159,7 +288,8 @@ int run(int argc, char** argv) {
   log::configure(log_file, log_level);
   const app::Actor cli_actor = app::system_actor("cli");
 
-  if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads);
+  if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, anchoring);
+  if (*keygen_cmd) return keygen(key_out);
 
   auto store = open(db);
   if (!store) return report(store.error());
@@ -197,17 +327,8 @@ int run(int argc, char** argv) {
     std::cout << "user " << username << " disabled; their sessions have ended\n";
     return 0;
   }
-  if (*verify_cmd) {
-    auto r = app::verify_chain(ctx);
-    if (!r) return report(r.error());
-    if (r->ok) {
-      std::cout << "audit chain verified: " << r->checked << " entries, no breaks\n";
-      return 0;
-    }
-    std::cout << "audit chain BROKEN at entry " << r->bad_seq << ": " << r->problem << " ("
-              << r->checked << " entries verified before it)\n";
-    return 3;
-  }
+  if (*verify_cmd) return verify(ctx, public_keys, checkpoint_files);
+  if (*checkpoint_cmd) return checkpoint(ctx, key_file, checkpoint_file);
   return 2;
 }
 

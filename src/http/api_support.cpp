@@ -54,6 +54,7 @@ void send_error(Response& res, const Error& e) {
     res.set_header("Retry-After", std::to_string(e.retry_after_seconds));
   }
   if (e.code == Errc::kBusy) res.set_header("Retry-After", "2");
+  if (e.code == Errc::kUnavailable) log::error("database unavailable: {}", e.message);
   std::string message = e.message;
   if (e.code == Errc::kInternal || e.code == Errc::kSchemaTooNew) {
     log::error("internal error: {}", e.message);

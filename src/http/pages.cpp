@@ -20,6 +20,7 @@ int status_for(Errc code) {
     case Errc::kForbidden: return 403;
     case Errc::kRateLimited: return 429;
     case Errc::kBusy: return 503;
+    case Errc::kUnavailable: return 503;
     case Errc::kSchemaTooNew: return 500;
     case Errc::kInternal: return 500;
   }
@@ -143,6 +144,14 @@ void render_error(Web& web, Response& res, const Error& error, const app::Actor*
       res.set_header("Retry-After", "2");
       render_status_page(web, res, status, "vertebro is busy",
                          "The database is busy. Nothing was saved. Try again in a moment.", actor);
+      return;
+    case Errc::kUnavailable:
+      // The store's message says what happened to the change (it never quotes a record).
+      log::error("database unavailable: {}", error.message);
+      render_status_page(web, res, status, "vertebro cannot save changes just now",
+                         error.message + " Try again in a few minutes; if it keeps happening, "
+                                         "tell your administrator the time it happened.",
+                         actor);
       return;
     case Errc::kInvalid:
     case Errc::kConflict:

@@ -74,6 +74,7 @@ void add_auth_pages(Router& router, Web& web) {
         case Errc::kDuplicate:
         case Errc::kForbidden:
         case Errc::kBusy:
+        case Errc::kUnavailable:
         case Errc::kSchemaTooNew:
         case Errc::kInternal:
           render_error(web, res, e, nullptr);

@@ -304,6 +304,7 @@ void meeting_form_failed(Web& web, Response& res, const app::Actor& actor, std::
     case Errc::kForbidden:
     case Errc::kRateLimited:
     case Errc::kBusy:
+    case Errc::kUnavailable:
     case Errc::kSchemaTooNew:
     case Errc::kInternal:
       return render_error(web, res, e, &actor);

@@ -90,6 +90,12 @@ class SqlTx final : public Tx {
   Result<std::vector<domain::AuditEntry>> audit_range(std::int64_t after_seq, int limit) override;
   Result<std::pair<std::int64_t, std::string>> audit_head() override;
 
+  // Signed checkpoints (sql_tx_checkpoints.cpp).
+  Result<bool> insert_audit_checkpoint(const domain::AuditCheckpoint& c) override;
+  Result<std::vector<domain::AuditCheckpoint>> audit_checkpoints(std::int64_t after_seq,
+                                                                 std::int64_t up_to_seq) override;
+  Result<std::optional<domain::AuditCheckpoint>> last_audit_checkpoint() override;
+
  private:
   Result<std::vector<SiteId>> user_sites(UserId id);
   // Whether `sql` (a SELECT with the given parameters) returns any row.

@@ -1,7 +1,8 @@
 #pragma once
 // The Store: vertebro's only door to its database. Backends (sqlite/, later postgres/) speak
 // SQL; everything above sees these operations. Errors: kBusy when the database is busy or a
-// transaction could not be serialised (the app's transaction runner retries it), kConflict
+// transaction could not be serialised (the app's transaction runner retries it), kUnavailable
+// when the database cannot save (disk full, I/O error, a commit that failed), kConflict
 // for a stale version, kDuplicate for a second record with the same natural key, kNotFound,
 // kInternal for everything else. Messages never contain patient identifiers.
 
@@ -13,9 +14,14 @@
 
 #include "base/result.h"
 #include "domain/audit.h"
+#include "domain/audit_checkpoint.h"
 #include "store/records.h"
 
 namespace vertebro::store {
+
+namespace sql {
+class Connection;
+}
 
 // One transaction's view of the database. Obtained only inside Store::transact; not
 // thread-safe; must not outlive the call.
@@ -135,6 +141,15 @@ class Tx {
                                                               int limit) = 0;
   // The recorded head of the chain: {last seq, its hash}; {0, genesis} when empty.
   virtual Result<std::pair<std::int64_t, std::string>> audit_head() = 0;
+
+  // Signed checkpoints of the chain (domain/audit_checkpoint.h), append-only. Stores one;
+  // returns false when that key has already signed that entry (nothing stored).
+  virtual Result<bool> insert_audit_checkpoint(const domain::AuditCheckpoint& c) = 0;
+  // Checkpoints with after_seq < seq <= up_to_seq, by seq then key id.
+  virtual Result<std::vector<domain::AuditCheckpoint>> audit_checkpoints(
+      std::int64_t after_seq, std::int64_t up_to_seq) = 0;
+  // The checkpoint of the highest entry (any key), or nullopt when there is none.
+  virtual Result<std::optional<domain::AuditCheckpoint>> last_audit_checkpoint() = 0;
 };
 
 enum class TxMode { kRead, kWrite };
@@ -154,9 +169,15 @@ class Store {
   virtual std::string backend() const = 0;
 };
 
+// Wraps one database connection: returns a connection that forwards to `inner` (which
+// outlives it), changing what it likes on the way. The seam for fault injection
+// (store/faults.h); called once per connection, before any statement, migrations included.
+using ConnectionWrapper = std::function<std::unique_ptr<sql::Connection>(sql::Connection& inner)>;
+
 struct OpenOptions {
   int readers = 4;          // reader connections (SQLite)
   bool migrate = true;      // apply pending migrations
+  ConnectionWrapper wrap_connection;  // empty: every statement goes straight to the driver
 };
 
 // Opens (creating if needed) the database named by `target`: a file path for SQLite.

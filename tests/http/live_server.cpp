@@ -40,7 +40,7 @@ TimePoint start_time() {
   return sys_days{year{2026} / November / 25} + hours{10};
 }
 
-std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings) {
+std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings, store::OpenOptions open) {
   static const bool crypto_ready = crypto::init();
   if (!crypto_ready) fail("crypto::init() failed");
 
@@ -61,7 +61,7 @@ std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings) {
     }
     target = s->pg_->target();
   }
-  auto store = store::open_store(target, {});
+  auto store = store::open_store(target, open);
   if (!store) fail("open_store failed: " + store.error().message);
   s->store_ = std::move(*store);
   s->ctx_ = std::make_unique<app::Context>(*s->store_, s->clock_, settings);
@@ -264,11 +264,13 @@ Json referral_json(std::int64_t site_id, const std::string& clinician, const std
 
 std::unique_ptr<LiveServer> HttpTest::server_;
 
-void HttpTest::SetUpTestSuite() {
+void HttpTest::SetUpTestSuite() { start_server({}); }
+
+void HttpTest::start_server(store::OpenOptions open) {
   app::Settings settings;
   settings.worklist_page_size = 5;  // so a small demonstration database has several pages
   try {
-    server_ = LiveServer::start(settings);
+    server_ = LiveServer::start(settings, std::move(open));
   } catch (const std::exception&) {
     server_.reset();  // fail() has already recorded why
   }

@@ -37,8 +37,10 @@ TimePoint start_time();
 
 class LiveServer {
  public:
-  // Starts a server; fails the current test (fatally) if anything cannot be set up.
-  static std::unique_ptr<LiveServer> start(app::Settings settings);
+  // Starts a server; fails the current test (fatally) if anything cannot be set up. `open`
+  // can put the store's connections behind a fault plan (store/faults.h).
+  static std::unique_ptr<LiveServer> start(app::Settings settings,
+                                           store::OpenOptions open = {});
   ~LiveServer();
   LiveServer(const LiveServer&) = delete;
   LiveServer& operator=(const LiveServer&) = delete;
@@ -106,6 +108,9 @@ class HttpTest : public ::testing::Test {
   static void SetUpTestSuite();
   static void TearDownTestSuite();
   void SetUp() override;
+  // What SetUpTestSuite does, with these store options; a suite that needs them calls this
+  // from its own SetUpTestSuite.
+  static void start_server(store::OpenOptions open);
 
   static LiveServer& server() { return *server_; }
   static std::unique_ptr<httplib::Client> client() { return server_->client(); }

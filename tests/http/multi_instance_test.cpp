@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/audit_trail.h"
+#include "app/audit_verify.h"
 #include "app/demo_data.h"
 #include "base/crypto.h"
 #include "base/log.h"

@@ -4,7 +4,7 @@
 
 #include <functional>
 
-#include "app/audit_trail.h"
+#include "app/audit_verify.h"
 #include "app/patients.h"
 #include "app/record_log.h"
 #include "app/referrals.h"

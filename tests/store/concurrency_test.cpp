@@ -6,7 +6,7 @@
 #include <set>
 #include <thread>
 
-#include "app/audit_trail.h"
+#include "app/audit_verify.h"
 #include "app/patients.h"
 #include "store_fixture.h"
 

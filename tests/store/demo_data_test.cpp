@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "app/audit_trail.h"
+#include "app/audit_verify.h"
 #include "app/demo_data.h"
 #include "app/demo_pathway.h"
 #include "app/users.h"

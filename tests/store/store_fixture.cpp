@@ -192,9 +192,9 @@ void StoreTest::TearDown() {
   }
 }
 
-void StoreTest::open(app::Settings settings) {
+void StoreTest::open(app::Settings settings, store::OpenOptions options) {
   close();
-  store_ = must(store::open_store(target_, {}), "open_store");
+  store_ = must(store::open_store(target_, options), "open_store");
   ctx_ = std::make_unique<app::Context>(*store_, clock_, settings);
 }
 

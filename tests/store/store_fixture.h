@@ -66,8 +66,9 @@ class StoreTest : public testing::TestWithParam<std::string> {
   void SetUp() override;
   void TearDown() override;
 
-  // Opens the store on the test's database (migrating) with a Context on the fixed clock.
-  void open(app::Settings settings = {});
+  // Opens the store on the test's database (migrating) with a Context on the fixed clock;
+  // `options` can put its connections behind a fault plan (store/faults.h).
+  void open(app::Settings settings = {}, store::OpenOptions options = {});
   // Closes the store and the Context (the database itself is kept).
   void close();
   // Direct access to the test's database. The store may stay open (SQLite runs in WAL mode).

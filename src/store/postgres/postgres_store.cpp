@@ -54,6 +54,12 @@ Error pg_error(PGconn* conn, const PGresult* res) {
   if (sqlstate == "23505") {
     return Error{Errc::kDuplicate, "A record with the same key exists: " + msg, {}, 0, 0};
   }
+  // Disk full, out of memory or connections (class 53), an I/O error (58030).
+  if (sqlstate.rfind("53", 0) == 0 || sqlstate == "58030") {
+    return Error{Errc::kUnavailable,
+                 "The database could not save the change (" + msg + "), so it was not saved.",
+                 {}, 0, 0};
+  }
   if (PQstatus(conn) != CONNECTION_OK) {
     return Error{Errc::kBusy, "The database connection was lost: " + msg, {}, 0, 0};
   }
@@ -132,6 +138,8 @@ class PgConnection final : public sql::Connection {
     return PQtransactionStatus(conn_) == PQTRANS_INERROR;
   }
 
+  bool connected() const { return PQstatus(conn_) == CONNECTION_OK; }
+
  private:
   PgConnection() = default;
 
@@ -187,24 +195,40 @@ class PgConnection final : public sql::Connection {
   std::unordered_map<std::string, std::string> prepared_;
 };
 
+// A connection and, when OpenOptions::wrap_connection is set, the wrapper every statement
+// goes through (transaction control included); reconnecting always uses the driver.
+struct Wrapped {
+  std::unique_ptr<PgConnection> driver;
+  std::unique_ptr<sql::Connection> wrapper;
+  sql::Connection& use() { return wrapper ? *wrapper : *driver; }
+};
+
+Result<Wrapped> open_wrapped(const std::string& conninfo, const OpenOptions& options) {
+  auto c = PgConnection::open(conninfo);
+  if (!c) return std::move(c).error();
+  Wrapped w{std::move(*c), nullptr};
+  if (options.wrap_connection) w.wrapper = options.wrap_connection(*w.driver);
+  return w;
+}
+
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::vector<std::unique_ptr<PgConnection>> pool, int version)
+  PostgresStore(std::vector<Wrapped> pool, int version)
       : pool_(std::move(pool)), version_(version) {
-    for (auto& c : pool_) free_.push_back(c.get());
+    for (auto& c : pool_) free_.push_back(&c);
   }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
-    PgConnection* c = nullptr;
+    Wrapped* w = nullptr;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return !free_.empty(); });
-      c = free_.back();
+      w = free_.back();
       free_.pop_back();
     }
     struct Return {
       PostgresStore& s;
-      PgConnection* c;
+      Wrapped* c;
       ~Return() {
         {
           std::lock_guard lock(s.mu_);
@@ -212,27 +236,38 @@ class PostgresStore final : public Store {
         }
         s.cv_.notify_one();
       }
-    } give_back{*this, c};
+    } give_back{*this, w};
 
-    if (auto s = c->ensure_connected(); !s) return s;
+    if (auto s = w->driver->ensure_connected(); !s) return s;
+    sql::Connection& c = w->use();
     const char* begin = mode == TxMode::kWrite
                             ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-    if (auto s = c->exec_script(begin); !s) return s;
-    SqlTx tx(*c);
+    if (auto s = c.exec_script(begin); !s) return s;
+    SqlTx tx(c);
     Status result;
     try {
       result = body(tx);
     } catch (...) {
-      (void)c->exec_script("ROLLBACK");
+      (void)c.exec_script("ROLLBACK");
       throw;
     }
     if (!result) {
-      (void)c->exec_script("ROLLBACK");
+      (void)c.exec_script("ROLLBACK");
       return result;
     }
-    if (auto s = c->exec_script("COMMIT"); !s) {
-      (void)c->exec_script("ROLLBACK");
+    if (auto s = c.exec_script("COMMIT"); !s) {
+      // A connection lost during COMMIT leaves the outcome unknown: the server may have
+      // committed before the connection went. Retrying could save the change twice, so this is
+      // not kBusy, and the message says so.
+      if (!w->driver->connected()) {
+        return Error{Errc::kUnavailable,
+                     "The connection to the database was lost while the change was being "
+                     "saved, so vertebro cannot tell whether it was saved. Look at the record "
+                     "before making the change again.",
+                     {}, 0, 0};
+      }
+      (void)c.exec_script("ROLLBACK");
       return s;
     }
     return {};
@@ -242,15 +277,15 @@ class PostgresStore final : public Store {
   std::string backend() const override { return "postgresql"; }
 
  private:
-  std::vector<std::unique_ptr<PgConnection>> pool_;
-  std::vector<PgConnection*> free_;
+  std::vector<Wrapped> pool_;
+  std::vector<Wrapped*> free_;
   std::mutex mu_;
   std::condition_variable cv_;
   int version_;
 };
 
 // Refuses settings that can lose acknowledged writes.
-Status check_durability(PgConnection& c) {
+Status check_durability(sql::Connection& c) {
   for (const char* setting : {"fsync", "full_page_writes"}) {
     auto rows = c.query(std::string("SELECT current_setting('") + setting + "')", {});
     if (!rows) return std::move(rows).error();
@@ -272,30 +307,30 @@ Status check_durability(PgConnection& c) {
 
 Result<std::unique_ptr<Store>> open_postgres(const std::string& conninfo,
                                              const OpenOptions& options) {
-  auto first = PgConnection::open(conninfo);
+  auto first = open_wrapped(conninfo, options);
   if (!first) return std::move(first).error();
-  if (auto s = check_durability(**first); !s) return std::move(s).error();
+  sql::Connection& c = first->use();
+  if (auto s = check_durability(c); !s) return std::move(s).error();
   int version = 0;
   // One instance migrates at a time; the others wait here, then find nothing to do.
-  if (auto s = (*first)->exec_script("SELECT pg_advisory_lock(7462311)"); !s) {
+  if (auto s = c.exec_script("SELECT pg_advisory_lock(7462311)"); !s) {
     return std::move(s).error();
   }
-  Result<int> migrated = options.migrate ? migrate(**first, "postgresql", "BEGIN")
-                                         : Result<int>(0);
-  (void)(*first)->exec_script("SELECT pg_advisory_unlock(7462311)");
+  Result<int> migrated = options.migrate ? migrate(c, "postgresql", "BEGIN") : Result<int>(0);
+  (void)c.exec_script("SELECT pg_advisory_unlock(7462311)");
   if (!migrated) return std::move(migrated).error();
   version = *migrated;
   if (!options.migrate) {
-    auto v = current_version(**first, "postgresql");
+    auto v = current_version(c, "postgresql");
     if (!v) return std::move(v).error();
     version = *v;
   }
-  std::vector<std::unique_ptr<PgConnection>> pool;
+  std::vector<Wrapped> pool;
   pool.push_back(std::move(*first));
   for (int i = 1; i < std::max(2, options.readers + 2); ++i) {
-    auto c = PgConnection::open(conninfo);
-    if (!c) return std::move(c).error();
-    pool.push_back(std::move(*c));
+    auto next = open_wrapped(conninfo, options);
+    if (!next) return std::move(next).error();
+    pool.push_back(std::move(*next));
   }
   return std::unique_ptr<Store>(new PostgresStore(std::move(pool), version));
 }

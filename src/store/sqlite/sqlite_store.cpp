@@ -25,7 +25,10 @@ Error sqlite_error(sqlite3* db, int rc) {
     return Error{Errc::kDuplicate, "A record with the same key exists: " + msg, {}, 0, 0};
   }
   if (primary == SQLITE_FULL || primary == SQLITE_IOERR) {
-    return Error::internal("The database could not be written (disk full or I/O error): " + msg);
+    return Error{Errc::kUnavailable,
+                 "The database could not be written (disk full or a storage fault: " + msg +
+                     "), so the change was not saved.",
+                 {}, 0, 0};
   }
   return Error::internal("Database error: " + msg);
 }
@@ -152,20 +155,36 @@ class SqliteConnection final : public sql::Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// A connection and, when OpenOptions::wrap_connection is set, the wrapper every statement
+// goes through (transaction control included).
+struct Wrapped {
+  std::unique_ptr<SqliteConnection> driver;
+  std::unique_ptr<sql::Connection> wrapper;
+  sql::Connection& use() { return wrapper ? *wrapper : *driver; }
+};
+
+Result<Wrapped> open_wrapped(const std::string& path, bool read_only,
+                             const OpenOptions& options) {
+  auto c = SqliteConnection::open(path, read_only);
+  if (!c) return std::move(c).error();
+  Wrapped w{std::move(*c), nullptr};
+  if (options.wrap_connection) w.wrapper = options.wrap_connection(*w.driver);
+  return w;
+}
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<SqliteConnection> writer,
-              std::vector<std::unique_ptr<SqliteConnection>> readers, int version)
+  SqliteStore(Wrapped writer, std::vector<Wrapped> readers, int version)
       : writer_(std::move(writer)), readers_(std::move(readers)), version_(version) {
-    for (auto& r : readers_) free_readers_.push_back(r.get());
+    for (auto& r : readers_) free_readers_.push_back(&r.use());
   }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
     if (mode == TxMode::kWrite) {
       std::lock_guard lock(writer_mu_);
-      return run(*writer_, "BEGIN IMMEDIATE", body);
+      return run(writer_.use(), "BEGIN IMMEDIATE", body);
     }
-    SqliteConnection* reader = nullptr;
+    sql::Connection* reader = nullptr;
     {
       std::unique_lock lock(readers_mu_);
       readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
@@ -174,7 +193,7 @@ class SqliteStore final : public Store {
     }
     struct Return {
       SqliteStore& s;
-      SqliteConnection* c;
+      sql::Connection* c;
       ~Return() {
         {
           std::lock_guard lock(s.readers_mu_);
@@ -190,7 +209,7 @@ class SqliteStore final : public Store {
   std::string backend() const override { return "sqlite"; }
 
  private:
-  static Status run(SqliteConnection& c, const char* begin,
+  static Status run(sql::Connection& c, const char* begin,
                     const std::function<Status(Tx&)>& body) {
     if (auto s = c.exec_script(begin); !s) return s;
     SqlTx tx(c);
@@ -212,10 +231,10 @@ class SqliteStore final : public Store {
     return {};
   }
 
-  std::unique_ptr<SqliteConnection> writer_;
+  Wrapped writer_;
   std::mutex writer_mu_;
-  std::vector<std::unique_ptr<SqliteConnection>> readers_;
-  std::vector<SqliteConnection*> free_readers_;
+  std::vector<Wrapped> readers_;
+  std::vector<sql::Connection*> free_readers_;
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   int version_;
@@ -224,21 +243,21 @@ class SqliteStore final : public Store {
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options) {
-  auto writer = SqliteConnection::open(path, false);
+  auto writer = open_wrapped(path, false, options);
   if (!writer) return std::move(writer).error();
   int version = 0;
   if (options.migrate) {
-    auto v = migrate(**writer, "sqlite", "BEGIN IMMEDIATE");
+    auto v = migrate(writer->use(), "sqlite", "BEGIN IMMEDIATE");
     if (!v) return std::move(v).error();
     version = *v;
   } else {
-    auto v = current_version(**writer, "sqlite");
+    auto v = current_version(writer->use(), "sqlite");
     if (!v) return std::move(v).error();
     version = *v;
   }
-  std::vector<std::unique_ptr<SqliteConnection>> readers;
+  std::vector<Wrapped> readers;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
-    auto r = SqliteConnection::open(path, true);
+    auto r = open_wrapped(path, true, options);
     if (!r) return std::move(r).error();
     readers.push_back(std::move(*r));
   }
