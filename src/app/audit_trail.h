@@ -3,9 +3,12 @@
 // offline verification of the whole chain.
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <vector>
 
 #include "app/context.h"
+#include "store/records.h"
 
 namespace vertebro::app {
 
@@ -20,6 +23,13 @@ struct AuditTarget {
 // "{}"); it must not be written to logs.
 Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::string& action,
              const AuditTarget& target, const std::string& detail_json = "{}");
+
+// Appends one "list" entry for a view that showed several patients (a worklist page, an MDT
+// meeting's list). The entry's detail is `detail` with "episodes" and "patients" added: the ids
+// shown, in order. Each episode and patient shown is linked to the entry (Tx::link_shown), so
+// their access logs find it.
+Status audit_list(store::Tx& tx, const Context& ctx, const Actor& actor, const AuditTarget& target,
+                  nlohmann::json detail, const std::vector<store::ShownRecord>& shown);
 
 struct ChainReport {
   bool ok = false;
