@@ -144,12 +144,15 @@ void render_error(Web& web, Response& res, const Error& error, const app::Actor*
       render_status_page(web, res, status, "vertebro is busy",
                          "The database is busy. Nothing was saved. Try again in a moment.", actor);
       return;
+    case Errc::kRateLimited:
+      res.set_header("Retry-After", std::to_string(std::max(1, error.retry_after_seconds)));
+      render_status_page(web, res, status, "There is a problem", error.message, actor);
+      return;
     case Errc::kInvalid:
     case Errc::kConflict:
     case Errc::kWrongState:
     case Errc::kDuplicate:
     case Errc::kUnauthenticated:
-    case Errc::kRateLimited:
       render_status_page(web, res, status, "There is a problem", error.message, actor);
       return;
     case Errc::kSchemaTooNew:

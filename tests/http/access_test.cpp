@@ -236,6 +236,20 @@ TEST_F(RegistrationLimitTest, NumbersRegisteredElsewhereAreLimitedPerUserWith429
     EXPECT_FALSE(server().patient_by_nhs(nhs).has_value() &&
                  server().patient_by_nhs(nhs)->site.value == site2);
   }
+  // The registration page says the same, with 429.
+  auto page = client()->Post("/patients/new", cookie("vb_session=" + nurse.token),
+                             httplib::Params{{"csrf", nurse.csrf},
+                                             {"site_id", std::to_string(site2)},
+                                             {"nhs_number", next_nhs_number()},
+                                             {"family_name", "Probe"},
+                                             {"given_name", "Pat"},
+                                             {"date_of_birth", "1950-01-01"},
+                                             {"sex", "female"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 429);
+  EXPECT_TRUE(contains(page->body, "10 NHS numbers")) << page->body.substr(0, 500);
+  EXPECT_FALSE(page->get_header_value("Retry-After").empty());
+
   const auto audit = server().audit_all();
   const auto nurse_id = server().user_id("nurse");
   EXPECT_EQ(std::count_if(audit.begin(), audit.end(),
