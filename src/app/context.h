@@ -26,6 +26,11 @@ struct Settings {
   std::chrono::seconds lockout_base{30};  // doubles with each further failure
   std::chrono::seconds lockout_max{60 * 60};
   int worklist_page_size = 50;
+  // Registering an NHS number already registered at sites the user does not work at tells the
+  // user that the person is a patient elsewhere: at most this many such attempts per user in a
+  // window (which starts at the first attempt), then no registrations until the window ends.
+  int duplicate_elsewhere_limit = 10;
+  std::chrono::seconds duplicate_elsewhere_window{24 * 60 * 60};
 };
 
 // Shared by all request threads; the Store and Clock must outlive it. Thread-safe.

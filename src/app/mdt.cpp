@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/access.h"
 #include "app/audit_trail.h"
 #include "app/patients.h"
-#include "app/referrals.h"
 #include "app/unit_config.h"
 #include "base/log.h"
 #include "domain/text.h"
@@ -25,11 +25,15 @@ Status require_mdt(const Actor& actor) {
   return {};
 }
 
-// The meeting if it exists and is at one of the actor's sites; kNotFound otherwise.
-Result<store::MeetingRecord> load_meeting(store::Tx& tx, const Actor& actor, std::int64_t id) {
+// The meeting if it exists and is at one of the actor's sites; otherwise notes a refusal and
+// returns kNotFound.
+Result<store::MeetingRecord> load_meeting(store::Tx& tx, Refusals& refusals, const Actor& actor,
+                                          std::int64_t id) {
   auto m = tx.find_meeting(id);
   if (!m) return std::move(m).error();
   if (!m->has_value() || !actor.user.has_site((*m)->site)) {
+    refusals.add({"mdt_meeting", id, 0, 0}, "not found or not at the user's sites");
+    log::warn("user {} was refused MDT meeting {} (not visible)", actor.user.username, id);
     return Error::not_found("No such MDT meeting");
   }
   return std::move(**m);
@@ -117,14 +121,15 @@ Result<std::vector<MeetingSummary>> list_meetings(const Context& ctx, const Acto
   return out;
 }
 
-Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::int64_t meeting) {
+Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::int64_t meeting,
+                                 MeetingDetail detail) {
   if (!role_allows(actor.user.role, Permission::kViewPatients)) {
     return Error::forbidden("Your role cannot see MDT meetings");
   }
   std::optional<MeetingView> view;
   const auto today = domain::Date::today(ctx.clock());
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
-    auto m = load_meeting(tx, actor, meeting);
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto m = load_meeting(tx, refusals, actor, meeting);
     if (!m) return std::move(m).error();
     MeetingView v;
     v.meeting = *m;
@@ -140,42 +145,51 @@ Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::in
     for (const auto& a : v.attendees) roles.push_back(a.professional_role);
     v.has_radiologist = guidance::any_role_in(roles, config->rules.radiologist_roles);
     v.has_spinal_surgeon = guidance::any_role_in(roles, config->rules.spinal_surgeon_roles);
+    std::vector<store::ShownRecord> shown;
     auto cases = tx.meeting_cases(meeting);
     if (!cases) return std::move(cases).error();
     for (auto& c : *cases) {
-      auto e = tx.find_episode(c.episode);
+      auto e = find_visible_episode(tx, actor, c.episode);
       if (!e) return std::move(e).error();
-      if (!e->has_value()) return Error::internal("An MDT listing refers to a missing episode");
+      if (!e->has_value()) {
+        ++v.hidden_cases;  // moved to a site the actor does not work at
+        continue;
+      }
       auto mc = case_of(tx, c, **e, today);
       if (!mc) return std::move(mc).error();
-      if (auto a = audit(tx, ctx, actor, "read",
-                         {"episode", mc->episode.id.value, mc->episode.patient.value,
-                          mc->episode.referral.site.value},
-                         json{{"view", "mdt_meeting"}, {"meeting", meeting}}.dump());
-          !a) {
-        return a;
-      }
+      shown.push_back({mc->episode.id, mc->episode.patient});
       v.cases.push_back(std::move(*mc));
     }
-    store::WorklistQuery q;
-    q.sites = {m->site};
-    q.state = domain::PathwayState::kMdt;
-    q.limit = 200;
-    auto waiting = tx.worklist(q);
-    if (!waiting) return std::move(waiting).error();
-    for (const auto& row : *waiting) {
-      bool listed = false;
-      for (const auto& c : v.cases) listed = listed || c.episode.id == row.episode.id;
-      if (listed) continue;
-      store::MdtCaseRecord none;
-      none.meeting = meeting;
-      none.episode = row.episode.id;
-      v.candidates.push_back({none, row.episode, row.family_name + ", " + row.given_name,
-                              row.nhs_number,
-                              static_cast<int>(row.date_of_birth.years_until(today))});
+    json candidate_ids = json::array();
+    v.shows_candidates = detail == MeetingDetail::kWithCandidates &&
+                         role_allows(actor.user.role, Permission::kManageMdt);
+    if (v.shows_candidates) {
+      store::WorklistQuery q;
+      q.sites = {m->site};
+      q.state = domain::PathwayState::kMdt;
+      q.limit = 200;
+      auto waiting = tx.worklist(q);
+      if (!waiting) return std::move(waiting).error();
+      for (const auto& row : *waiting) {
+        bool listed = false;
+        for (const auto& c : *cases) listed = listed || c.episode == row.episode.id;
+        if (listed || !may_see_episode(actor, row.episode)) continue;
+        store::MdtCaseRecord none;
+        none.meeting = meeting;
+        none.episode = row.episode.id;
+        v.candidates.push_back({none, row.episode, row.family_name + ", " + row.given_name,
+                                row.nhs_number,
+                                static_cast<int>(row.date_of_birth.years_until(today))});
+        shown.push_back({row.episode.id, row.episode.patient});
+        candidate_ids.push_back(row.episode.id.value);
+      }
     }
     view = std::move(v);
-    return {};
+    return audit_list(tx, ctx, actor, {"mdt_meeting", meeting, 0, m->site.value},
+                      {{"view", "mdt_meeting"},
+                       {"candidates", candidate_ids},
+                       {"hidden_cases", view->hidden_cases}},
+                      shown);
   });
   if (!s) return std::move(s).error();
   return std::move(*view);
@@ -191,8 +205,8 @@ Result<store::AttendeeRecord> add_attendee(const Context& ctx, const Actor& acto
                                       "professional role", 100, true, errors);
   if (!errors.empty()) return Error::invalid(std::move(errors));
   std::optional<store::AttendeeRecord> added;
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
-    auto m = load_meeting(tx, actor, meeting);
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto m = load_meeting(tx, refusals, actor, meeting);
     if (!m) return std::move(m).error();
     auto a = tx.insert_attendee(meeting, n, r);
     if (!a) return std::move(a).error();
@@ -207,8 +221,8 @@ Result<store::AttendeeRecord> add_attendee(const Context& ctx, const Actor& acto
 Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meeting,
                        std::int64_t attendee) {
   if (auto s = require_mdt(actor); !s) return s;
-  return ctx.write([&](store::Tx& tx) -> Status {
-    auto m = load_meeting(tx, actor, meeting);
+  return write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto m = load_meeting(tx, refusals, actor, meeting);
     if (!m) return std::move(m).error();
     if (auto d = tx.delete_attendee(meeting, attendee); !d) return d;
     return audit_meeting(tx, ctx, actor, *m, "update", {{"attendee_removed", attendee}});
@@ -217,10 +231,10 @@ Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meet
 
 Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, EpisodeId episode) {
   if (auto s = require_mdt(actor); !s) return s;
-  return ctx.write([&](store::Tx& tx) -> Status {
-    auto m = load_meeting(tx, actor, meeting);
+  return write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto m = load_meeting(tx, refusals, actor, meeting);
     if (!m) return std::move(m).error();
-    auto e = load_visible_episode(tx, ctx, actor, episode);
+    auto e = load_visible_episode(tx, refusals, actor, episode);
     if (!e) return std::move(e).error();
     if (e->referral.site != m->site) {
       return Error::invalid({{"episode_id", "This episode belongs to another site's MDT"}});
@@ -240,6 +254,26 @@ Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, Ep
   });
 }
 
+Status remove_case(const Context& ctx, const Actor& actor, std::int64_t meeting,
+                   EpisodeId episode) {
+  if (auto s = require_mdt(actor); !s) return s;
+  return write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto m = load_meeting(tx, refusals, actor, meeting);
+    if (!m) return std::move(m).error();
+    auto e = load_visible_episode(tx, refusals, actor, episode);
+    if (!e) return std::move(e).error();
+    auto removed = tx.remove_mdt_case(meeting, episode);
+    if (!removed && removed.error().code == Errc::kConflict) {
+      return Error::wrong_state("A decision is recorded about this case, so it stays on the list "
+                                "as the record of the meeting.");
+    }
+    if (!removed) return removed;
+    return audit(tx, ctx, actor, "update",
+                 {"episode", episode.value, e->patient.value, e->referral.site.value},
+                 json{{"mdt_unlisted", meeting}, {"meeting_date", m->meeting_date}}.dump());
+  });
+}
+
 Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meeting,
                        EpisodeId episode, std::int64_t expected_version,
                        const std::string& decision, const std::string& rationale) {
@@ -251,8 +285,8 @@ Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meet
   const auto why = domain::checked_text(rationale, "rationale", "rationale", 4000, true, errors);
   if (!errors.empty()) return Error::invalid(std::move(errors));
   const auto today = domain::Date::today(ctx.clock());
-  return ctx.write([&](store::Tx& tx) -> Status {
-    auto m = load_meeting(tx, actor, meeting);
+  return write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto m = load_meeting(tx, refusals, actor, meeting);
     if (!m) return std::move(m).error();
     auto date = domain::Date::parse(m->meeting_date, "meeting_date", "Meeting date");
     if (!date || *date > today) {
@@ -260,7 +294,7 @@ Status record_decision(const Context& ctx, const Actor& actor, std::int64_t meet
                                           "held (" + (date ? date->display() : m->meeting_date) +
                                           ")"}});
     }
-    auto e = load_visible_episode(tx, ctx, actor, episode);
+    auto e = load_visible_episode(tx, refusals, actor, episode);
     if (!e) return std::move(e).error();
     if (auto d = tx.set_mdt_decision(meeting, episode, expected_version, decision, why,
                                      actor.user.id, ctx.now_text());

@@ -1,8 +1,10 @@
 #pragma once
 // MDT meetings (coordinator): schedule a meeting for a site, record who attended with their
-// professional role, put episodes awaiting MDT on its list, and record the decision about each
-// case with its rationale. Reading a meeting shows its cases' patients, so it is audited for
-// each episode on the list.
+// professional role, put episodes awaiting MDT on its list (or take them off it while
+// undecided), and record the decision about each case with its rationale. Reading a meeting
+// shows its cases' patients, and to those who manage MDT lists the patients that could be
+// listed: one "list" audit entry names every episode and patient shown, and their access logs
+// find it. A listed episode the reader may not see (app/access.h) is left out and counted.
 
 #include <optional>
 #include <string>
@@ -43,8 +45,12 @@ struct MeetingView {
   domain::MeetingRecord meeting;
   std::string site_name;
   std::vector<domain::AttendeeRecord> attendees;
-  std::vector<MeetingCase> cases;
-  std::vector<MeetingCase> candidates;  // episodes awaiting MDT at the site, not on the list
+  std::vector<MeetingCase> cases;  // the listed episodes the actor may see
+  int hidden_cases = 0;  // listed episodes the actor may not see (moved to another site)
+  // Episodes awaiting MDT at the site, not on the list: only with MeetingDetail::kWithCandidates
+  // and for a role that manages MDT lists (shows_candidates).
+  std::vector<MeetingCase> candidates;
+  bool shows_candidates = false;
   bool held = false;                    // the meeting date is today or past: decisions allowed
   // HTG3-1.2-MDT: whether the attendees include a role the unit counts as a radiologist, and
   // one it counts as a spinal surgeon (unit settings).
@@ -52,8 +58,14 @@ struct MeetingView {
   bool has_spinal_surgeon = false;
 };
 
-// Errors: kForbidden, kNotFound (absent or not at the actor's sites).
-Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::int64_t meeting);
+enum class MeetingDetail {
+  kList,            // the meeting, its attendees and its list (the printed list)
+  kWithCandidates,  // also the candidates, for a role that manages MDT lists (page, API)
+};
+
+// Errors: kForbidden, kNotFound (absent or not at the actor's sites; audited as denied).
+Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::int64_t meeting,
+                                 MeetingDetail detail);
 
 // Errors: kForbidden, kNotFound, kInvalid (name, professional_role).
 Result<domain::AttendeeRecord> add_attendee(const Context& ctx, const Actor& actor,
@@ -66,6 +78,13 @@ Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meet
 // kNotFound, kConflict (already on the list), kWrongState (the episode is not awaiting MDT),
 // kInvalid (episode at another site).
 Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, EpisodeId episode);
+
+// Takes an episode off the meeting's list while no decision is recorded about it, so that it
+// can be listed elsewhere or its referral moved to another site. Errors: kForbidden, kNotFound
+// (meeting, episode, or the episode not on the list), kWrongState (a decision is recorded: it
+// stays on the list as the record of the meeting).
+Status remove_case(const Context& ctx, const Actor& actor, std::int64_t meeting,
+                   EpisodeId episode);
 
 // Records the decision ("proceed", "do_not_proceed", "more_info") and its rationale, replacing
 // the listing's decision at expected_version (0 for the first). Errors: kForbidden, kNotFound,

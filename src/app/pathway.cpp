@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "app/access.h"
 #include "app/audit_trail.h"
-#include "app/referrals.h"
 #include "base/log.h"
 #include "domain/text.h"
 #include "store/store.h"
@@ -229,20 +229,6 @@ json top_level_changes(const json& before, const json& after) {
   return changes;
 }
 
-// Runs a write whose refusals (not found) must still commit their "denied" audit entry.
-template <class Body>
-Status write_with_refusal(const Context& ctx, Error& refused, bool& was_refused, Body body) {
-  return ctx.write([&](store::Tx& tx) -> Status {
-    auto s = body(tx);
-    if (!s && s.error().code == Errc::kNotFound) {
-      refused = s.error();
-      was_refused = true;
-      return {};
-    }
-    return s;
-  });
-}
-
 }  // namespace
 
 Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, EpisodeId id) {
@@ -250,10 +236,8 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
     return Error::forbidden("Your role cannot see patient records");
   }
   std::optional<PathwayView> view;
-  Error refused;
-  bool was_refused = false;
-  auto s = write_with_refusal(ctx, refused, was_refused, [&](store::Tx& tx) -> Status {
-    auto e = load_visible_episode(tx, ctx, actor, id);
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto e = load_visible_episode(tx, refusals, actor, id);
     if (!e) return std::move(e).error();
     auto loaded = load_all(tx, *e);
     if (!loaded) return std::move(loaded).error();
@@ -297,7 +281,6 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
                  R"({"view":"pathway"})");
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   return std::move(*view);
 }
 
@@ -308,10 +291,8 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
     return Error::forbidden("Your role cannot record the " + kind_name);
   }
   std::optional<FormSaved> saved;
-  Error refused;
-  bool was_refused = false;
-  auto s = write_with_refusal(ctx, refused, was_refused, [&](store::Tx& tx) -> Status {
-    auto e = load_visible_episode(tx, ctx, actor, id);
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto e = load_visible_episode(tx, refusals, actor, id);
     if (!e) return std::move(e).error();
     if (!form_open(kind, e->state)) {
       return Error::wrong_state("The " + kind_name + " cannot be recorded while the episode is at " +
@@ -372,7 +353,6 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
     return {};
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   log::info("user {} saved the {} of episode {} (version {})", actor.user.username, kind_name,
             id.value, saved->form.version);
   return std::move(*saved);
@@ -388,10 +368,8 @@ Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeI
                            false, errors);
   if (!errors.empty()) return Error::invalid(std::move(errors));
   std::optional<MoveResult> result;
-  Error refused;
-  bool was_refused = false;
-  auto s = write_with_refusal(ctx, refused, was_refused, [&](store::Tx& tx) -> Status {
-    auto e = load_visible_episode(tx, ctx, actor, id);
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto e = load_visible_episode(tx, refusals, actor, id);
     if (!e) return std::move(e).error();
     const MoveRule* rule = find_move(e->state, *to);
     if (rule == nullptr) {
@@ -451,7 +429,6 @@ Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeI
     return {};
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   if (result->moved) {
     log::info("user {} moved episode {} to {}{}", actor.user.username, id.value, request.to,
               result->overridden ? " with an override" : "");
@@ -485,10 +462,8 @@ Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor
   }
   if (!errors.empty()) return Error::invalid(std::move(errors));
   std::optional<store::EpisodeRecord> result;
-  Error refused;
-  bool was_refused = false;
-  auto s = write_with_refusal(ctx, refused, was_refused, [&](store::Tx& tx) -> Status {
-    auto e = load_visible_episode(tx, ctx, actor, id);
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto e = load_visible_episode(tx, refusals, actor, id);
     if (!e) return std::move(e).error();
     if (domain::is_final(e->state)) {
       return Error::wrong_state("This episode has already ended (" +
@@ -512,7 +487,6 @@ Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor
     return {};
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   log::info("user {} ended episode {} ({})", actor.user.username, id.value, request.state);
   return std::move(*result);
 }

@@ -11,9 +11,29 @@
 
 namespace vertebro::app {
 
-bool shares_site(const domain::User& user, const std::vector<SiteId>& sites) {
-  return std::any_of(sites.begin(), sites.end(), [&](SiteId s) { return user.has_site(s); });
+namespace {
+
+// The answer once a user has reached Settings::duplicate_elsewhere_limit.
+Error duplicate_limit_error(const Settings& st, TimePoint now, TimePoint until) {
+  const auto hours = std::chrono::duration_cast<std::chrono::hours>(st.duplicate_elsewhere_window);
+  const std::string until_text =
+      domain::Date::from_days(std::chrono::floor<std::chrono::days>(until)).display() + ", " +
+      format_timestamp(until).substr(11, 5) + " UTC";
+  Error e{Errc::kRateLimited,
+          "Registering patients is paused for your account until " + until_text + ": you entered " +
+              std::to_string(st.duplicate_elsewhere_limit) +
+              " NHS numbers already registered at sites you do not work at within " +
+              std::to_string(hours.count()) +
+              " hours, the limit vertebro sets to protect patients' privacy. Ask the other site to "
+              "share the record.",
+          {},
+          0,
+          0};
+  e.retry_after_seconds = static_cast<int>(std::max<std::int64_t>(1, (until - now).count()));
+  return e;
 }
+
+}  // namespace
 
 Result<SiteId> parse_actor_site(const Actor& actor, const std::string& site_id) {
   std::int64_t v = 0;
@@ -23,30 +43,6 @@ Result<SiteId> parse_actor_site(const Actor& actor, const std::string& site_id) 
     return Error::invalid({{"site_id", "Select one of your sites"}});
   }
   return SiteId{v};
-}
-
-Result<store::PatientRecord> load_visible_patient(store::Tx& tx, const Context& ctx,
-                                                  const Actor& actor, PatientId id) {
-  auto p = tx.find_patient(id);
-  if (!p) return std::move(p).error();
-  bool visible = false;
-  if (p->has_value()) {
-    auto sites = tx.patient_sites(id);
-    if (!sites) return std::move(sites).error();
-    visible = shares_site(actor.user, *sites);
-  }
-  if (!visible) {
-    // Logged and committed by the caller's transaction only if it commits; callers that
-    // fail here still commit so the refused attempt stays on record.
-    if (auto a = audit(tx, ctx, actor, "denied", {"patient", id.value, id.value, 0},
-                       R"({"reason":"not found or not at the user's sites"})");
-        !a) {
-      return std::move(a).error();
-    }
-    log::warn("user {} was refused patient {} (not visible)", actor.user.username, id.value);
-    return Error::not_found("No such patient");
-  }
-  return std::move(**p);
 }
 
 Result<store::PatientRecord> register_patient(const Context& ctx, const Actor& actor,
@@ -65,24 +61,45 @@ Result<store::PatientRecord> register_patient(const Context& ctx, const Actor& a
   if (!errors.empty()) return Error::invalid(std::move(errors));
 
   std::optional<store::PatientRecord> created;
-  Error duplicate;
-  bool is_duplicate = false;
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
+  std::optional<Error> refused;  // a refusal whose count must commit
+  const auto& st = ctx.settings();
+  const std::string counter_key = "duplicate_elsewhere:" + actor.user.id.str();
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    refused.reset();
+    auto counter = tx.lock_rate_counter(counter_key);
+    if (!counter) return std::move(counter).error();
+    const auto now = ctx.clock().now();
+    TimePoint window_start{};
+    const bool in_window = parse_timestamp(counter->window_start, window_start) &&
+                           now - window_start < st.duplicate_elsewhere_window;
+    const int count = in_window ? counter->count : 0;
+    if (count >= st.duplicate_elsewhere_limit) {
+      refusals.add({"patient", 0, 0, site->value},
+                   "registration paused: too many NHS numbers registered at other sites");
+      return duplicate_limit_error(st, now, window_start + st.duplicate_elsewhere_window);
+    }
     auto r = tx.insert_patient(*site, *details, ctx.now_text());
     if (!r) {
       if (r.error().code != Errc::kDuplicate) return std::move(r).error();
-      duplicate = std::move(r).error();
-      is_duplicate = true;
-      // Only point at the existing record when the user may see it.
-      auto sites = tx.patient_sites(PatientId{duplicate.related_id});
+      Error duplicate = std::move(r).error();
+      const PatientId existing{duplicate.related_id};
+      auto sites = tx.patient_sites(existing);
       if (!sites) return std::move(sites).error();
-      if (!shares_site(actor.user, *sites)) {
-        duplicate.related_id = 0;
-        duplicate.message = duplicate.fields[0].message =
-            "A patient with this NHS number is already registered at another site. Ask that "
-            "site to share the record.";
+      // A duplicate the user may see links to the existing record; nothing else happens.
+      if (shares_site(actor.user, *sites)) return duplicate;
+      refusals.add({"patient", existing.value, existing.value, site->value},
+                   "NHS number already registered at another site");
+      if (auto p = tx.put_rate_counter(
+              counter_key, {count + 1, in_window ? counter->window_start : ctx.now_text()});
+          !p) {
+        return p;
       }
-      return {};
+      duplicate.related_id = 0;
+      duplicate.message = duplicate.fields[0].message =
+          "A patient with this NHS number is already registered at another site. Ask that "
+          "site to share the record.";
+      refused = std::move(duplicate);
+      return {};  // commits the count; the error is returned below
     }
     created = std::move(*r);
     nlohmann::json detail = {{"site_id", site->value}};
@@ -90,7 +107,7 @@ Result<store::PatientRecord> register_patient(const Context& ctx, const Actor& a
                  {"patient", created->id.value, created->id.value, site->value}, detail.dump());
   });
   if (!s) return std::move(s).error();
-  if (is_duplicate) return duplicate;
+  if (refused) return std::move(*refused);
   log::info("user {} registered patient {}", actor.user.username, created->id.value);
   return std::move(*created);
 }
@@ -100,25 +117,19 @@ Result<PatientView> view_patient(const Context& ctx, const Actor& actor, Patient
     return Error::forbidden("Your role cannot see patient records");
   }
   PatientView view;
-  Error refused;
-  bool was_refused = false;
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
-    auto p = load_visible_patient(tx, ctx, actor, id);
-    if (!p) {
-      refused = std::move(p).error();
-      was_refused = true;
-      return refused.code == Errc::kNotFound ? Status{} : Status{refused};
-    }
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto p = load_visible_patient(tx, refusals, actor, id);
+    if (!p) return std::move(p).error();
     view.patient = std::move(*p);
+    view.episodes.clear();
     auto eps = tx.patient_episodes(id);
     if (!eps) return std::move(eps).error();
     for (auto& e : *eps) {
-      if (actor.user.has_site(e.referral.site)) view.episodes.push_back(std::move(e));
+      if (may_see_episode(actor, e)) view.episodes.push_back(std::move(e));
     }
     return audit(tx, ctx, actor, "read", {"patient", id.value, id.value, view.patient.site.value});
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   return view;
 }
 

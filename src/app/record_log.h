@@ -1,5 +1,6 @@
 #pragma once
-// The access and change log of one record, for administrators and governance leads.
+// The access and change log of one record, for administrators and governance leads: every
+// entry about the record, and every list view (worklist page, MDT meeting) that showed it.
 
 #include <string>
 #include <vector>

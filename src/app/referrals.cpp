@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/access.h"
 #include "app/audit_trail.h"
 #include "app/patients.h"
 #include "base/log.h"
@@ -47,24 +48,36 @@ Result<domain::ReferralDetails> validate_for(const Actor& actor,
   return std::move(*r);
 }
 
-}  // namespace
-
-Result<store::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
-                                                  const Actor& actor, EpisodeId id) {
-  auto e = tx.find_episode(id);
-  if (!e) return std::move(e).error();
-  if (!e->has_value() || !actor.user.has_site((*e)->referral.site)) {
-    const std::int64_t patient = e->has_value() ? (*e)->patient.value : 0;
-    if (auto a = audit(tx, ctx, actor, "denied", {"episode", id.value, patient, 0},
-                       R"({"reason":"not found or not at the user's sites"})");
-        !a) {
-      return std::move(a).error();
+// A referral moving to another site leaves the MDT lists of its old site. While it is on a
+// list awaiting a decision, the move is refused: the list belongs to that site's MDT
+// coordinator, who takes the case off it (audited) before the referral can move. A listing
+// with a decision recorded is history and stays; the meeting then shows it only to those who
+// may see the episode.
+Status refuse_move_while_listed(store::Tx& tx, const store::EpisodeRecord& e) {
+  auto cases = tx.episode_mdt_cases(e.id);
+  if (!cases) return std::move(cases).error();
+  for (const auto& c : *cases) {
+    if (!c.decision.empty()) continue;
+    auto m = tx.find_meeting(c.meeting);
+    if (!m) return std::move(m).error();
+    if (!m->has_value()) return Error::internal("An MDT listing refers to a missing meeting");
+    std::string site_name;
+    if (auto sites = tx.list_sites()) {
+      for (const auto& s : *sites) {
+        if (s.id == (*m)->site) site_name = s.name;
+      }
     }
-    log::warn("user {} was refused episode {} (not visible)", actor.user.username, id.value);
-    return Error::not_found("No such episode");
+    auto date = domain::Date::parse((*m)->meeting_date, "meeting_date", "Meeting date");
+    return Error::invalid(
+        {{"site_id", "This referral is on the list of the " + site_name + " MDT meeting of " +
+                         (date ? date->display() : (*m)->meeting_date) +
+                         ", awaiting a decision. Ask the MDT coordinator to take it off that "
+                         "list before moving the referral to another site."}});
   }
-  return std::move(**e);
+  return {};
 }
+
+}  // namespace
 
 Result<store::EpisodeRecord> register_referral(const Context& ctx, const Actor& actor,
                                                PatientId patient,
@@ -73,15 +86,9 @@ Result<store::EpisodeRecord> register_referral(const Context& ctx, const Actor& 
     return Error::forbidden("Your role cannot register referrals");
   }
   std::optional<store::EpisodeRecord> created;
-  Error refused;
-  bool was_refused = false;
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
-    auto p = load_visible_patient(tx, ctx, actor, patient);
-    if (!p) {
-      refused = std::move(p).error();
-      was_refused = true;
-      return refused.code == Errc::kNotFound ? Status{} : Status{refused};
-    }
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto p = load_visible_patient(tx, refusals, actor, patient);
+    if (!p) return std::move(p).error();
     auto details = validate_for(actor, input, domain::Date::today(ctx.clock()),
                                 p->details.date_of_birth);
     if (!details) return std::move(details).error();
@@ -93,7 +100,6 @@ Result<store::EpisodeRecord> register_referral(const Context& ctx, const Actor& 
                  nlohmann::json{{"referral", referral_json(*details)}}.dump());
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   log::info("user {} registered episode {}", actor.user.username, created->id.value);
   return std::move(*created);
 }
@@ -103,15 +109,9 @@ Result<EpisodeView> view_episode(const Context& ctx, const Actor& actor, Episode
     return Error::forbidden("Your role cannot see patient records");
   }
   std::optional<EpisodeView> view;
-  Error refused;
-  bool was_refused = false;
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
-    auto e = load_visible_episode(tx, ctx, actor, id);
-    if (!e) {
-      refused = std::move(e).error();
-      was_refused = true;
-      return refused.code == Errc::kNotFound ? Status{} : Status{refused};
-    }
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto e = load_visible_episode(tx, refusals, actor, id);
+    if (!e) return std::move(e).error();
     auto p = tx.find_patient(e->patient);
     if (!p) return std::move(p).error();
     if (!p->has_value()) return Error::internal("An episode refers to a missing patient");
@@ -134,7 +134,6 @@ Result<EpisodeView> view_episode(const Context& ctx, const Actor& actor, Episode
                  {"episode", id.value, view->patient.id.value, view->episode.referral.site.value});
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   return std::move(*view);
 }
 
@@ -145,15 +144,9 @@ Result<store::EpisodeRecord> update_referral(const Context& ctx, const Actor& ac
     return Error::forbidden("Your role cannot change referrals");
   }
   std::optional<store::EpisodeRecord> updated;
-  Error refused;
-  bool was_refused = false;
-  auto s = ctx.write([&](store::Tx& tx) -> Status {
-    auto e = load_visible_episode(tx, ctx, actor, id);
-    if (!e) {
-      refused = std::move(e).error();
-      was_refused = true;
-      return refused.code == Errc::kNotFound ? Status{} : Status{refused};
-    }
+  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
+    auto e = load_visible_episode(tx, refusals, actor, id);
+    if (!e) return std::move(e).error();
     auto p = tx.find_patient(e->patient);
     if (!p) return std::move(p).error();
     if (!p->has_value()) return Error::internal("An episode refers to a missing patient");
@@ -165,6 +158,9 @@ Result<store::EpisodeRecord> update_referral(const Context& ctx, const Actor& ac
           "Someone else changed this referral after you opened it. Your changes were not "
           "saved.");
     }
+    if (details->site != e->referral.site) {
+      if (auto listed = refuse_move_while_listed(tx, *e); !listed) return listed;
+    }
     auto changes = referral_changes(e->referral, *details);
     auto u = tx.update_referral(id, expected_version, *details, ctx.now_text());
     if (!u) return std::move(u).error();
@@ -174,7 +170,6 @@ Result<store::EpisodeRecord> update_referral(const Context& ctx, const Actor& ac
                  nlohmann::json{{"changes", changes}, {"version", updated->version}}.dump());
   });
   if (!s) return std::move(s).error();
-  if (was_refused) return refused;
   log::info("user {} updated episode {} to version {}", actor.user.username, id.value,
             updated->version);
   return std::move(*updated);

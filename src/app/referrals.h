@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/access.h"
 #include "app/context.h"
 #include "domain/audit.h"
 #include "domain/records.h"
@@ -26,19 +27,16 @@ struct EpisodeView {
   std::vector<domain::AuditEntry> history;  // changes to the episode, newest first
 };
 
-// Within a transaction: reads the episode and checks it is at one of the actor's sites; writes
-// a "denied" audit entry and returns kNotFound when it is not. Used by every episode use case.
-Result<domain::EpisodeRecord> load_visible_episode(store::Tx& tx, const Context& ctx,
-                                                   const Actor& actor, EpisodeId id);
-
 // Reads an episode (audited). kNotFound when absent or not at the actor's sites.
 Result<EpisodeView> view_episode(const Context& ctx, const Actor& actor, EpisodeId id);
 
 // Replaces the referral details if the stored version is still `expected_version`.
-// Errors: kForbidden, kNotFound, kInvalid (fields), kConflict (someone saved first; nothing
-// is written; read the episode again to show the current values).
+// Errors: kForbidden, kNotFound, kInvalid (fields; site_id when the referral moves to another
+// site while it is on an MDT list awaiting a decision: the list's coordinator takes it off
+// first), kConflict (someone saved first; nothing is written; read the episode again to show
+// the current values).
 Result<domain::EpisodeRecord> update_referral(const Context& ctx, const Actor& actor, EpisodeId id,
-                                              std::int64_t expected_version,
-                                              const domain::ReferralInput& input);
+                                             std::int64_t expected_version,
+                                             const domain::ReferralInput& input);
 
 }  // namespace vertebro::app

@@ -47,45 +47,46 @@ Result<SignedIn> sign_in(const Context& ctx, std::string_view username, std::str
   if (key.empty() || password.empty() || password.size() > 1024) {
     return unauthenticated(kWrongCredentials);
   }
+  // One write transaction checks the lock and counts this attempt before the password is
+  // checked, so parallel guesses are counted one after another (the counter's row is locked)
+  // and at most lockout_after_failures of them ever reach the password hash; a success clears
+  // the count. The slow hash runs outside any transaction so it never holds the database.
+  const auto now = ctx.clock().now();
+  const auto& st = ctx.settings();
   std::optional<store::UserRecord> user;
-  store::ThrottleRecord throttle;
-  auto looked = ctx.read([&](store::Tx& tx) -> Status {
-    auto t = tx.get_throttle(key);
+  std::optional<Error> locked;
+  int failures = 0;  // this attempt included, were it to fail
+  auto counted = ctx.write([&](store::Tx& tx) -> Status {
+    locked.reset();
+    auto t = tx.lock_throttle(key);
     if (!t) return std::move(t).error();
-    throttle = *t;
+    TimePoint locked_until{};
+    if (parse_timestamp(t->locked_until, locked_until) && locked_until > now) {
+      locked = rate_limited((locked_until - now).count());
+      return {};
+    }
+    failures = t->failures + 1;
+    store::ThrottleRecord next{failures, ""};
+    if (failures >= st.lockout_after_failures) {
+      std::chrono::seconds wait =
+          st.lockout_base * (1LL << std::min(failures - st.lockout_after_failures, 16));
+      next.locked_until = format_timestamp(now + std::min(wait, st.lockout_max));
+    }
+    if (auto p = tx.put_throttle(key, next); !p) return p;
     auto u = tx.find_user_by_name(std::string(username.substr(0, 100)));
     if (!u) return std::move(u).error();
     user = std::move(*u);
     return {};
   });
-  if (!looked) return std::move(looked).error();
+  if (!counted) return std::move(counted).error();
+  if (locked) return std::move(*locked);
 
-  const auto now = ctx.clock().now();
-  TimePoint locked_until{};
-  if (!throttle.locked_until.empty() && parse_timestamp(throttle.locked_until, locked_until) &&
-      locked_until > now) {
-    return rate_limited((locked_until - now).count());
-  }
-
-  // The slow part runs outside any transaction so it never holds the database.
   const bool usable = user.has_value() && !user->user.disabled;
   const bool match = crypto::verify_password(password, usable ? user->password_hash : dummy_hash());
   if (!usable || !match) {
-    int failures = 0;
-    std::string lock_text;
     auto s = ctx.write([&](store::Tx& tx) -> Status {
-      auto t = tx.get_throttle(key);
-      if (!t) return std::move(t).error();
-      failures = t->failures + 1;
-      const auto& st = ctx.settings();
-      if (failures >= st.lockout_after_failures) {
-        std::chrono::seconds wait = st.lockout_base * (1LL << std::min(failures - st.lockout_after_failures, 16));
-        wait = std::min(wait, st.lockout_max);
-        lock_text = format_timestamp(now + wait);
-      }
-      if (auto p = tx.put_throttle(key, {failures, lock_text}); !p) return p;
       Actor who = system_actor(key);
-      if (usable || (user && user->user.disabled)) who.user.id = user->user.id;
+      if (user) who.user.id = user->user.id;
       return audit(tx, ctx, who, "sign_in_failed", {"user", who.user.id.value, 0, 0},
                    nlohmann::json{{"failures", failures}}.dump());
     });

@@ -15,10 +15,13 @@ struct SignedIn {
   Actor actor;
 };
 
-// Checks the password (argon2id) and opens a new session.
-// Errors: kUnauthenticated with the same message whether the user is unknown, disabled or the
-// password is wrong; kRateLimited (retry_after_seconds set) once an account name has had
-// `lockout_after_failures` failures in a row, with the wait doubling after each further one.
+// Checks the password (argon2id) and opens a new session. Each attempt is counted against the
+// account name as typed, in the same transaction as the lockout check and before the password
+// is checked; a success clears the count. Errors: kUnauthenticated with the same message
+// whether the user is unknown, disabled or the password is wrong; kRateLimited
+// (retry_after_seconds set) once an account name has had `lockout_after_failures` attempts
+// without a success, with the wait doubling after each further one. So however many guesses
+// arrive at once, at most `lockout_after_failures` are checked against the password hash.
 Result<SignedIn> sign_in(const Context& ctx, std::string_view username, std::string_view password);
 
 // The actor behind a session token. kUnauthenticated when the token is unknown, idle for

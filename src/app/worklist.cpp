@@ -4,6 +4,7 @@
 
 #include <charconv>
 
+#include "app/access.h"
 #include "app/audit_trail.h"
 #include "app/patients.h"
 #include "store/store.h"
@@ -59,17 +60,25 @@ Result<WorklistPage> list_worklist(const Context& ctx, const Actor& actor,
   auto s = ctx.write([&](store::Tx& tx) -> Status {
     auto rows = tx.worklist(q);
     if (!rows) return std::move(rows).error();
-    page.rows = std::move(*rows);
+    page.rows.clear();
+    page.next_cursor.clear();
+    if (rows->size() > static_cast<std::size_t>(ctx.settings().worklist_page_size)) {
+      // The extra row only tells that a next page exists; it is not shown.
+      rows->pop_back();
+      const auto& last = rows->back().episode;
+      page.next_cursor = last.referral.referral_date.iso() + "." + last.id.str();
+    }
+    for (auto& row : *rows) {
+      // The query asks for the actor's sites only; the one visibility rule has the last word.
+      if (may_see_episode(actor, row.episode)) page.rows.push_back(std::move(row));
+    }
+    std::vector<store::ShownRecord> shown;
+    for (const auto& row : page.rows) shown.push_back({row.episode.id, row.episode.patient});
     nlohmann::json detail = {{"state", request.state}, {"site", request.site},
                              {"after", request.after}, {"rows", page.rows.size()}};
-    return audit(tx, ctx, actor, "list", {"worklist", 0, 0, 0}, detail.dump());
+    return audit_list(tx, ctx, actor, {"worklist", 0, 0, 0}, std::move(detail), shown);
   });
   if (!s) return std::move(s).error();
-  if (page.rows.size() > static_cast<std::size_t>(ctx.settings().worklist_page_size)) {
-    page.rows.pop_back();
-    const auto& last = page.rows.back().episode;
-    page.next_cursor = last.referral.referral_date.iso() + "." + last.id.str();
-  }
   return page;
 }
 

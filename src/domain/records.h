@@ -111,4 +111,10 @@ struct TransitionRecord {
   std::string exit_date;      // exits: ISO date of the event
 };
 
+// One episode (and its patient) a list view showed, linked to the view's audit entry.
+struct ShownRecord {
+  EpisodeId episode;
+  PatientId patient;
+};
+
 }  // namespace vertebro::domain

@@ -143,7 +143,8 @@ void add_admin_api(Router& router, Web& web) {
              [&web](const Request& req, Response& res) {
                auto actor = api_actor(web, req, res);
                if (!actor) return;
-               auto v = app::view_meeting(web.ctx, *actor, path_id(req));
+               auto v = app::view_meeting(web.ctx, *actor, path_id(req),
+                                          app::MeetingDetail::kWithCandidates);
                if (!v) return send_error(res, v.error());
                auto config = app::get_unit_config(web.ctx, *actor);
                if (!config) return send_error(res, config.error());
@@ -160,14 +161,18 @@ void add_admin_api(Router& router, Web& web) {
                for (const auto& c : v->cases) {
                  body["cases"].push_back(case_json(c, today, v->site_name));
                }
-               body["candidates"] = Json::array();
-               for (const auto& c : v->candidates) {
-                 Json cj = case_json(c, today, v->site_name);
-                 for (const char* k : {"decision", "rationale", "decided_at",
-                                       "decided_by_user_id", "added_at", "version"}) {
-                   cj.erase(k);
+               body["hidden_cases"] = v->hidden_cases;
+               // Only for those who manage MDT lists; the member is absent for other roles.
+               if (v->shows_candidates) {
+                 body["candidates"] = Json::array();
+                 for (const auto& c : v->candidates) {
+                   Json cj = case_json(c, today, v->site_name);
+                   for (const char* k : {"decision", "rationale", "decided_at",
+                                         "decided_by_user_id", "added_at", "version"}) {
+                     cj.erase(k);
+                   }
+                   body["candidates"].push_back(cj);
                  }
-                 body["candidates"].push_back(cj);
                }
                send(res, 200, body);
              });
@@ -216,6 +221,16 @@ void add_admin_api(Router& router, Web& web) {
                 res.set_header("Location", meeting_path(id));
                 send(res, 201, {{"meeting_id", id}, {"episode_id", episode}, {"decision", nullptr}});
               });
+
+  router.del("/api/v1/mdt/meetings/{id}/cases/{episode}",
+             "Take an undecided case off the list",
+             [&web](const Request& req, Response& res) {
+               auto actor = api_actor(web, req, res);
+               if (!actor) return;
+               auto s = app::remove_case(web.ctx, *actor, path_id(req), EpisodeId{path_id(req, 2)});
+               if (!s) return send_error(res, s.error());
+               res.status = 204;
+             });
 
   router.put("/api/v1/mdt/meetings/{id}/cases/{episode}/decision",
              "Record the decision about a case: {decision: proceed | do_not_proceed | "

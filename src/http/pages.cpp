@@ -153,12 +153,15 @@ void render_error(Web& web, Response& res, const Error& error, const app::Actor*
                                          "tell your administrator the time it happened.",
                          actor);
       return;
+    case Errc::kRateLimited:
+      res.set_header("Retry-After", std::to_string(std::max(1, error.retry_after_seconds)));
+      render_status_page(web, res, status, "There is a problem", error.message, actor);
+      return;
     case Errc::kInvalid:
     case Errc::kConflict:
     case Errc::kWrongState:
     case Errc::kDuplicate:
     case Errc::kUnauthenticated:
-    case Errc::kRateLimited:
       render_status_page(web, res, status, "There is a problem", error.message, actor);
       return;
     case Errc::kSchemaTooNew:

@@ -172,6 +172,15 @@ Json meeting_data(const app::MeetingView& v, const app::UnitConfig& config) {
   }
   Json cases = Json::array();
   for (const auto& c : v.cases) cases.push_back(case_view(c));
+  std::string hidden;
+  if (v.hidden_cases == 1) {
+    hidden = "1 case on this list is not shown: its referral has moved to a site you do not "
+             "work at.";
+  } else if (v.hidden_cases > 1) {
+    hidden = std::to_string(v.hidden_cases) +
+             " cases on this list are not shown: their referrals have moved to sites you do not "
+             "work at.";
+  }
   return {{"meeting",
            {{"id", v.meeting.id},
             {"title", v.meeting.title},
@@ -183,12 +192,13 @@ Json meeting_data(const app::MeetingView& v, const app::UnitConfig& config) {
           {"roles_missing", missing},
           {"roles_warning", !missing.empty()},
           {"cases", cases},
-          {"has_cases", !cases.empty()}};
+          {"has_cases", !cases.empty()},
+          {"hidden_text", text_or_null(hidden)}};
 }
 
 void show_meeting(Web& web, Response& res, const app::Actor& actor, std::int64_t id,
                   const MeetingPageState& state) {
-  auto view = app::view_meeting(web.ctx, actor, id);
+  auto view = app::view_meeting(web.ctx, actor, id, app::MeetingDetail::kWithCandidates);
   if (!view) return render_error(web, res, view.error(), &actor);
   auto config = app::get_unit_config(web.ctx, actor);
   if (!config) return render_error(web, res, config.error(), &actor);
@@ -247,6 +257,14 @@ void show_meeting(Web& web, Response& res, const app::Actor& actor, std::int64_t
     // A failed add keeps its error visible even when no candidate is left to choose.
     data["show_case_form"] = !view->candidates.empty() || state.form == MeetingForm::kCase;
     data["case_action"] = base + "/cases";
+    // An undecided case can be taken off the list (to list it elsewhere, or before its
+    // referral moves to another site).
+    std::size_t k = 0;
+    for (auto& c : data["cases"]) {
+      const auto& listing = view->cases[k++].listing;
+      if (!listing.decision.empty()) continue;
+      c["remove_action"] = base + "/cases/" + std::to_string(listing.episode.value) + "/remove";
+    }
 
     if (view->held) {
       std::size_t i = 0;
@@ -314,7 +332,7 @@ void meeting_form_failed(Web& web, Response& res, const app::Actor& actor, std::
 }
 
 void show_print(Web& web, Response& res, const app::Actor& actor, std::int64_t id) {
-  auto view = app::view_meeting(web.ctx, actor, id);
+  auto view = app::view_meeting(web.ctx, actor, id, app::MeetingDetail::kList);
   if (!view) return render_error(web, res, view.error(), &actor);
   auto config = app::get_unit_config(web.ctx, actor);
   if (!config) return render_error(web, res, config.error(), &actor);
@@ -406,6 +424,17 @@ void add_mdt_pages(Router& router, Web& web) {
                 auto added = app::add_case(web.ctx, *actor, id, EpisodeId{episode});
                 if (added) return redirect(res, "/mdt/" + std::to_string(id) + "#cases");
                 meeting_form_failed(web, res, *actor, id, state, added.error(), "episode_id");
+              });
+
+  router.post("/mdt/{id}/cases/{episode}/remove",
+              "Take an undecided case off an MDT meeting's list",
+              [&web](const Request& req, Response& res) {
+                auto actor = page_actor(web, req, res);
+                if (!actor || !check_csrf(web, *actor, req, res)) return;
+                const std::int64_t id = path_id(req);
+                auto s = app::remove_case(web.ctx, *actor, id, EpisodeId{path_id(req, 2)});
+                if (!s) return render_error(web, res, s.error(), &*actor);
+                redirect(res, "/mdt/" + std::to_string(id) + "#cases");
               });
 
   router.post("/mdt/{id}/cases/{episode}/decision", "Record the MDT's decision about a case",

@@ -96,8 +96,19 @@ nlohmann::json audit_view(const domain::AuditEntry& e) {
                          {"to", shown(change.value("to", nlohmann::json()))}});
     }
   }
+  // Where a list entry showed the record, and why access was refused.
+  std::string note;
+  if (e.action == "list") {
+    note = e.record_type == "worklist"      ? "Shown in a worklist page"
+           : e.record_type == "mdt_meeting" ? "Shown on MDT meeting " + std::to_string(e.record_id)
+                                            : "Shown in a list";
+  } else if (e.action == "denied" && detail.is_object() && detail.contains("reason") &&
+             detail["reason"].is_string()) {
+    note = "Refused: " + detail["reason"].get<std::string>();
+  }
   return {{"seq", e.seq},
           {"at", e.at},
+          {"note", text_or_null(note)},
           {"when", when(e.at)},
           {"action_label", action_label(e.action)},
           {"user_id", e.user_id},

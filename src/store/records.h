@@ -23,6 +23,7 @@ using domain::EpisodeRecord;
 using domain::MdtCaseRecord;
 using domain::MeetingRecord;
 using domain::PatientRecord;
+using domain::ShownRecord;
 using domain::SiteSurgeryRecord;
 using domain::TransitionRecord;
 using domain::WorklistRow;
@@ -54,11 +55,20 @@ struct ThrottleRecord {
   std::string locked_until;  // empty when not locked
 };
 
+// A counter of a limited action (rate_counters): how many since window_start (a timestamp).
+struct RateCounter {
+  int count = 0;
+  std::string window_start;  // empty for a counter never used
+};
+
 struct AuditQuery {
   std::string record_type;
   std::int64_t record_id = 0;
   std::int64_t before_seq = 0;  // 0: newest first from the end
   bool changes_only = false;    // creations, updates and transitions; no reads
+  // Also the list views that showed this record (record_type "patient" or "episode"): the
+  // entries linked to it by Tx::link_shown.
+  bool with_lists = false;
   int limit = 50;
 };
 

@@ -231,6 +231,37 @@ Status SqlTx::clear_throttle(const std::string& key) {
   return {};
 }
 
+Result<ThrottleRecord> SqlTx::lock_throttle(const std::string& key) {
+  // The no-op update takes the row lock, and RETURNING gives the row as the last committed
+  // transaction left it (PostgreSQL waits for a concurrent holder, then re-reads).
+  auto rows = c_.query(
+      "INSERT INTO sign_in_throttle (key, failures, locked_until) VALUES (?, 0, '') ON CONFLICT "
+      "(key) DO UPDATE SET failures = sign_in_throttle.failures RETURNING failures, locked_until",
+      {key});
+  if (!rows) return std::move(rows).error();
+  if (rows->empty()) return Error::internal("The sign-in counter could not be read");
+  return ThrottleRecord{static_cast<int>(rows->front().i64(0)), rows->front().str(1)};
+}
+
+Result<RateCounter> SqlTx::lock_rate_counter(const std::string& key) {
+  auto rows = c_.query(
+      "INSERT INTO rate_counters (key, window_start, count) VALUES (?, '', 0) ON CONFLICT (key) "
+      "DO UPDATE SET count = rate_counters.count RETURNING count, window_start",
+      {key});
+  if (!rows) return std::move(rows).error();
+  if (rows->empty()) return Error::internal("A rate counter could not be read");
+  return RateCounter{static_cast<int>(rows->front().i64(0)), rows->front().str(1)};
+}
+
+Status SqlTx::put_rate_counter(const std::string& key, const RateCounter& c) {
+  auto r = c_.exec(
+      "INSERT INTO rate_counters (key, window_start, count) VALUES (?, ?, ?) ON CONFLICT (key) "
+      "DO UPDATE SET window_start = excluded.window_start, count = excluded.count",
+      {key, c.window_start, std::int64_t{c.count}});
+  if (!r) return std::move(r).error();
+  return {};
+}
+
 Status SqlTx::insert_session(const SessionRecord& s) {
   auto r = c_.exec(
       "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES "
@@ -449,10 +480,27 @@ Result<domain::AuditEntry> SqlTx::append_audit(domain::AuditEntry e) {
   return e;
 }
 
+Status SqlTx::link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) {
+  for (const auto& s : shown) {
+    auto r = c_.exec(
+        "INSERT INTO audit_shown (seq, episode_id, patient_id) VALUES (?, ?, ?) ON CONFLICT "
+        "(seq, episode_id) DO NOTHING",
+        {seq, s.episode.value, s.patient.value});
+    if (!r) return std::move(r).error();
+  }
+  return {};
+}
+
 Result<std::vector<domain::AuditEntry>> SqlTx::audit_for_record(const AuditQuery& q) {
   std::string sql = std::string("SELECT ") + kAuditCols +
-                    " FROM audit_log WHERE record_type = ? AND record_id = ?";
+                    " FROM audit_log WHERE ((record_type = ? AND record_id = ?)";
   Params params{q.record_type, q.record_id};
+  if (q.with_lists && (q.record_type == "patient" || q.record_type == "episode")) {
+    sql += std::string(" OR seq IN (SELECT seq FROM audit_shown WHERE ") +
+           (q.record_type == "patient" ? "patient_id" : "episode_id") + " = ?)";
+    params.emplace_back(q.record_id);
+  }
+  sql += ")";
   if (q.changes_only) sql += " AND action IN ('create', 'update', 'transition')";
   if (q.before_seq > 0) {
     sql += " AND seq < ?";

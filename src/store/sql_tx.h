@@ -29,6 +29,9 @@ class SqlTx final : public Tx {
   Result<ThrottleRecord> get_throttle(const std::string& key) override;
   Status put_throttle(const std::string& key, const ThrottleRecord& r) override;
   Status clear_throttle(const std::string& key) override;
+  Result<ThrottleRecord> lock_throttle(const std::string& key) override;
+  Result<RateCounter> lock_rate_counter(const std::string& key) override;
+  Status put_rate_counter(const std::string& key, const RateCounter& c) override;
 
   Status insert_session(const SessionRecord& s) override;
   Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) override;
@@ -82,10 +85,12 @@ class SqlTx final : public Tx {
   Status set_mdt_decision(std::int64_t meeting, EpisodeId episode, std::int64_t expected_version,
                           const std::string& decision, const std::string& rationale, UserId by,
                           const std::string& at) override;
+  Status remove_mdt_case(std::int64_t meeting, EpisodeId episode) override;
   Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) override;
   Result<std::vector<MdtCaseRecord>> episode_mdt_cases(EpisodeId episode) override;
 
   Result<domain::AuditEntry> append_audit(domain::AuditEntry e) override;
+  Status link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) override;
   Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) override;
   Result<std::vector<domain::AuditEntry>> audit_range(std::int64_t after_seq, int limit) override;
   Result<std::pair<std::int64_t, std::string>> audit_head() override;
@@ -100,6 +105,10 @@ class SqlTx final : public Tx {
   Result<std::vector<SiteId>> user_sites(UserId id);
   // Whether `sql` (a SELECT with the given parameters) returns any row.
   Result<bool> any_row(std::string_view sql, const sql::Params& params);
+  // After a change to a meeting's case touched no row: kNotFound when the episode is not on
+  // the meeting's list, else kConflict with `conflict`.
+  Status case_missing_or_conflict(std::int64_t meeting, EpisodeId episode,
+                                  const std::string& conflict);
   sql::Connection& c_;
 };
 

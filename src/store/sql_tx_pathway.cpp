@@ -269,12 +269,26 @@ Status SqlTx::set_mdt_decision(std::int64_t meeting, EpisodeId episode,
       {decision, rationale, by.value, at, meeting, episode.value, expected_version});
   if (!r) return std::move(r).error();
   if (*r == 1) return {};
+  return case_missing_or_conflict(
+      meeting, episode,
+      "Someone else recorded a decision about this case after you opened the page");
+}
+
+Status SqlTx::remove_mdt_case(std::int64_t meeting, EpisodeId episode) {
+  auto r = c_.exec("DELETE FROM mdt_cases WHERE meeting_id = ? AND episode_id = ? AND version = 0",
+                   {meeting, episode.value});
+  if (!r) return std::move(r).error();
+  if (*r == 1) return {};
+  return case_missing_or_conflict(meeting, episode, "A decision is recorded about this case");
+}
+
+Status SqlTx::case_missing_or_conflict(std::int64_t meeting, EpisodeId episode,
+                                       const std::string& conflict) {
   auto listed = any_row("SELECT 1 FROM mdt_cases WHERE meeting_id = ? AND episode_id = ?",
                         {meeting, episode.value});
   if (!listed) return std::move(listed).error();
   if (!*listed) return Error::not_found("The episode is not on this meeting's list");
-  return Error::conflict(
-      "Someone else recorded a decision about this case after you opened the page");
+  return Error::conflict(conflict);
 }
 
 Result<std::vector<MdtCaseRecord>> SqlTx::meeting_cases(std::int64_t meeting) {

@@ -49,6 +49,16 @@ class Tx {
   virtual Result<ThrottleRecord> get_throttle(const std::string& key) = 0;
   virtual Status put_throttle(const std::string& key, const ThrottleRecord& r) = 0;
   virtual Status clear_throttle(const std::string& key) = 0;
+  // The account name's counter, created with no failures when absent, and locked until the
+  // transaction ends: concurrent sign-ins for one name read and count it one after another, on
+  // every backend (SQLite serialises writers; PostgreSQL holds the row lock).
+  virtual Result<ThrottleRecord> lock_throttle(const std::string& key) = 0;
+
+  // Counters of limited actions ("duplicate_elsewhere:12"). lock_rate_counter returns the
+  // counter (count 0 and no window when absent) and holds it locked until the transaction ends,
+  // like lock_throttle, so that a limit holds across several vertebro instances.
+  virtual Result<RateCounter> lock_rate_counter(const std::string& key) = 0;
+  virtual Status put_rate_counter(const std::string& key, const RateCounter& c) = 0;
 
   virtual Status insert_session(const SessionRecord& s) = 0;
   virtual Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) = 0;
@@ -126,6 +136,9 @@ class Tx {
                                   std::int64_t expected_version, const std::string& decision,
                                   const std::string& rationale, UserId by,
                                   const std::string& at) = 0;
+  // Takes the episode off the meeting's list while no decision is recorded about it.
+  // kNotFound when it is not on the list; kConflict once a decision is recorded.
+  virtual Status remove_mdt_case(std::int64_t meeting, EpisodeId episode) = 0;
   // In the order they were added.
   virtual Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) = 0;
   // Every meeting list the episode is on, by meeting date then meeting id.
@@ -134,6 +147,9 @@ class Tx {
   // Appends one entry to the hash chain: fills seq, prev_hash and hash. Serialised with every
   // other append, so the chain has no gaps or forks.
   virtual Result<domain::AuditEntry> append_audit(domain::AuditEntry e) = 0;
+  // Links the list entry `seq` to every episode and patient it showed, so that their access logs
+  // find it (AuditQuery::with_lists). Links are append-only, like the entries.
+  virtual Status link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) = 0;
   // Entries about one record, newest first.
   virtual Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) = 0;
   // Entries with seq > after_seq in ascending order, at most `limit`.

@@ -9,6 +9,8 @@
 #include <stdexcept>
 
 #include "app/demo_data.h"
+#include "app/pathway.h"
+#include "app/sessions.h"
 #include "base/crypto.h"
 #include "base/log.h"
 
@@ -316,6 +318,27 @@ Json HttpTest::create_episode(const ApiSession& s, std::int64_t patient_id, cons
                           bearer(s.token), body.dump(), "application/json");
   if (!r || r->status != 201) fail("POST episodes failed: " + describe(r));
   return json_of(*r);
+}
+
+std::pair<std::int64_t, std::string> HttpTest::episode_awaiting_mdt(const ApiSession& s,
+                                                                    std::int64_t site,
+                                                                    const std::string& family) {
+  const std::string nhs = next_nhs_number();
+  const Json p = create_patient(s, patient_json(site, nhs, family));
+  const Json e = create_episode(s, p.value("id", 0), referral_json(site));
+  const std::int64_t id = e.value("id", std::int64_t{0});
+  auto surgeon = app::authenticate(server().ctx(), api_sign_in("surgeon").token);
+  EXPECT_TRUE(surgeon.ok());
+  if (!surgeon.ok()) return {0, nhs};
+  auto a = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
+                             {"assessment", e.value("version", std::int64_t{0}), ""});
+  EXPECT_TRUE(a.ok() && a->moved);
+  if (!a.ok()) return {0, nhs};
+  auto m = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
+                             {"mdt", a->episode.version, "Assessment recorded on paper (test)"});
+  EXPECT_TRUE(m.ok() && m->moved);
+  EXPECT_EQ(server().episode(id)->state, domain::PathwayState::kMdt);
+  return {id, nhs};
 }
 
 }  // namespace vertebro::http_test

@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "app/context.h"
@@ -123,6 +124,12 @@ class HttpTest : public ::testing::Test {
   static Json create_patient(const ApiSession& s, const Json& body);
   // POST /api/v1/patients/{id}/episodes as `s`; returns the 201 body.
   static Json create_episode(const ApiSession& s, std::int64_t patient_id, const Json& body);
+  // A new patient (family name `family`) with an episode at `site`, registered as `s` and moved
+  // to "awaiting MDT" by the surgeon (an operator, who may override the assessment gate).
+  // Returns {episode id, NHS number}; {0, NHS number} after a (recorded) failure.
+  static std::pair<std::int64_t, std::string> episode_awaiting_mdt(const ApiSession& s,
+                                                                   std::int64_t site,
+                                                                   const std::string& family);
 
  private:
   static std::unique_ptr<LiveServer> server_;

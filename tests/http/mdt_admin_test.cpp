@@ -95,26 +95,9 @@ class MdtAdminTest : public CoordinatorTest {
     return json_of(*r);
   }
 
-  // A new patient with an episode at `site` moved to "awaiting MDT" by the surgeon (an
-  // operator, who may override the assessment gate). Returns {episode id, NHS number}.
   std::pair<std::int64_t, std::string> episode_awaiting_mdt(std::int64_t site,
                                                             const std::string& family) {
-    const std::string nhs = next_nhs_number();
-    const Json p = create_patient(s_, patient_json(site, nhs, family));
-    const Json e = create_episode(s_, p.value("id", 0), referral_json(site));
-    const std::int64_t id = e.value("id", std::int64_t{0});
-    auto surgeon = app::authenticate(server().ctx(), api_sign_in("surgeon").token);
-    EXPECT_TRUE(surgeon.ok());
-    if (!surgeon.ok()) return {0, nhs};
-    auto a = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
-                               {"assessment", e.value("version", std::int64_t{0}), ""});
-    EXPECT_TRUE(a.ok() && a->moved);
-    if (!a.ok()) return {0, nhs};
-    auto m = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
-                               {"mdt", a->episode.version, "Assessment recorded on paper (test)"});
-    EXPECT_TRUE(m.ok() && m->moved);
-    EXPECT_EQ(server().episode(id)->state, domain::PathwayState::kMdt);
-    return {id, nhs};
+    return HttpTest::episode_awaiting_mdt(s_, site, family);
   }
 
   std::int64_t site2_ = 0;

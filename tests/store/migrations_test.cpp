@@ -1,20 +1,37 @@
 // Migrations: an empty database is brought to the latest schema, reopening changes nothing, and
 // a database written by a newer vertebro is refused rather than misread.
 
+#include <string_view>
+#include <utility>
+
 #include "app/users.h"
 #include "store_fixture.h"
+
+namespace vertebro::embedded::migrations {
+const std::vector<std::pair<std::string_view, std::string_view>>& files();
+}
 
 namespace vertebro::store_test {
 namespace {
 
-class MigrationTest : public StoreTest {};
+class MigrationTest : public StoreTest {
+ protected:
+  // How many migrations the binary carries for this backend. Their numbers may have gaps (a
+  // number is reserved for work not merged yet), so this is not the latest version.
+  std::int64_t migration_count() const {
+    std::int64_t n = 0;
+    for (const auto& [name, sql] : embedded::migrations::files()) {
+      if (name.substr(0, GetParam().size() + 1) == GetParam() + "/") ++n;
+    }
+    return n;
+  }
+};
 
 TEST_P(MigrationTest, EmptyDatabaseReachesLatestSchema) {
   EXPECT_GE(store::latest_schema_version(), 1);
   EXPECT_EQ(store().schema_version(), store::latest_schema_version());
   auto db = raw();
-  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM schema_migrations"),
-            store::latest_schema_version());
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM schema_migrations"), migration_count());
   EXPECT_EQ(db->query_int("SELECT MAX(version) FROM schema_migrations"),
             store::latest_schema_version());
   // The audit chain starts empty at the genesis hash.
@@ -31,8 +48,7 @@ TEST_P(MigrationTest, ReopeningIsIdempotentAndKeepsData) {
     open();
     EXPECT_EQ(store().schema_version(), store::latest_schema_version());
   }
-  EXPECT_EQ(raw()->query_int("SELECT COUNT(*) FROM schema_migrations"),
-            store::latest_schema_version());
+  EXPECT_EQ(raw()->query_int("SELECT COUNT(*) FROM schema_migrations"), migration_count());
   EXPECT_EQ(audit_head(), head);
   must(store().transact(store::TxMode::kRead,
                         [&](store::Tx& tx) -> Status {

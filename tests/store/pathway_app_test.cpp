@@ -309,7 +309,7 @@ TEST_P(PathwayAppTest, MdtDecisionsNeedAHeldMeetingAndARationale) {
   EXPECT_EQ(no_reason.error().fields.at(0).field, "rationale");
   auto nurse = app::record_decision(ctx(), nurse_, past.id, episode_, 0, "proceed", "ok");
   EXPECT_EQ(nurse.error().code, Errc::kForbidden);
-  auto view = must(app::view_meeting(ctx(), coord_, past.id), "view");
+  auto view = must(app::view_meeting(ctx(), coord_, past.id, app::MeetingDetail::kList), "view");
   ASSERT_EQ(view.cases.size(), 1u);
   EXPECT_TRUE(view.held);
 }

@@ -44,13 +44,7 @@ TEST_P(SiteIsolationTest, OtherSiteGetsNotFoundAndDeniedEntry) {
   const domain::ReferralInput referral{a_.str(), "Dr Ref", "2026-11-02", "osteoporotic", "L2",
                                        "Pain"};
   auto as_status = [](const auto& r) { return r.ok() ? Status{} : Status{r.error()}; };
-  struct Attempt {
-    const char* name;
-    std::function<Status()> call;
-    const char* record_type;
-    std::int64_t record_id;
-  };
-  const std::vector<Attempt> attempts = {
+  expect_each_refused("alice", {
       {"view_patient", [&] { return as_status(app::view_patient(ctx(), at_a_, patient_.id)); },
        "patient", patient_.id.value},
       {"register_referral",
@@ -74,22 +68,8 @@ TEST_P(SiteIsolationTest, OtherSiteGetsNotFoundAndDeniedEntry) {
          return as_status(
              app::view_record_log(ctx(), at_a_, {"episode", episode_.id.value, 0}));
        },
-       "episode_log", episode_.id.value},
-  };
-  for (const auto& attempt : attempts) {
-    SCOPED_TRACE(attempt.name);
-    const auto head = audit_head().first;
-    const auto s = attempt.call();
-    ASSERT_FALSE(s.ok());
-    EXPECT_EQ(s.error().code, Errc::kNotFound) << describe(s);
-    ASSERT_EQ(audit_head().first, head + 1);
-    const auto e = last_audit_entry();
-    EXPECT_EQ(e.action, "denied");
-    EXPECT_EQ(e.user_id, at_a_.user.id.value);
-    EXPECT_EQ(e.username, "alice");
-    EXPECT_EQ(e.record_type, attempt.record_type);
-    EXPECT_EQ(e.record_id, attempt.record_id);
-  }
+       "episode", episode_.id.value},
+  });
   // Nothing changed: no new episode, the episode still at version 1.
   auto v = app::view_patient(ctx(), at_b_, patient_.id);
   ASSERT_TRUE(v.ok()) << describe(v);

@@ -277,6 +277,23 @@ store::EpisodeRecord StoreTest::insert_episode(PatientId patient, SiteId site,
   return *out;
 }
 
+void StoreTest::expect_each_refused(const std::string& username,
+                                    const std::vector<RefusedAttempt>& attempts) {
+  for (const auto& attempt : attempts) {
+    SCOPED_TRACE(attempt.name);
+    const auto head = audit_head().first;
+    const auto s = attempt.call();
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, Errc::kNotFound) << describe(s);
+    ASSERT_EQ(audit_head().first, head + 1);
+    const auto e = last_audit_entry();
+    EXPECT_EQ(e.action, "denied");
+    EXPECT_EQ(e.username, username);
+    EXPECT_EQ(e.record_type, attempt.record_type);
+    EXPECT_EQ(e.record_id, attempt.record_id);
+  }
+}
+
 std::vector<domain::AuditEntry> StoreTest::audit_entries() {
   std::vector<domain::AuditEntry> all;
   for (;;) {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -87,6 +88,18 @@ class StoreTest : public testing::TestWithParam<std::string> {
   store::PatientRecord insert_patient(SiteId site, int nhs_index);
   store::EpisodeRecord insert_episode(PatientId patient, SiteId site, const std::string& date,
                                       domain::PathwayState state);
+
+  // An attempt a user must be refused exactly as if the record did not exist.
+  struct RefusedAttempt {
+    std::string name;
+    std::function<Status()> call;
+    std::string record_type;  // of its "denied" entry
+    std::int64_t record_id = 0;
+  };
+  // Runs each attempt: it must fail with kNotFound and append exactly one "denied" entry by
+  // `username` about its record, whatever became of the rest of its transaction.
+  void expect_each_refused(const std::string& username,
+                           const std::vector<RefusedAttempt>& attempts);
 
   // The whole audit trail in sequence order, and its recorded head.
   std::vector<domain::AuditEntry> audit_entries();
