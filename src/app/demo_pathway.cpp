@@ -84,7 +84,7 @@ class Script {
   void move(const Actor& by, EpisodeId id, const std::string& to,
             const std::string& override_reason = "") {
     if (!ok()) return;
-    auto r = check(move_episode(ctx_, by, id, {to, version(id), override_reason}));
+    auto r = check(move_episode(ctx_, by, id, {to, version(id), override_reason, "", ""}));
     if (r && !r->moved && !error_) {
       error_ = Error::internal("A demonstration episode was blocked at " + to);
     }

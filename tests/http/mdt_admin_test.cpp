@@ -107,11 +107,11 @@ class MdtAdminTest : public CoordinatorTest {
     EXPECT_TRUE(surgeon.ok());
     if (!surgeon.ok()) return {0, nhs};
     auto a = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
-                               {"assessment", e.value("version", std::int64_t{0}), ""});
+                               {"assessment", e.value("version", std::int64_t{0}), "", "", ""});
     EXPECT_TRUE(a.ok() && a->moved);
     if (!a.ok()) return {0, nhs};
     auto m = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
-                               {"mdt", a->episode.version, "Assessment recorded on paper (test)"});
+                               {"mdt", a->episode.version, "Assessment recorded on paper (test)", "", ""});
     EXPECT_TRUE(m.ok() && m->moved);
     EXPECT_EQ(server().episode(id)->state, domain::PathwayState::kMdt);
     return {id, nhs};
@@ -742,7 +742,7 @@ TEST_F(MdtAdminSettingsTest, AdministratorChangesMinConservativeDays) {
   });
   ASSERT_NE(last, all.rend());
   const Json detail = Json::parse(last->detail, nullptr, false);
-  EXPECT_EQ(detail["from"]["min_conservative_days"], 42);
+  EXPECT_EQ(detail["from"]["min_conservative_days"], 21);
   EXPECT_EQ(detail["to"]["min_conservative_days"], 28);
 }
 
