@@ -25,7 +25,8 @@ std::vector<PathwayState> exit_states() {
 std::string override_refusal(const UnitConfig& config, guidance::Gate gate) {
   std::string roles;
   if (auto it = config.override_roles.find(gate); it != config.override_roles.end()) {
-    for (auto r : it->second) roles += (roles.empty() ? "" : ", ") + std::string(domain::role_name(r));
+    for (auto r : it->second)
+      roles += (roles.empty() ? "" : ", ") + std::string(domain::role_name(r));
   }
   return "Your role may not override this gate; this unit allows: " +
          (roles.empty() ? std::string("no role at present") : roles) + ".";
@@ -87,14 +88,14 @@ Result<CheckedMove> check_request(const Context& ctx, const MoveRequest& request
   std::vector<FieldError> errors;
   m.override_reason = domain::checked_text(request.override_reason, "override_reason",
                                            "reason for the override", 2000, false, errors);
-  m.step_back_reason =
-      domain::checked_text(request.reason, "reason", "reason for the step back", 2000, false, errors);
+  m.step_back_reason = domain::checked_text(request.reason, "reason", "reason for the step back",
+                                            2000, false, errors);
   if (!request.planned_procedure_date.empty()) {
     if (m.to != PathwayState::kProcedure) {
-      errors.push_back({"planned_procedure_date",
-                        "Only the move to procedure takes a planned procedure date"});
-    } else if (auto d = domain::Date::parse(request.planned_procedure_date, "planned_procedure_date",
-                                            "Planned procedure date");
+      errors.push_back(
+          {"planned_procedure_date", "Only the move to procedure takes a planned procedure date"});
+    } else if (auto d = domain::Date::parse(request.planned_procedure_date,
+                                            "planned_procedure_date", "Planned procedure date");
                !d) {
       errors.push_back(d.error().fields.front());
     } else {
@@ -129,7 +130,8 @@ Status step_back(store::Tx& tx, const Context& ctx, const Actor& actor,
   }
   if (!errors.empty()) return Error::invalid(std::move(errors));
   if (e.version != expected_version) {
-    return Error::conflict("Someone else changed this episode after you opened it. Nothing was moved.");
+    return Error::conflict(
+        "Someone else changed this episode after you opened it. Nothing was moved.");
   }
   auto moved = tx.set_episode_state(e.id, e.version, rule.to, ctx.now_text());
   if (!moved) return std::move(moved).error();
@@ -158,11 +160,13 @@ Status move_forward(store::Tx& tx, const Context& ctx, const Actor& actor,
                                 : "Your role cannot move an episode to " + label(rule.to));
   }
   if (!m.step_back_reason.empty()) {
-    return Error::invalid({{"reason", "Only a step back takes a reason; to pass a blocked gate "
-                                      "give override_reason"}});
+    return Error::invalid({{"reason",
+                            "Only a step back takes a reason; to pass a blocked gate "
+                            "give override_reason"}});
   }
   if (e.version != expected_version) {
-    return Error::conflict("Someone else changed this episode after you opened it. Nothing was moved.");
+    return Error::conflict(
+        "Someone else changed this episode after you opened it. Nothing was moved.");
   }
   store::TransitionRecord t;
   if (gate) {
@@ -196,9 +200,10 @@ Status move_forward(store::Tx& tx, const Context& ctx, const Actor& actor,
       t.override_role = std::string(domain::role_name(role));
       r.overridden = true;
     } else if (!by_permission) {
-      return Error::forbidden("The guidance is met at this gate, so there is nothing to override; "
-                              "the move to " + label(rule.to) + " is made by: " +
-                              roles_with(rule.permission) + ".");
+      return Error::forbidden(
+          "The guidance is met at this gate, so there is nothing to override; "
+          "the move to " +
+          label(rule.to) + " is made by: " + roles_with(rule.permission) + ".");
     }
   }
   auto moved = tx.set_episode_state(e.id, e.version, rule.to, ctx.now_text());
@@ -283,7 +288,7 @@ Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor
     if (!e) return std::move(e).error();
     if (domain::is_final(e->state)) {
       return Error::wrong_state("This episode has already ended (" +
-                             std::string(domain::state_label(e->state)) + ").");
+                                std::string(domain::state_label(e->state)) + ").");
     }
     if (*date < e->referral.referral_date) {
       return Error::invalid({{"date", "Date must be on or after the referral date (" +

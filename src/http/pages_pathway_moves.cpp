@@ -62,7 +62,6 @@ void show_exit(Web& web, Response& res, const app::Actor& actor, int status, con
   render_page(web, res, status, "pathway_form", data, "End this episode", &actor);
 }
 
-
 // What a step back keeps and what it undoes, for the step-back page (docs/pathway.md).
 std::string step_back_note(domain::PathwayState to) {
   switch (to) {
@@ -84,22 +83,23 @@ std::string step_back_note(domain::PathwayState to) {
     case domain::PathwayState::kDeclined:
     case domain::PathwayState::kWithdrawn:
     case domain::PathwayState::kNotSuitable:
-    case domain::PathwayState::kDeceased: break;
+    case domain::PathwayState::kDeceased:
+      break;
   }
   return "";
 }
 
-void show_step_back(Web& web, Response& res, const app::Actor& actor, int status,
-                    const Loaded& l, domain::PathwayState to, const std::string& reason,
-                    std::int64_t version, Json data) {
+void show_step_back(Web& web, Response& res, const app::Actor& actor, int status, const Loaded& l,
+                    domain::PathwayState to, const std::string& reason, std::int64_t version,
+                    Json data) {
   const Json errors = data.value("errors", Json::object());
   const std::string label(domain::state_label(to));
   Json fields = Json::array();
-  fields.push_back(field_view({"reason", "Why does the episode step back?", reason,
-                               FieldKind::kTextarea,
-                               "For example, the consent was recorded on the wrong date and must "
-                               "be taken again. The reason is kept in the history."},
-                              errors));
+  fields.push_back(
+      field_view({"reason", "Why does the episode step back?", reason, FieldKind::kTextarea,
+                  "For example, the consent was recorded on the wrong date and must "
+                  "be taken again. The reason is kept in the history."},
+                 errors));
   Json section = {{"section_heading", "Step back to " + label},
                   {"section_hint", Json()},
                   {"section_note", step_back_note(to)},
@@ -108,8 +108,8 @@ void show_step_back(Web& web, Response& res, const app::Actor& actor, int status
                   {"section_fields", fields}};
   const EpisodeId id = l.pathway.episode.id;
   data["sections"] = Json::array({section});
-  data["hidden"] = Json::array({{{"hidden_name", "to"},
-                                 {"hidden_value", std::string(domain::state_name(to))}}});
+  data["hidden"] =
+      Json::array({{{"hidden_name", "to"}, {"hidden_value", std::string(domain::state_name(to))}}});
   data["heading"] = "Step back to " + label;
   data["caption"] = caption(l);
   data["action"] = "/episodes/" + id.str() + "/step-back";

@@ -16,7 +16,8 @@ namespace vertebro::http_test {
 
 inline std::string quoted(std::int64_t v) { return "\"" + std::to_string(v) + "\""; }
 
-inline httplib::Headers with(httplib::Headers h, const std::string& name, const std::string& value) {
+inline httplib::Headers with(httplib::Headers h, const std::string& name,
+                             const std::string& value) {
   h.emplace(name, value);
   return h;
 }

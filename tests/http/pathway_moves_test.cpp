@@ -73,7 +73,8 @@ class PathwayMovesTest : public PathwayTest {
 TEST_F(PathwayMovesTest, MoveToProcedureIsJudgedAtThePlannedDate) {
   const std::int64_t id = episode_at_consent_with_arrangement();
   // Planned for 25 Nov, the day after the arrangement's review date: blocked, and nothing moves.
-  auto late = post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-25"}});
+  auto late =
+      post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-25"}});
   expect_status(late, 422);
   const Json blocked = json_of(*late);
   EXPECT_TRUE(names_field(blocked, "override_reason")) << late->body;
@@ -83,7 +84,8 @@ TEST_F(PathwayMovesTest, MoveToProcedureIsJudgedAtThePlannedDate) {
   EXPECT_EQ(state(id), "consent");
 
   // Planned for 24 Nov (entered the day after): the arrangement was in date.
-  auto ok = post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-24"}});
+  auto ok =
+      post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-24"}});
   expect_status(ok, 200);
   EXPECT_EQ(json_of(*ok)["procedure_date"], "2026-11-24");
   EXPECT_EQ(finding(json_of(*ok)["findings"], "HTG3-1.2-SURGERY")["outcome"], "pass");
@@ -103,7 +105,8 @@ TEST_F(PathwayMovesTest, BadPlannedDateIs422NamingTheField) {
     EXPECT_TRUE(names_field(json_of(*r), "planned_procedure_date")) << r->body;
   }
   // Only the move to procedure takes one.
-  auto other = post_move(coordinator_, id, {{"to", "mdt"}, {"planned_procedure_date", "2026-11-30"}});
+  auto other =
+      post_move(coordinator_, id, {{"to", "mdt"}, {"planned_procedure_date", "2026-11-30"}});
   expect_status(other, 422);
   EXPECT_TRUE(names_field(json_of(*other), "planned_procedure_date"));
   EXPECT_EQ(state(id), "consent");
@@ -142,8 +145,9 @@ TEST_F(PathwayMovesTest, BlockedMovePageShowsTheFindingsAtThePlannedDate) {
 
 TEST_F(PathwayMovesTest, RecordedProcedureAfterTheReviewDateNeedsAnOverride) {
   const std::int64_t id = episode_at_consent_with_arrangement();
-  expect_status(post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-24"}}),
-                200);
+  expect_status(
+      post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-24"}}),
+      200);
   const std::size_t blocked_before = audit_count("gate_blocked", id);
   auto blocked = put_form(operator_, id, "procedure", procedure("2026-11-25"));
   expect_status(blocked, 422);
@@ -176,8 +180,9 @@ TEST_F(PathwayMovesTest, RecordedProcedureAfterTheReviewDateNeedsAnOverride) {
 
 TEST_F(PathwayMovesTest, ProcedurePageShowsTheBlockAndTakesTheReason) {
   const std::int64_t id = episode_at_consent_with_arrangement();
-  expect_status(post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-24"}}),
-                200);
+  expect_status(
+      post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-24"}}),
+      200);
   const std::string url = "/episodes/" + std::to_string(id);
   // Before recording, the pathway page shows the check at the planned date.
   auto before = client()->Get(url + "/pathway", page_cookie(operator_));
@@ -240,9 +245,8 @@ TEST_F(PathwayMovesTest, StepBackPageAsksForTheReasonAndShowsItInTheHistory) {
   EXPECT_NE(form->body.find("name=\"reason\""), std::string::npos);
   EXPECT_NE(form->body.find("value=\"assessment\""), std::string::npos);
 
-  httplib::Params params{{"csrf", coordinator_.csrf},
-                         {"to", "assessment"},
-                         {"version", std::to_string(version(id))}};
+  httplib::Params params{
+      {"csrf", coordinator_.csrf}, {"to", "assessment"}, {"version", std::to_string(version(id))}};
   auto empty = client()->Post(url + "/step-back", page_cookie(coordinator_), params);
   expect_status(empty, 422);
   EXPECT_NE(empty->body.find("href=\"#reason\""), std::string::npos);
@@ -273,21 +277,25 @@ TEST_F(PathwayMovesTest, StepBackPageAsksForTheReasonAndShowsItInTheHistory) {
 TEST_F(PathwayMovesTest, GovernanceListedAtAGatePassesItWithAReason) {
   const ApiSession governance = api_sign_in("governance");
   const std::int64_t id = episode_at_consent_with_arrangement();
-  const Json late = {{"to", "procedure"},
-                     {"planned_procedure_date", "2026-11-30"},
-                     {"override_reason", "Renewal signed by the director; register updated Monday"}};
+  const Json late = {
+      {"to", "procedure"},
+      {"planned_procedure_date", "2026-11-30"},
+      {"override_reason", "Renewal signed by the director; register updated Monday"}};
   auto refused = post_move(governance, id, late);
   expect_status(refused, 403);
   EXPECT_EQ(json_of(*refused)["error"]["message"],
             "Your role may not override this gate; this unit allows: operator.");
 
-  expect_status(put_settings({{"override_roles", {{"consent_to_procedure", {"operator", "governance"}}}}}),
-                200);
-  auto blocked = post_move(governance, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-30"}});
+  expect_status(
+      put_settings({{"override_roles", {{"consent_to_procedure", {"operator", "governance"}}}}}),
+      200);
+  auto blocked =
+      post_move(governance, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-30"}});
   expect_status(blocked, 422);
   EXPECT_EQ(json_of(*blocked)["may_override"], true);
   // The pathway page offers a listed governance lead the override form, with the planned date.
-  auto page = client()->Get("/episodes/" + std::to_string(id) + "/pathway", page_cookie(governance));
+  auto page =
+      client()->Get("/episodes/" + std::to_string(id) + "/pathway", page_cookie(governance));
   expect_status(page, 200);
   EXPECT_NE(page->body.find("name=\"override_reason\""), std::string::npos);
   EXPECT_NE(page->body.find("name=\"planned_procedure_date\""), std::string::npos);
@@ -370,10 +378,12 @@ TEST_F(PathwayMovesTest, TextbookOsteoporoticCaseNeedsNoOverride) {
   expect_status(to_consent, 200);
   expect_status(put_form(operator_, id, "consent", full_consent("2026-11-24")), 200);
   surgery_on_site();
-  auto to_procedure = post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-25"}});
+  auto to_procedure =
+      post_move(operator_, id, {{"to", "procedure"}, {"planned_procedure_date", "2026-11-25"}});
   expect_status(to_procedure, 200);
   Json done_body = procedure("2026-11-25");
-  done_body["levels"] = {{"L1", {{"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", 4}}}};
+  done_body["levels"] = {
+      {"L1", {{"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", 4}}}};
   auto done = put_form(operator_, id, "procedure", done_body);
   expect_status(done, 200);
   EXPECT_EQ(json_of(*done)["episode_state"], "follow_up");
