@@ -320,6 +320,17 @@ TEST_F(PathwayMovesTest, SettingsRefuseAnOverrideRoleWithoutEffect) {
   auto got = client()->Get("/api/v1/settings", bearer(operator_.token));
   expect_status(got, 200);
   EXPECT_EQ(json_of(*got)["override_roles"]["procedure_recorded"], Json::array({"operator"}));
+  // The settings page offers at each gate only the roles that could use it.
+  auto page = client()->Get("/settings", page_cookie(api_sign_in("admin")));
+  expect_status(page, 200);
+  const std::string box = "name=\"override_roles.";
+  EXPECT_NE(page->body.find(box + "procedure_recorded\" type=\"checkbox\" value=\"operator\""),
+            std::string::npos);
+  EXPECT_EQ(page->body.find(box + "procedure_recorded\" type=\"checkbox\" value=\"governance\""),
+            std::string::npos);
+  EXPECT_NE(page->body.find(box + "consent_to_procedure\" type=\"checkbox\" value=\"governance\""),
+            std::string::npos);
+  EXPECT_EQ(page->body.find("value=\"researcher\""), std::string::npos);
 }
 
 // Issue 9: a researcher cannot learn from the moves route whether an episode exists or where
