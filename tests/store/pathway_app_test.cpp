@@ -430,6 +430,7 @@ TEST_P(PathwayAppTest, RecordedProcedureIsCheckedAtItsOwnDate) {
   EXPECT_TRUE(blocked->check->blocked);
   EXPECT_TRUE(blocked->check->may_override);
   EXPECT_TRUE(has_fail(blocked->check->findings, "HTG3-1.2-SURGERY"));
+  ASSERT_TRUE(blocked->check->procedure_date.has_value());
   EXPECT_EQ(blocked->check->procedure_date->iso(), "2026-12-03");
   // Nothing saved: no form, no move, one gate_blocked entry (then the view's read).
   EXPECT_EQ(state(), PathwayState::kProcedure);
@@ -466,6 +467,7 @@ TEST_P(PathwayAppTest, ProcedureBeforeConsentIsBlockedWhenRecorded) {
   auto r = record(procedure_on("2026-11-19"));  // consent is dated 20 Nov
   ASSERT_TRUE(r.ok()) << describe(r);
   EXPECT_FALSE(r->saved);
+  ASSERT_TRUE(r->check.has_value());
   EXPECT_TRUE(has_fail(r->check->findings, "HTG3-1.1"));
   // An operator the unit no longer allows to override this check is refused, by name.
   must(app::put_unit_config(ctx(), admin_, {{"override_roles", {{"procedure_recorded", json::array()}}}}),
