@@ -100,7 +100,7 @@ void show_step_back(Web& web, Response& res, const app::Actor& actor, int status
                   "For example, the consent was recorded on the wrong date and must "
                   "be taken again. The reason is kept in the history."},
                  errors));
-  Json section = {{"section_heading", "Step back to " + label},
+  Json section = {{"section_heading", "What happens to the record"},
                   {"section_hint", Json()},
                   {"section_note", step_back_note(to)},
                   {"section_warning", Json()},
