@@ -123,9 +123,15 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
         {"trainer", "Tess Trainer", domain::Role::kTrainer, "Training lead", {0, 1}},
         {"researcher", "Rob Researcher", domain::Role::kResearcher, "Researcher", {0, 1}},
     };
-    // One salted hash shared by the demonstration users keeps set-up quick.
+    // One salted hash shared by the demonstration users keeps set-up quick. The unit began a
+    // year and a day ago, before the demonstration pathway's first step (demo_pathway.h), so the
+    // audit trail stays in time order.
     const std::string hash = crypto::hash_password("vertebro-demo");
-    auto s = ctx.write([&](store::Tx& tx) -> Status {
+    const auto began = std::chrono::floor<std::chrono::days>(ctx.clock().now()) -
+                       std::chrono::days(366) + std::chrono::hours(8);
+    FixedClock set_up_clock(began);
+    const Context set_up(ctx.store(), set_up_clock, ctx.settings());
+    auto s = set_up.write([&](store::Tx& tx) -> Status {
       for (const auto& u : users) {
         domain::User user;
         user.username = u.username;
@@ -133,9 +139,9 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
         user.role = u.role;
         user.profession = u.profession;
         for (int i : u.sites) user.sites.push_back(sites[static_cast<std::size_t>(i)]);
-        auto id = tx.insert_user(user, hash, ctx.now_text());
+        auto id = tx.insert_user(user, hash, set_up.now_text());
         if (!id) return std::move(id).error();
-        if (auto a = audit(tx, ctx, system, "create", {"user", id->value, 0, 0},
+        if (auto a = audit(tx, set_up, system, "create", {"user", id->value, 0, 0},
                            nlohmann::json{{"username", u.username}}.dump());
             !a) {
           return a;
@@ -152,7 +158,8 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
   const auto today = domain::Date::today(ctx.clock());
   const bool per_record_audit = options.patients <= 1000;
   // The random patients wait for assessment or are being assessed: later states need real
-  // forms, MDT decisions and transitions, which the demonstration pathway provides.
+  // forms, MDT decisions and transitions, which the demonstration pathway provides. Their
+  // records carry the dates of their referrals; their audit entries, the time they were made.
   const std::array states = {domain::PathwayState::kReferral, domain::PathwayState::kReferral,
                              domain::PathwayState::kAssessment};
   const std::array indications = {domain::Indication::kOsteoporotic,
@@ -196,7 +203,16 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
         auto details = domain::validate_patient(in, today);
         if (!details) return Error::internal("Demonstration patient failed validation");
         const SiteId site = sites[pick(sites.size())];
-        auto p = tx.insert_patient(site, *details, ctx.now_text());
+        // Referred within the last 90 days, registered that morning; the episodes wait from
+        // then (an assessment began a few days later), so the worklist shows real waits.
+        const int referred_ago = 1 + static_cast<int>(pick(90));
+        const auto referred = today.days() - std::chrono::days(referred_ago);
+        auto at = [&](int days_later, int minute) {
+          return format_timestamp(TimePoint(referred + std::chrono::days(days_later)) +
+                                  std::chrono::hours(9) + std::chrono::minutes(minute));
+        };
+        const int minute = static_cast<int>(pick(240));
+        auto p = tx.insert_patient(site, *details, at(0, minute));
         if (!p) return std::move(p).error();
         if (per_record_audit) {
           if (auto a = audit(tx, ctx, system, "create", {"patient", p->id.value, p->id.value, site.value});
@@ -209,12 +225,16 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
           domain::ReferralDetails r{
               site,
               kClinicians[pick(kClinicians.size())],
-              domain::Date::from_days(today.days() - std::chrono::days(static_cast<int>(pick(240)))),
+              domain::Date::from_days(referred),
               indications[pick(indications.size())],
               {domain::VertebralLevel::from_index(9 + static_cast<int>(pick(14)))},
               "Severe back pain after a low-trauma fall; not settling with analgesia."};
           const auto state = states[pick(states.size())];
-          auto e = tx.insert_episode(p->id, r, state, ctx.now_text());
+          const int waited = state == domain::PathwayState::kAssessment
+                                 ? static_cast<int>(pick(static_cast<std::size_t>(
+                                       std::min(referred_ago, 7))))
+                                 : 0;
+          auto e = tx.insert_episode(p->id, r, state, at(waited, minute + 5 + k));
           if (!e) return std::move(e).error();
           ++batch_episodes;
           if (per_record_audit) {

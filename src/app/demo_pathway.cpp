@@ -1,6 +1,9 @@
 #include "app/demo_pathway.h"
 
+#include <algorithm>
+#include <deque>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "app/mdt.h"
 #include "app/pathway.h"
@@ -15,12 +18,49 @@ using nlohmann::json;
 
 namespace {
 
+// A moment of the demonstration's past: `day` days from today (negative: before), at hh:mm UTC.
+struct When {
+  int day = 0;
+  int hour = 9;
+  int minute = 0;
+};
+
+// Each use case runs with the clock at its step's moment, the steps of every patient in one time
+// order, so records, transitions and the audit trail carry the dates and times a unit's real
+// database would, in the order it would hold them.
+class Timeline {
+ public:
+  void at(When w, std::function<void()> step) { steps_.push_back({w, std::move(step)}); }
+
+  // Runs every step in time order (steps at one moment in the order they were added), with the
+  // clock at the step's moment.
+  void run(FixedClock& clock, domain::Date today) {
+    std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) {
+      return std::tie(a.when.day, a.when.hour, a.when.minute) <
+             std::tie(b.when.day, b.when.hour, b.when.minute);
+    });
+    for (auto& s : steps_) {
+      const auto day = today.days() + std::chrono::days(s.when.day);
+      clock.set(TimePoint(day) + std::chrono::hours(s.when.hour) +
+                std::chrono::minutes(s.when.minute));
+      s.run();
+    }
+  }
+
+ private:
+  struct Step {
+    When when;
+    std::function<void()> run;
+  };
+  std::vector<Step> steps_;
+};
+
 // Carries the first error out of a long script of use-case calls.
 class Script {
  public:
   Script(const Context& ctx, const std::vector<SiteId>& sites,
-         const std::function<std::string()>& next_nhs)
-      : ctx_(ctx), sites_(sites), next_nhs_(next_nhs), today_(domain::Date::today(ctx.clock())) {}
+         const std::function<std::string()>& next_nhs, domain::Date today)
+      : ctx_(ctx), sites_(sites), next_nhs_(next_nhs), today_(today) {}
 
   Status error() const { return error_ ? Status{*error_} : Status{}; }
   bool ok() const { return !error_; }
@@ -53,21 +93,24 @@ class Script {
   void check(const Status& s) {
     if (!s && !error_) error_ = s.error();
   }
+  void fail(const std::string& what) {
+    if (!error_) error_ = Error::internal(what);
+  }
 
-  // Registers a patient and a referral; returns the episode id (0 after an error).
-  EpisodeId referral(const Actor& by, int site, const std::string& family,
-                     const std::string& given, const std::string& sex, int age,
-                     const std::string& indication, const std::string& levels, int referred_ago,
-                     const std::string& reason) {
+  // Registers a patient and a referral dated today; returns the episode id (0 after an error).
+  EpisodeId referral(const Actor& by, int site, const std::string& family, const std::string& given,
+                     const std::string& sex, int age, const std::string& indication,
+                     const std::string& levels, const std::string& reason) {
     if (!ok()) return {};
     const auto site_id = sites_.at(static_cast<std::size_t>(site)).str();
     const auto dob = domain::Date::from_days(today_.days() - std::chrono::days(age * 365 + 100));
-    auto p = check(register_patient(ctx_, by, site_id,
-                                    {next_nhs_(), family, given, dob.iso(), sex}));
+    auto p =
+        check(register_patient(ctx_, by, site_id, {next_nhs_(), family, given, dob.iso(), sex}));
     if (!p) return {};
-    auto e = check(register_referral(
-        ctx_, by, p->id,
-        {site_id, "Dr A Okafor (GP)", day(-referred_ago), indication, levels, reason}));
+    auto e = check(
+        register_referral(ctx_, by, p->id,
+                          {site_id, "Dr A Okafor (GP)", domain::Date::today(ctx_.clock()).iso(),
+                           indication, levels, reason}));
     return e ? e->id : EpisodeId{};
   }
 
@@ -83,15 +126,16 @@ class Script {
   }
 
   void move(const Actor& by, EpisodeId id, const std::string& to,
-            const std::string& override_reason = "") {
+            const std::string& override_reason = "", const std::string& planned = "",
+            const std::string& step_back_reason = "") {
     if (!ok()) return;
-    auto r = check(move_episode(ctx_, by, id, {to, version(id), override_reason}));
-    if (r && !r->moved && !error_) {
-      error_ = Error::internal("A demonstration episode was blocked at " + to);
-    }
+    auto r = check(
+        move_episode(ctx_, by, id, {to, version(id), override_reason, planned, step_back_reason}));
+    if (r && !r->moved) fail("A demonstration episode was blocked at " + to);
   }
 
-  void form(const Actor& by, EpisodeId id, FormKind kind, const json& doc) {
+  void form(const Actor& by, EpisodeId id, FormKind kind, const json& doc,
+            const std::string& override_reason = "") {
     if (!ok()) return;
     std::int64_t current = 0;
     check(ctx_.read([&](store::Tx& tx) -> Status {
@@ -100,13 +144,14 @@ class Script {
       if (f->has_value()) current = (*f)->version;
       return {};
     }));
-    check(save_form(ctx_, by, id, kind, current, doc));
+    auto saved = check(save_form(ctx_, by, id, kind, current, doc, override_reason));
+    if (saved && !saved->saved) fail("A demonstration procedure was blocked when recorded");
   }
 
   void exit(const Actor& by, EpisodeId id, const std::string& state, const std::string& reason,
-            int days_ago) {
+            int event_day) {
     if (!ok()) return;
-    check(exit_episode(ctx_, by, id, {state, reason, day(-days_ago), version(id)}));
+    check(exit_episode(ctx_, by, id, {state, reason, day(event_day), version(id)}));
   }
 
   std::int64_t meeting(const Actor& by, int site, int days, const std::string& title,
@@ -119,11 +164,12 @@ class Script {
     return m->id;
   }
 
-  void mdt(const Actor& by, std::int64_t meeting, EpisodeId id, const std::string& decision = "",
-           const std::string& rationale = "") {
-    if (!ok()) return;
-    check(add_case(ctx_, by, meeting, id));
-    if (!decision.empty()) check(record_decision(ctx_, by, meeting, id, 0, decision, rationale));
+  void list(const Actor& by, std::int64_t meeting, EpisodeId id) {
+    if (ok()) check(add_case(ctx_, by, meeting, id));
+  }
+  void decide(const Actor& by, std::int64_t meeting, EpisodeId id, const std::string& decision,
+              const std::string& rationale) {
+    if (ok()) check(record_decision(ctx_, by, meeting, id, 0, decision, rationale));
   }
 
   const Context& ctx() const { return ctx_; }
@@ -143,8 +189,89 @@ json all_risks() {
   return risks;
 }
 
-json consent(const Script& s, int days_ago) {
-  return {{"date", s.day(-days_ago)},
+// One patient's way through the pathway: the days of each step (from today; negative: before), the
+// clinical facts the forms record, and where the story stops. A step whose day is unset does not
+// happen, nor does any step after it.
+struct Who {
+  int site;  // 0 Northgate, 1 Southmoor
+  std::string family, given, sex;
+  int age;
+  std::string indication, level, reason;
+  int referred;  // the day of the referral
+};
+
+struct Story {
+  explicit Story(Who w)
+      : site(w.site),
+        family(std::move(w.family)),
+        given(std::move(w.given)),
+        sex(std::move(w.sex)),
+        age(w.age),
+        indication(std::move(w.indication)),
+        level(std::move(w.level)),
+        reason(std::move(w.reason)),
+        referred(w.referred) {}
+
+  int site = 0;
+  std::string family, given, sex;
+  int age = 75;
+  std::string indication, level, reason;
+  int referred = 0;
+  std::optional<int> started;  // assessment started
+  // The assessment: its day, the fracture (or onset of pain) and the start of conservative
+  // treatment. imaging false: neither MRI nor a bone scan was possible yet.
+  std::optional<int> assessed;
+  int fracture = 0;
+  int treated_from = 0;
+  int pain = 8;
+  bool imaging = true;
+  std::string mdt_override;         // a reason to pass the assessment-to-MDT gate
+  std::int64_t* meeting = nullptr;  // the meeting that discusses it
+  int meeting_day = 0;
+  std::string decision, rationale;  // "" while the meeting has not decided
+  std::optional<int> consented;
+  std::optional<int> planned;  // the planned procedure date
+  std::string procedure_override;
+  std::optional<int> treated;  // the procedure recorded on that day
+  double cement_ml = 4.0;
+  bool leak = false;
+  // The last word: an exit (its day, the day it happened, its state and reason).
+  std::optional<int> exited;
+  int exit_event = 0;
+  std::string exit_state, exit_reason;
+
+  EpisodeId id{};
+};
+
+json assessment(const Script& s, const Story& st) {
+  json level = {{"height_loss_percent", 32}, {"morphology", "wedge"}, {"focal_tenderness", "yes"}};
+  if (st.imaging) level["mri_oedema"] = "yes";
+  json a = {{"assessed_on", s.day(*st.assessed)},
+            {"indication", st.indication},
+            {"fracture_date", s.day(st.fracture)},
+            {"levels", {{st.level, level}}},
+            {"pain_at_rest", st.pain - 1},
+            {"pain_on_movement", st.pain},
+            {"analgesic", "strong_opioid"},
+            {"treatments",
+             {{"analgesics", {{"start", s.day(st.treated_from)}, {"effect", "partial_relief"}}},
+              {"physiotherapy",
+               {{"start", s.day(std::min(st.treated_from + 5, *st.assessed))},
+                {"effect", "no_relief"}}}}},
+            {"refractory", true},
+            {"bone_health", true},
+            {"bone_health_detail", "Fracture liaison service referral; alendronic acid started"},
+            {"contraindications", json::array()}};
+  if (st.indication == "metastasis") a["tumour_primary"] = "Breast";
+  if (st.indication == "metastasis" || st.indication == "myeloma") {
+    a["sins"] = {{"level", st.level},     {"pain", "mechanical"},   {"bone_lesion", "lytic"},
+                 {"alignment", "normal"}, {"collapse", "under_50"}, {"posterolateral", "none"}};
+  }
+  return a;
+}
+
+json consent(const Script& s, int day) {
+  return {{"date", s.day(day)},
           {"clinician", "Mr Sam Surgeon"},
           {"leaflet_version", "VP-PIL v3 (2026)"},
           {"capacity_confirmed", true},
@@ -152,201 +279,369 @@ json consent(const Script& s, int days_ago) {
           {"form_reference", "FYCON-4"}};
 }
 
-// A complete assessment; `fracture_ago` and `treated_for` set the two windows HTG3, TA279 and
-// EBI read. Tumours get a SINS.
-json assessment(const Script& s, const std::string& indication, const std::string& level,
-                int fracture_ago, int treated_for, int pain) {
-  json a = {{"assessed_on", s.day(-std::min(fracture_ago, 20) + 1)},
-            {"indication", indication},
-            {"fracture_date", s.day(-fracture_ago)},
-            {"levels",
-             {{level,
-               {{"height_loss_percent", 32},
-                {"morphology", "wedge"},
-                {"mri_oedema", "yes"},
-                {"focal_tenderness", "yes"}}}}},
-            {"pain_at_rest", pain - 1},
-            {"pain_on_movement", pain},
-            {"analgesic", "strong_opioid"},
-            {"treatments",
-             {{"analgesics", {{"start", s.day(-treated_for)}, {"effect", "partial_relief"}}},
-              {"physiotherapy", {{"start", s.day(-treated_for + 7)}, {"effect", "no_relief"}}}}},
-            {"refractory", true},
-            {"bone_health", true},
-            {"bone_health_detail", "Fracture liaison service referral; alendronic acid started"},
-            {"contraindications", json::array()}};
-  if (indication == "metastasis") a["tumour_primary"] = "Breast";
-  if (indication == "metastasis" || indication == "myeloma") {
-    a["sins"] = {{"level", level},         {"pain", "mechanical"},
-                 {"bone_lesion", "lytic"}, {"alignment", "normal"},
-                 {"collapse", "under_50"}, {"posterolateral", "none"}};
-  }
-  return a;
-}
-
-json procedure(const Script& s, const std::string& level, double cement, bool leak) {
-  json l = {{"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", cement}};
-  if (leak) {
+json procedure(const Script& s, const Story& st) {
+  json l = {
+      {"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", st.cement_ml}};
+  if (st.leak) {
     l["leakage"] = json::array({"B"});
     l["leakage_symptomatic"] = false;
     l["leakage_detected_by"] = "fluoroscopy";
   }
-  return {{"date", s.day(-1)},
-          {"start_time", "09:30"},
+  return {{"date", s.day(*st.treated)},
+          {"start_time", "14:00"},
           {"primary_operator", "Dr Rana Radiologist"},
           {"image_guidance", "fluoroscopy_biplane"},
           {"anaesthesia", "sedation"},
           {"cement_product", "PMMA bone cement (high viscosity)"},
           {"cement_lot", "LOT-2026-0417"},
-          {"levels", {{level, l}}},
+          {"levels", {{st.level, l}}},
           {"complications", ""},
           {"dap", 14.2},
           {"dap_unit", "Gy.cm2"},
           {"fluoroscopy_seconds", 210}};
 }
 
+struct Cast {
+  Actor coordinator, rana, sam;
+};
+
+// Puts a story's steps on the timeline, at working-day times. `n` staggers the minutes so two
+// patients' steps on one day keep a readable order.
+void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
+  const Actor op = st.site == 0 ? c.rana : c.sam;  // Southmoor's operator is the surgeon
+  tl.at({st.referred, 9, n}, [&s, &c, &st] {
+    st.id = s.referral(c.coordinator, st.site, st.family, st.given, st.sex, st.age, st.indication,
+                       st.level, st.reason);
+  });
+  if (st.exited) {
+    tl.at({*st.exited, 12, n}, [&s, &c, &st] {
+      s.exit(c.coordinator, st.id, st.exit_state, st.exit_reason, st.exit_event);
+    });
+  }
+  if (!st.started) return;
+  tl.at({*st.started, 10, n}, [&s, &c, &st] { s.move(c.sam, st.id, "assessment"); });
+  if (st.assessed) {
+    tl.at({*st.assessed, 14, n}, [&s, op, &st] {
+      s.form(op, st.id, FormKind::kAssessment, assessment(s, st));
+      s.move(op, st.id, "mdt", st.mdt_override);
+    });
+    if (st.meeting) {
+      tl.at({*st.assessed, 15, n}, [&s, &c, &st] { s.list(c.coordinator, *st.meeting, st.id); });
+      if (!st.decision.empty()) {
+        tl.at({st.meeting_day, 13, n}, [&s, &c, &st] {
+          s.decide(c.coordinator, *st.meeting, st.id, st.decision, st.rationale);
+        });
+      }
+    }
+  }
+  if (st.consented) {
+    tl.at({st.meeting_day + 1, 9, 30 + n},
+          [&s, &c, &st] { s.move(c.coordinator, st.id, "consent"); });
+    tl.at({*st.consented, 11, n}, [&s, &c, &st] {
+      s.form(c.sam, st.id, FormKind::kConsent, consent(s, *st.consented));
+      if (st.planned) {
+        s.move(c.sam, st.id, "procedure", st.procedure_override, s.day(*st.planned));
+      }
+    });
+  }
+  if (st.treated) {
+    tl.at({*st.treated, 16, n},
+          [&s, op, &st] { s.form(op, st.id, FormKind::kProcedure, procedure(s, st)); });
+  }
+}
+
 }  // namespace
 
 Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
                          const std::function<std::string()>& next_nhs_number) {
-  Script s(ctx, sites, next_nhs_number);
+  const domain::Date today = domain::Date::today(ctx.clock());
+  FixedClock walk(ctx.clock().now());
+  const Context past(ctx.store(), walk, ctx.settings());
+  Script s(past, sites, next_nhs_number, today);
   const Actor admin = s.actor("admin");
-  const Actor coordinator = s.actor("coordinator");
-  const Actor rana = s.actor("radiologist");  // operator at RVB01
-  const Actor sam = s.actor("surgeon");       // operator at both sites
+  const Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon")};
   if (!s.ok()) return s.error();
+  Timeline tl;
 
-  // Northgate has spinal surgery on site; Southmoor's arrangement with Northgate has lapsed.
-  s.check(set_site_surgery(ctx, admin, s.site(0), {"on_site", "", s.day(200)}));
-  s.check(set_site_surgery(ctx, admin, s.site(1),
-                           {"arrangement", "Northgate General Hospital spinal surgery",
-                            s.day(-14)}));
+  // A year ago: Northgate has spinal surgery on site; Southmoor an arrangement with Northgate, due
+  // for review two weeks ago and not renewed in vertebro since.
+  tl.at({-365, 8, 0}, [&] {
+    s.check(set_site_surgery(past, admin, s.site(0), {"on_site", "", s.day(200)}));
+    s.check(
+        set_site_surgery(past, admin, s.site(1),
+                         {"arrangement", "Northgate General Hospital spinal surgery", s.day(-14)}));
+  });
 
-  const std::vector<std::pair<std::string, std::string>> full_team = {
+  const std::vector<std::pair<std::string, std::string>> northgate = {
       {"Dr Rana Radiologist", "Interventional radiologist"},
       {"Mr Sam Surgeon", "Spinal surgeon"},
       {"Chris Coordinator", "MDT coordinator"},
       {"Dr H Lim", "Orthogeriatrician"}};
-  const auto held = s.meeting(coordinator, 0, -10, "Spinal MDT", full_team);
-  const auto next = s.meeting(coordinator, 0, 4, "Spinal MDT", {});
-  const auto south = s.meeting(coordinator, 1, -12, "Southmoor spinal MDT",
-                               {{"Mr Sam Surgeon", "Spinal surgeon"},
-                                {"Dr K Osei", "Radiologist"}});
+  const std::vector<std::pair<std::string, std::string>> southmoor = {
+      {"Mr Sam Surgeon", "Spinal surgeon"}, {"Dr K Osei", "Radiologist"}};
+  // The meetings, each scheduled four weeks ahead of its date.
+  std::deque<std::int64_t> meetings;
+  auto meeting = [&](int site, int day, const std::string& title) -> std::int64_t* {
+    std::int64_t* id = &meetings.emplace_back(0);
+    tl.at({day - 28, 8, 30}, [&s, &c, id, site, day, title, &northgate, &southmoor] {
+      *id = s.meeting(c.coordinator, site, day, title, site == 0 ? northgate : southmoor);
+    });
+    return id;
+  };
+  const auto n1 = meeting(0, -330, "Spinal MDT");
+  const auto n2 = meeting(0, -240, "Spinal MDT");
+  const auto s1 = meeting(1, -200, "Southmoor spinal MDT");
+  const auto n5 = meeting(0, -45, "Spinal MDT");
+  const auto s2 = meeting(1, -40, "Southmoor spinal MDT");
+  const auto n6 = meeting(0, -24, "Spinal MDT");
+  const auto s3 = meeting(1, -12, "Southmoor spinal MDT");
+  const auto n7 = meeting(0, -10, "Spinal MDT");
+  meeting(0, -1, "Spinal MDT");  // held yesterday; its list is still open
+  const auto n8 = meeting(0, 4, "Spinal MDT");
+
+  std::deque<Story> stories;
+  auto story = [&](Who who) -> Story& { return stories.emplace_back(std::move(who)); };
+
+  // Follow-up, eleven months on: a textbook osteoporotic fracture, treated 35 days after it.
+  Story& ashworth = story({0, "Ashworth", "Dorothy", "female", 78, "osteoporotic", "T12",
+                           "T12 fracture after a fall; pain not settling.", -352});
+  ashworth.started = -350;
+  ashworth.assessed = -336;
+  ashworth.fracture = -360;
+  ashworth.treated_from = -359;
+  ashworth.meeting = n1;
+  ashworth.meeting_day = -330;
+  ashworth.decision = "proceed";
+  ashworth.rationale = "Acute T12 fracture on MRI, refractory pain at 3 weeks; proceed.";
+  ashworth.consented = -328;
+  ashworth.planned = -325;
+  ashworth.treated = -325;
+
+  // Follow-up, eight months on: myeloma, with an asymptomatic basivertebral leak.
+  Story& thomas = story({0, "Thomas", "Kenneth", "male", 69, "myeloma", "L2",
+                         "Myeloma with a painful L2 collapse.", -270});
+  thomas.started = -268;
+  thomas.assessed = -246;
+  thomas.fracture = -280;
+  thomas.treated_from = -275;
+  thomas.meeting = n2;
+  thomas.meeting_day = -240;
+  thomas.decision = "proceed";
+  thomas.rationale =
+      "SINS 9 (indeterminate): the spinal surgeon sees no instability needing fixation; proceed.";
+  thomas.consented = -236;
+  thomas.planned = -233;
+  thomas.treated = -233;
+  thomas.leak = true;
+
+  // Follow-up, six months on, at Southmoor while its arrangement was in date.
+  Story& lewis = story({1, "Lewis", "Patricia", "female", 84, "osteoporotic", "L1",
+                        "L1 fracture; bed-bound with pain.", -226});
+  lewis.started = -224;
+  lewis.assessed = -207;
+  lewis.fracture = -232;
+  lewis.treated_from = -231;
+  lewis.meeting = s1;
+  lewis.meeting_day = -200;
+  lewis.decision = "proceed";
+  lewis.rationale = "Acute L1 fracture, pain 9/10 despite strong opioids; proceed.";
+  lewis.consented = -198;
+  lewis.planned = -195;
+  lewis.treated = -195;
+  lewis.cement_ml = 3.5;
+
+  // Follow-up, six weeks on: myeloma.
+  Story& young = story({0, "Young", "Arthur", "male", 72, "myeloma", "T10",
+                        "Myeloma with painful T10 collapse.", -62});
+  young.started = -60;
+  young.assessed = -47;
+  young.fracture = -70;
+  young.treated_from = -68;
+  young.meeting = n5;
+  young.meeting_day = -45;
+  young.decision = "proceed";
+  young.rationale =
+      "Refractory pain; SINS 8, reviewed by the spinal surgeon: no fixation needed; proceed.";
+  young.consented = -43;
+  young.planned = -40;
+  young.treated = -40;
+  young.cement_ml = 4.5;
+  young.leak = true;
 
   // Awaiting assessment.
-  s.referral(coordinator, 0, "Hughes", "Margaret", "female", 81, "osteoporotic", "L1", 3,
-             "Sudden severe back pain after lifting shopping; L1 fracture on plain film.");
+  story({0, "Hughes", "Margaret", "female", 81, "osteoporotic", "L1",
+         "Sudden severe back pain after lifting shopping; L1 fracture on plain film.", -3});
 
   // Being assessed: only the pain scores so far, so the MDT gate reports missing data.
-  auto e = s.referral(coordinator, 0, "Patel", "Sunita", "female", 74, "osteoporotic", "T11", 12,
-                      "Thoracolumbar pain for three weeks; T11 wedge fracture.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment,
-         {{"assessed_on", s.day(-2)}, {"indication", "osteoporotic"},
-          {"levels", {{"T11", {{"height_loss_percent", 22}}}}},
-          {"pain_at_rest", 6}, {"pain_on_movement", 9}});
+  Story& patel = story({0, "Patel", "Sunita", "female", 74, "osteoporotic", "T11",
+                        "Thoracolumbar pain for three weeks; T11 wedge fracture.", -12});
+  patel.started = -9;
+  tl.at({-2, 15, 0}, [&s, &c, &patel] {
+    s.form(c.sam, patel.id, FormKind::kAssessment,
+           {{"assessed_on", s.day(-2)},
+            {"indication", "osteoporotic"},
+            {"levels", {{"T11", {{"height_loss_percent", 22}}}}},
+            {"pain_at_rest", 6},
+            {"pain_on_movement", 9}});
+  });
 
-  // Awaiting MDT: a myeloma case that passes every rule, listed for the next meeting.
-  e = s.referral(coordinator, 0, "Khan", "Tariq", "male", 67, "myeloma", "L2", 30,
-                 "Known myeloma; new L2 pain limiting mobility.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "myeloma", "L2", 30, 60, 8));
-  s.move(sam, e, "mdt");
-  s.mdt(coordinator, next, e);
+  // Awaiting MDT: a myeloma case that meets every rule, listed for the next meeting.
+  Story& khan = story({0, "Khan", "Tariq", "male", 67, "myeloma", "L2",
+                       "Known myeloma; new L2 pain limiting mobility.", -30});
+  khan.started = -28;
+  khan.assessed = -6;
+  khan.fracture = -60;
+  khan.treated_from = -55;
+  khan.meeting = n8;
+  khan.meeting_day = 4;
 
-  // Awaiting MDT after an override: five weeks of conservative treatment, fewer than the
-  // unit's 42 days.
-  e = s.referral(coordinator, 0, "Davies", "Eileen", "female", 86, "osteoporotic", "T12", 33,
-                 "T12 fracture after a fall at home; immobile with pain.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "osteoporotic", "T12", 35, 35, 9));
-  s.move(sam, e, "mdt",
-         "Pain 9/10 on strong opioids and bed-bound after 5 weeks; delirium on opioids. "
-         "Discussed with the orthogeriatrician: bring to the MDT now rather than wait a further "
-         "week.");
-  s.mdt(coordinator, next, e);
+  // Awaiting MDT after an override: MRI is contraindicated and the bone scan is booked, so whether
+  // the fracture is unhealed is not yet known.
+  Story& davies = story({0, "Davies", "Eileen", "female", 86, "osteoporotic", "T12",
+                         "T12 fracture after a fall at home; immobile with pain.", -30});
+  davies.started = -28;
+  davies.assessed = -5;
+  davies.fracture = -33;
+  davies.treated_from = -32;
+  davies.pain = 9;
+  davies.imaging = false;
+  davies.mdt_override =
+      "MRI is contraindicated (cardiac pacemaker) and the bone scan is booked for next week; CT "
+      "shows a fresh T12 fracture line. Pain 9/10 and bed-bound: bring to this week's MDT rather "
+      "than wait, the bone scan to be reviewed there.";
+  davies.meeting = n8;
+  davies.meeting_day = 4;
 
   // Awaiting consent: a symptomatic haemangioma the MDT agreed to treat.
-  e = s.referral(coordinator, 0, "Morgan", "Grace", "female", 58, "haemangioma", "T8", 45,
-                 "Symptomatic T8 haemangioma; pain not controlled.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "haemangioma", "T8", 90, 90, 7));
-  s.move(sam, e, "mdt");
-  s.mdt(coordinator, held, e, "proceed",
-        "Painful aggressive haemangioma without cord compression; vertebroplasty agreed.");
-  s.move(coordinator, e, "consent");
+  Story& morgan = story({0, "Morgan", "Grace", "female", 58, "haemangioma", "T8",
+                         "Symptomatic T8 haemangioma; pain not controlled.", -45});
+  morgan.started = -40;
+  morgan.assessed = -14;
+  morgan.fracture = -120;
+  morgan.treated_from = -110;
+  morgan.pain = 7;
+  morgan.meeting = n7;
+  morgan.meeting_day = -10;
+  morgan.decision = "proceed";
+  morgan.rationale =
+      "Painful aggressive haemangioma without cord compression; vertebroplasty agreed.";
+  tl.at({-9, 9, 45}, [&s, &c, &morgan] { s.move(c.coordinator, morgan.id, "consent"); });
 
-  // Awaiting procedure: a metastasis with SINS 9 (warns: surgical consultation).
-  e = s.referral(coordinator, 0, "Evans", "Brenda", "female", 63, "metastasis", "L3", 40,
-                 "Breast cancer with a painful L3 metastasis.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "metastasis", "L3", 60, 60, 8));
-  s.move(sam, e, "mdt");
-  s.mdt(coordinator, held, e, "proceed",
-        "SINS 9: spinal surgeon reviewed imaging, no instrumentation needed; proceed. NG234 "
-        "pathway followed by oncology.");
-  s.move(coordinator, e, "consent");
-  s.form(sam, e, FormKind::kConsent, consent(s, 3));
-  s.move(sam, e, "procedure");
-
-  // Follow-up: a procedure recorded, with an asymptomatic basivertebral leak.
-  e = s.referral(coordinator, 0, "Young", "Arthur", "male", 72, "myeloma", "T10", 50,
-                 "Myeloma with painful T10 collapse.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "myeloma", "T10", 70, 70, 8));
-  s.move(sam, e, "mdt");
-  s.mdt(coordinator, held, e, "proceed", "Refractory pain; stable SINS; proceed.");
-  s.move(coordinator, e, "consent");
-  s.form(sam, e, FormKind::kConsent, consent(s, 4));
-  s.move(sam, e, "procedure");
-  s.form(rana, e, FormKind::kProcedure, procedure(s, "T10", 4.5, true));
+  // Awaiting procedure, after a step back: a metastasis with SINS 9 (warns: surgical consultation).
+  // Its consent was taken again after new staging; planned for next week.
+  Story& evans = story({0, "Evans", "Brenda", "female", 63, "metastasis", "L3",
+                        "Breast cancer with a painful L3 metastasis.", -40});
+  evans.started = -38;
+  evans.assessed = -26;
+  evans.fracture = -60;
+  evans.treated_from = -58;
+  evans.meeting = n6;
+  evans.meeting_day = -24;
+  evans.decision = "proceed";
+  evans.rationale =
+      "SINS 9: spinal surgeon reviewed imaging, no instrumentation needed; proceed. NG234 pathway "
+      "followed by oncology.";
+  evans.consented = -20;
+  evans.planned = -6;
+  tl.at({-8, 11, 0}, [&s, &c, &evans] {
+    s.move(c.sam, evans.id, "consent", "", "",
+           "Oncology asked for a staging CT before the procedure; consent to be taken again once "
+           "its result is known.");
+  });
+  tl.at({-3, 11, 0}, [&s, &c, &evans] {
+    s.form(c.sam, evans.id, FormKind::kConsent, consent(s, -3));
+    s.move(c.sam, evans.id, "procedure", "", s.day(5));
+  });
 
   // Southmoor: the surgery arrangement lapsed two weeks ago, so the procedure gate blocks.
-  e = s.referral(coordinator, 1, "Walker", "Dennis", "male", 70, "haemangioma", "L4", 60,
-                 "Symptomatic L4 haemangioma.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "haemangioma", "L4", 120, 120, 8));
-  s.move(sam, e, "mdt");
-  s.mdt(coordinator, south, e, "proceed", "Agreed for vertebroplasty at Southmoor.");
-  s.move(coordinator, e, "consent");
-  s.form(sam, e, FormKind::kConsent, consent(s, 5));
+  Story& walker = story(
+      {1, "Walker", "Dennis", "male", 70, "haemangioma", "L4", "Symptomatic L4 haemangioma.", -60});
+  walker.started = -55;
+  walker.assessed = -16;
+  walker.fracture = -150;
+  walker.treated_from = -140;
+  walker.meeting = s3;
+  walker.meeting_day = -12;
+  walker.decision = "proceed";
+  walker.rationale = "Agreed for vertebroplasty at Southmoor.";
+  walker.consented = -5;
 
   // Southmoor, overridden: the renewal was agreed in writing but not yet recorded.
-  e = s.referral(coordinator, 1, "Singh", "Rajesh", "male", 77, "metastasis", "T9", 55,
-                 "Prostate cancer; painful T9 metastasis.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "metastasis", "T9", 80, 80, 8));
-  s.move(sam, e, "mdt");
-  s.mdt(coordinator, south, e, "proceed", "Proceed; stable lesion.");
-  s.move(coordinator, e, "consent");
-  s.form(sam, e, FormKind::kConsent, consent(s, 6));
-  s.move(sam, e, "procedure",
-         "The renewed arrangement with Northgate spinal surgery was agreed by the clinical "
-         "director in writing on the day it lapsed; the administrator will record the new "
-         "review date.");
+  Story& singh = story({1, "Singh", "Rajesh", "male", 77, "metastasis", "T9",
+                        "Prostate cancer; painful T9 metastasis.", -55});
+  singh.started = -50;
+  singh.assessed = -42;
+  singh.fracture = -80;
+  singh.treated_from = -78;
+  singh.meeting = s2;
+  singh.meeting_day = -40;
+  singh.decision = "proceed";
+  singh.rationale = "SINS 8, reviewed by the spinal surgeon: no fixation needed; proceed.";
+  singh.consented = -13;
+  singh.planned = 3;
+  singh.procedure_override =
+      "The renewed arrangement with Northgate spinal surgery was agreed by the clinical director "
+      "in writing on the day it lapsed; the administrator will record the new review date.";
+
+  // Southmoor, awaiting a procedure planned before the arrangement lapsed and postponed since:
+  // recorded now, the procedure's own date is after the lapse, so recording it is blocked.
+  Story& quinn = story({1, "Quinn", "Frank", "male", 74, "myeloma", "T11",
+                        "Myeloma; painful T11 collapse limiting walking.", -60});
+  quinn.started = -58;
+  quinn.assessed = -44;
+  quinn.fracture = -75;
+  quinn.treated_from = -72;
+  quinn.meeting = s2;
+  quinn.meeting_day = -40;
+  quinn.decision = "proceed";
+  quinn.rationale =
+      "Refractory pain; SINS 10, reviewed by the spinal surgeon: no fixation needed; proceed.";
+  quinn.consented = -20;
+  quinn.planned = -16;
 
   // The four exits.
-  e = s.referral(coordinator, 0, "Roberts", "Joan", "female", 79, "osteoporotic", "L2", 20,
-                 "L2 fracture; pain improving slowly.");
-  s.move(sam, e, "assessment");
-  s.exit(sam, e, "declined", "Patient chose to continue conservative treatment.", 2);
-  e = s.referral(coordinator, 0, "Bennett", "Colin", "male", 83, "osteoporotic", "T7", 25,
-                 "T7 fracture.");
-  s.exit(coordinator, e, "withdrawn", "Pain settled; the GP withdrew the referral.", 5);
-  e = s.referral(coordinator, 0, "Fletcher", "Irene", "female", 88, "osteoporotic", "L1", 40,
-                 "L1 burst fracture on CT.");
-  s.move(sam, e, "assessment");
-  s.form(sam, e, FormKind::kAssessment, assessment(s, "osteoporotic", "L1", 50, 50, 8));
-  s.move(sam, e, "mdt",
-         "The fracture is 50 days old but MRI on day 45 shows persisting oedema: unhealed. MDT "
-         "to decide.");
-  s.mdt(coordinator, held, e, "do_not_proceed",
-        "Posterior wall retropulsion on CT: refer to the spinal surgeons.");
-  s.exit(coordinator, e, "not_suitable", "MDT: posterior wall defect; spinal surgical referral.",
-         9);
-  e = s.referral(coordinator, 0, "Iqbal", "Aisha", "female", 91, "osteoporotic", "T12", 30,
-                 "T12 fracture.");
-  s.exit(coordinator, e, "deceased", "Died in hospital of pneumonia before assessment.", 6);
+  Story& roberts = story({0, "Roberts", "Joan", "female", 79, "osteoporotic", "L2",
+                          "L2 fracture; pain improving slowly.", -20});
+  roberts.started = -18;
+  roberts.exited = -2;
+  roberts.exit_event = -2;
+  roberts.exit_state = "declined";
+  roberts.exit_reason = "Patient chose to continue conservative treatment.";
+  Story& bennett =
+      story({0, "Bennett", "Colin", "male", 83, "osteoporotic", "T7", "T7 fracture.", -25});
+  bennett.exited = -5;
+  bennett.exit_event = -5;
+  bennett.exit_state = "withdrawn";
+  bennett.exit_reason = "Pain settled; the GP withdrew the referral.";
+  // Not suitable: a 49-day-old fracture, beyond the 42-day window, brought to the MDT because MRI
+  // shows it unhealed; the MDT found a posterior wall defect.
+  Story& fletcher = story({0, "Fletcher", "Irene", "female", 88, "osteoporotic", "L1",
+                           "L1 burst fracture on CT.", -40});
+  fletcher.started = -38;
+  fletcher.assessed = -11;
+  fletcher.fracture = -60;
+  fletcher.treated_from = -58;
+  fletcher.mdt_override =
+      "The fracture is 49 days old, beyond the 42-day window, but MRI last week shows persisting "
+      "marrow oedema: unhealed, with pain 8/10 on strong opioids. For the MDT to decide.";
+  fletcher.meeting = n7;
+  fletcher.meeting_day = -10;
+  fletcher.decision = "do_not_proceed";
+  fletcher.rationale = "Posterior wall retropulsion on CT: refer to the spinal surgeons.";
+  fletcher.exited = -9;
+  fletcher.exit_event = -9;
+  fletcher.exit_state = "not_suitable";
+  fletcher.exit_reason = "MDT: posterior wall defect; spinal surgical referral.";
+  Story& iqbal =
+      story({0, "Iqbal", "Aisha", "female", 91, "osteoporotic", "T12", "T12 fracture.", -30});
+  iqbal.exited = -5;
+  iqbal.exit_event = -6;
+  iqbal.exit_state = "deceased";
+  iqbal.exit_reason = "Died in hospital of pneumonia before assessment.";
+
+  int n = 0;
+  for (auto& st : stories) schedule(tl, s, c, st, n++);
+  tl.run(walk, today);
   return s.error();
 }
 

@@ -4,6 +4,8 @@
 
 #include "app/access.h"
 #include "app/audit_trail.h"
+#include "app/pathway_detail.h"
+#include "app/referrals.h"
 #include "base/log.h"
 #include "domain/text.h"
 #include "store/store.h"
@@ -29,18 +31,7 @@ json findings_json(const guidance::Findings& findings) {
   return out;
 }
 
-std::vector<PathwayState> exit_states() {
-  return {PathwayState::kDeclined, PathwayState::kWithdrawn, PathwayState::kNotSuitable,
-          PathwayState::kDeceased};
-}
-
-namespace {
-
-struct MoveRule {
-  PathwayState from;
-  PathwayState to;
-  Permission permission;
-};
+namespace pathway_detail {
 
 // The forward moves of the pathway and who may make them. Recording the procedure moves an
 // episode from procedure to follow-up (save_form); follow-up and closing are later work.
@@ -49,7 +40,6 @@ const std::vector<MoveRule>& move_rules() {
       {PathwayState::kReferral, PathwayState::kAssessment, Permission::kRecordAssessment},
       {PathwayState::kAssessment, PathwayState::kMdt, Permission::kRecordAssessment},
       {PathwayState::kMdt, PathwayState::kConsent, Permission::kManageMdt},
-      {PathwayState::kMdt, PathwayState::kAssessment, Permission::kManageMdt},
       {PathwayState::kConsent, PathwayState::kProcedure, Permission::kRecordConsent},
   };
   return rules;
@@ -62,27 +52,31 @@ const MoveRule* find_move(PathwayState from, PathwayState to) {
   return nullptr;
 }
 
-bool form_open(FormKind kind, PathwayState s) {
-  switch (kind) {
-    case FormKind::kAssessment:
-      return s == PathwayState::kReferral || s == PathwayState::kAssessment ||
-             s == PathwayState::kMdt;
-    case FormKind::kConsent:
-      return s == PathwayState::kConsent || s == PathwayState::kProcedure;
-    case FormKind::kProcedure:
-      return s == PathwayState::kProcedure || s == PathwayState::kFollowUp;
-  }
-  return false;
+// The recorded steps back: each by the roles that may make the forward move it undoes. From
+// MDT also by those who manage the MDT: returning a case for more information is the MDT's.
+const std::vector<StepBackRule>& step_back_rules() {
+  static const std::vector<StepBackRule> rules = {
+      {PathwayState::kMdt, PathwayState::kAssessment,
+       {Permission::kRecordAssessment, Permission::kManageMdt}},
+      {PathwayState::kConsent, PathwayState::kMdt, {Permission::kManageMdt}},
+      {PathwayState::kProcedure, PathwayState::kConsent, {Permission::kRecordConsent}},
+  };
+  return rules;
 }
 
-Permission form_permission(FormKind kind) {
-  switch (kind) {
-    case FormKind::kAssessment: return Permission::kRecordAssessment;
-    case FormKind::kConsent: return Permission::kRecordConsent;
-    case FormKind::kProcedure: return Permission::kRecordProcedure;
+const StepBackRule* find_step_back(PathwayState from, PathwayState to) {
+  for (const auto& r : step_back_rules()) {
+    if (r.from == from && r.to == to) return &r;
   }
-  return Permission::kRecordProcedure;
+  return nullptr;
 }
+
+bool may_step_back(domain::Role role, const StepBackRule& rule) {
+  return std::any_of(rule.permissions.begin(), rule.permissions.end(),
+                     [&](Permission p) { return role_allows(role, p); });
+}
+
+namespace {
 
 Result<std::optional<StoredForm>> load_form(store::Tx& tx, EpisodeId id, FormKind kind) {
   auto f = tx.find_episode_form(id, std::string(form_kind_name(kind)));
@@ -111,19 +105,14 @@ Result<std::vector<EpisodeMdt>> load_mdt(store::Tx& tx, EpisodeId id) {
   return out;
 }
 
+}  // namespace
+
 std::optional<domain::Date> iso_date(const std::string& s) {
   if (s.empty()) return std::nullopt;
   auto d = domain::Date::parse(s, "date", "Date");
   if (!d) return std::nullopt;
   return *d;
 }
-
-// Everything the rules read, from the store.
-struct Loaded {
-  std::optional<StoredForm> assessment, consent, procedure;
-  std::vector<EpisodeMdt> mdt;
-  std::optional<store::SiteSurgeryRecord> surgery;
-};
 
 Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   Loaded l;
@@ -167,15 +156,6 @@ guidance::EpisodeSnapshot snapshot_of(const Loaded& l, domain::Date today) {
   return s;
 }
 
-// The gate of the episode's next forward move (the first gated move from its state).
-std::optional<std::pair<guidance::Gate, PathwayState>> next_gate_of(PathwayState s) {
-  for (const auto& r : move_rules()) {
-    if (r.from != s) continue;
-    if (auto g = guidance::gate_into(r.to)) return std::pair{*g, r.to};
-  }
-  return std::nullopt;
-}
-
 GateCheck check_gate(guidance::Gate gate, PathwayState to, const guidance::EpisodeSnapshot& snap,
                      const UnitConfig& config, const Actor& actor) {
   GateCheck g;
@@ -184,7 +164,15 @@ GateCheck check_gate(guidance::Gate gate, PathwayState to, const guidance::Episo
   g.findings = guidance::evaluate(gate, snap, config.rules);
   g.blocked = guidance::blocks(g.findings);
   g.may_override = config.may_override(actor.user.role, gate);
+  g.procedure_date = snap.procedure_date;
   return g;
+}
+
+void put_check(store::TransitionRecord& t, const GateCheck& check) {
+  t.gate = std::string(guidance::gate_name(check.gate));
+  t.findings = findings_json(check.findings).dump();
+  t.rule_pack_version = std::string(guidance::kRulePackVersion);
+  t.blocked = check.blocked;
 }
 
 Status record_transition(store::Tx& tx, const Context& ctx, const Actor& actor,
@@ -193,7 +181,7 @@ Status record_transition(store::Tx& tx, const Context& ctx, const Actor& actor,
   t.episode = before.id;
   t.from_state = std::string(domain::state_name(before.state));
   t.to_state = std::string(domain::state_name(after.state));
-  t.at = after.state_changed_at;
+  t.at = ctx.now_text();
   t.user = actor.user.id;
   t.username = actor.user.username;
   if (t.findings.empty()) t.findings = "[]";
@@ -206,7 +194,9 @@ Status record_transition(store::Tx& tx, const Context& ctx, const Actor& actor,
     detail["rule_pack_version"] = t.rule_pack_version;
     detail["blocked"] = t.blocked;
   }
+  if (!t.procedure_date.empty()) detail["procedure_date"] = t.procedure_date;
   if (!t.override_reason.empty()) detail["override_reason"] = t.override_reason;
+  if (!t.step_back_reason.empty()) detail["step_back_reason"] = t.step_back_reason;
   if (!t.exit_reason.empty()) {
     detail["exit_reason"] = t.exit_reason;
     detail["exit_date"] = t.exit_date;
@@ -214,6 +204,74 @@ Status record_transition(store::Tx& tx, const Context& ctx, const Actor& actor,
   return audit(tx, ctx, actor, "transition",
                {"episode", before.id.value, before.patient.value, before.referral.site.value},
                detail.dump());
+}
+
+Status audit_gate_blocked(store::Tx& tx, const Context& ctx, const Actor& actor,
+                          const store::EpisodeRecord& e, const store::TransitionRecord& t,
+                          const guidance::Findings& findings) {
+  json detail = {{"gate", t.gate},
+                 {"rule_pack_version", t.rule_pack_version},
+                 {"findings", findings_json(findings)}};
+  if (!t.procedure_date.empty()) detail["procedure_date"] = t.procedure_date;
+  return audit(tx, ctx, actor, "gate_blocked",
+               {"episode", e.id.value, e.patient.value, e.referral.site.value}, detail.dump());
+}
+
+}  // namespace pathway_detail
+
+namespace {
+
+using namespace pathway_detail;
+
+bool form_open(FormKind kind, PathwayState s) {
+  switch (kind) {
+    case FormKind::kAssessment:
+      return s == PathwayState::kReferral || s == PathwayState::kAssessment ||
+             s == PathwayState::kMdt;
+    case FormKind::kConsent:
+      return s == PathwayState::kConsent || s == PathwayState::kProcedure;
+    case FormKind::kProcedure:
+      return s == PathwayState::kProcedure || s == PathwayState::kFollowUp;
+  }
+  return false;
+}
+
+Permission form_permission(FormKind kind) {
+  switch (kind) {
+    case FormKind::kAssessment: return Permission::kRecordAssessment;
+    case FormKind::kConsent: return Permission::kRecordConsent;
+    case FormKind::kProcedure: return Permission::kRecordProcedure;
+  }
+  return Permission::kRecordProcedure;
+}
+
+// The gate of the episode's next forward move (the first gated move from its state).
+std::optional<std::pair<guidance::Gate, PathwayState>> next_gate_of(PathwayState s) {
+  for (const auto& r : move_rules()) {
+    if (r.from != s) continue;
+    if (auto g = guidance::gate_into(r.to)) return std::pair{*g, r.to};
+  }
+  return std::nullopt;
+}
+
+// The planned procedure date of the latest move to procedure, if it recorded one.
+std::optional<domain::Date> planned_date_of(const std::vector<store::TransitionRecord>& ts) {
+  for (auto it = ts.rbegin(); it != ts.rend(); ++it) {
+    if (it->to_state == domain::state_name(PathwayState::kProcedure) &&
+        it->from_state != it->to_state) {
+      return iso_date(it->procedure_date);
+    }
+  }
+  return std::nullopt;
+}
+
+// The findings (as stored) of the last recorded-procedure check, if any.
+std::optional<std::string> last_procedure_check(const std::vector<store::TransitionRecord>& ts) {
+  const std::string gate(guidance::gate_name(guidance::Gate::kProcedureRecorded));
+  for (auto it = ts.rbegin(); it != ts.rend(); ++it) {
+    if (it->gate == gate) return it->findings;
+  }
+  return std::nullopt;
 }
 
 json top_level_changes(const json& before, const json& after) {
@@ -262,18 +320,35 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
     v.mdt = loaded->mdt;
     v.surgery = loaded->surgery;
     v.transitions = std::move(*transitions);
+    const domain::Role role = actor.user.role;
     for (const auto& r : move_rules()) {
-      if (r.from == e->state && role_allows(actor.user.role, r.permission)) v.moves.push_back(r.to);
+      if (r.from == e->state && role_allows(role, r.permission)) v.moves.push_back(r.to);
     }
-    v.may_exit = !domain::is_final(e->state) && role_allows(actor.user.role, Permission::kRecordExit);
+    for (const auto& r : step_back_rules()) {
+      if (r.from == e->state && may_step_back(role, r)) v.step_back = r.to;
+    }
+    v.may_exit = !domain::is_final(e->state) && role_allows(role, Permission::kRecordExit);
     for (auto k : {FormKind::kAssessment, FormKind::kConsent, FormKind::kProcedure}) {
-      if (form_open(k, e->state) && role_allows(actor.user.role, form_permission(k))) {
+      if (form_open(k, e->state) && role_allows(role, form_permission(k))) {
         v.editable_forms.push_back(k);
       }
     }
+    auto snap = snapshot_of(*loaded, domain::Date::today(ctx.clock()));
     if (auto next = next_gate_of(e->state)) {
-      v.next_gate = check_gate(next->first, next->second,
-                               snapshot_of(*loaded, domain::Date::today(ctx.clock())), *config, actor);
+      v.next_gate = check_gate(next->first, next->second, snap, *config, actor);
+      // A role the unit allows to override the gate may make the move, as an override.
+      const bool listed = std::find(v.moves.begin(), v.moves.end(), next->second) != v.moves.end();
+      if (!listed && v.next_gate->blocked && v.next_gate->may_override) {
+        v.moves.push_back(next->second);
+      }
+    } else if (e->state == PathwayState::kProcedure) {
+      v.planned_procedure_date = planned_date_of(v.transitions);
+      if (v.planned_procedure_date) {
+        snap.procedure_date = v.planned_procedure_date;
+        snap.procedure_date_planned = true;
+      }
+      v.next_gate = check_gate(guidance::Gate::kProcedureRecorded, PathwayState::kFollowUp, snap,
+                               *config, actor);
     }
     view = std::move(v);
     return audit(tx, ctx, actor, "read",
@@ -284,12 +359,49 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
   return std::move(*view);
 }
 
+namespace {
+
+// The recorded-procedure check of a procedure form about to be saved: runs gate
+// procedure_recorded at the form's own date. Returns whether the check must be recorded (always
+// when the procedure is first recorded; on a correction, only when its findings differ from the
+// last stored check), with `t` filled for the transition.
+Result<bool> check_recorded_procedure(store::Tx& tx, const store::EpisodeRecord& e, Loaded loaded,
+                                      const json& document, const Context& ctx, const Actor& actor,
+                                      GateCheck& check, store::TransitionRecord& t,
+                                      UnitConfig& config) {
+  auto c = load_unit_config(tx);
+  if (!c) return std::move(c).error();
+  config = std::move(*c);
+  loaded.procedure = StoredForm{document, 0, ""};
+  auto snap = snapshot_of(loaded, domain::Date::today(ctx.clock()));
+  snap.procedure_date_planned = false;
+  check = check_gate(guidance::Gate::kProcedureRecorded, PathwayState::kFollowUp, snap, config,
+                     actor);
+  put_check(t, check);
+  if (snap.procedure_date) t.procedure_date = snap.procedure_date->iso();
+  if (e.state != PathwayState::kFollowUp) return true;
+  auto transitions = tx.episode_transitions(e.id);
+  if (!transitions) return std::move(transitions).error();
+  return last_procedure_check(*transitions) != t.findings;
+}
+
+}  // namespace
+
 Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id, FormKind kind,
-                            std::int64_t expected_version, const json& input) {
+                            std::int64_t expected_version, const json& input,
+                            const std::string& override_reason) {
   const std::string kind_name(form_kind_name(kind));
   if (!role_allows(actor.user.role, form_permission(kind))) {
     return Error::forbidden("Your role cannot record the " + kind_name);
   }
+  std::vector<FieldError> reason_errors;
+  const std::string reason = domain::checked_text(override_reason, "override_reason",
+                                                  "reason for the override", 2000, false,
+                                                  reason_errors);
+  if (!reason.empty() && kind != FormKind::kProcedure) {
+    reason_errors.push_back({"override_reason", "Only the procedure is checked when it is saved"});
+  }
+  if (!reason_errors.empty()) return Error::invalid(std::move(reason_errors));
   std::optional<FormSaved> saved;
   auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
     auto e = load_visible_episode(tx, refusals, actor, id);
@@ -312,21 +424,33 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
     fc.referral_date = e->referral.referral_date;
     fc.date_of_birth = (*p)->details.date_of_birth;
     if (loaded->assessment) fc.assessed_levels = assessed_levels(loaded->assessment->document);
-    for (const auto& m : loaded->mdt) {
-      if (m.listing.decision != "proceed") continue;
-      auto d = iso_date(m.meeting.meeting_date);
-      if (d && (!fc.latest_mdt_date || *d > *fc.latest_mdt_date)) fc.latest_mdt_date = d;
-    }
-    if (loaded->consent) {
-      guidance::EpisodeSnapshot tmp;
-      fill_from_consent(loaded->consent->document, tmp);
-      fc.consent_date = tmp.consent.date;
-    }
     auto valid = validate_form(kind, input, fc);
     if (!valid) return std::move(valid).error();
     if (stored_version != expected_version) {
       return Error::conflict("Someone else saved the " + kind_name +
                              " after you opened it. Your changes were not saved.");
+    }
+    FormSaved out;
+    store::TransitionRecord t;
+    bool record_check = false;
+    if (kind == FormKind::kProcedure) {
+      GateCheck check;
+      UnitConfig config;
+      auto record = check_recorded_procedure(tx, *e, *loaded, valid->document, ctx, actor, check,
+                                             t, config);
+      if (!record) return std::move(record).error();
+      record_check = *record;
+      if (record_check && check.blocked) {
+        if (reason.empty()) {
+          saved = FormSaved{false, {}, {}, *e, check, false};
+          return audit_gate_blocked(tx, ctx, actor, *e, t, check.findings);
+        }
+        if (!check.may_override) return Error::forbidden(override_refusal(config, check.gate));
+        t.override_reason = reason;
+        t.override_role = std::string(domain::role_name(actor.user.role));
+        out.overridden = true;
+      }
+      if (record_check) out.check = std::move(check);
     }
     auto put = tx.put_episode_form(id, kind_name, expected_version, valid->document.dump(),
                                    actor.user.id, ctx.now_text());
@@ -341,154 +465,28 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
         !a) {
       return a;
     }
-    FormSaved out{StoredForm{valid->document, put->version, put->updated_at},
-                  std::move(valid->warnings), *e};
+    out.form = StoredForm{valid->document, put->version, put->updated_at};
+    out.warnings = std::move(valid->warnings);
+    out.episode = *e;
     if (kind == FormKind::kProcedure && e->state == PathwayState::kProcedure) {
       auto moved = tx.set_episode_state(id, e->version, PathwayState::kFollowUp, ctx.now_text());
       if (!moved) return std::move(moved).error();
-      if (auto t = record_transition(tx, ctx, actor, *e, *moved, {}); !t) return t;
+      if (auto r = record_transition(tx, ctx, actor, *e, *moved, t); !r) return r;
       out.episode = *moved;
+    } else if (record_check) {
+      // A correction in follow-up whose check differs from the last one stored: kept as a
+      // re-check, follow-up to follow-up.
+      if (auto r = record_transition(tx, ctx, actor, *e, *e, t); !r) return r;
     }
     saved = std::move(out);
     return {};
   });
   if (!s) return std::move(s).error();
-  log::info("user {} saved the {} of episode {} (version {})", actor.user.username, kind_name,
-            id.value, saved->form.version);
+  if (saved->saved) {
+    log::info("user {} saved the {} of episode {} (version {}){}", actor.user.username, kind_name,
+              id.value, saved->form.version, saved->overridden ? " with an override" : "");
+  }
   return std::move(*saved);
-}
-
-Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeId id,
-                                const MoveRequest& request) {
-  auto to = domain::parse_state(request.to);
-  if (!to) return Error::invalid({{"to", "Choose the state to move the episode to"}});
-  std::vector<FieldError> errors;
-  const std::string reason =
-      domain::checked_text(request.override_reason, "override_reason", "reason for the override", 2000,
-                           false, errors);
-  if (!errors.empty()) return Error::invalid(std::move(errors));
-  std::optional<MoveResult> result;
-  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
-    auto e = load_visible_episode(tx, refusals, actor, id);
-    if (!e) return std::move(e).error();
-    const MoveRule* rule = find_move(e->state, *to);
-    if (rule == nullptr) {
-      return Error::wrong_state("An episode at " + std::string(domain::state_label(e->state)) +
-                             " cannot move to " + std::string(domain::state_label(*to)) + ".");
-    }
-    if (!role_allows(actor.user.role, rule->permission)) {
-      return Error::forbidden("Your role cannot move an episode to " +
-                              std::string(domain::state_label(*to)));
-    }
-    if (e->version != request.expected_version) {
-      return Error::conflict(
-          "Someone else changed this episode after you opened it. Nothing was moved.");
-    }
-    MoveResult r;
-    store::TransitionRecord t;
-    if (auto gate = guidance::gate_into(*to)) {
-      auto config = load_unit_config(tx);
-      if (!config) return std::move(config).error();
-      auto loaded = load_all(tx, *e);
-      if (!loaded) return std::move(loaded).error();
-      auto check = check_gate(*gate, *to, snapshot_of(*loaded, domain::Date::today(ctx.clock())),
-                              *config, actor);
-      r.gate = gate;
-      r.findings = check.findings;
-      t.gate = std::string(guidance::gate_name(*gate));
-      t.findings = findings_json(check.findings).dump();
-      t.rule_pack_version = std::string(guidance::kRulePackVersion);
-      t.blocked = check.blocked;
-      if (check.blocked) {
-        if (reason.empty()) {
-          r.episode = *e;
-          result = std::move(r);
-          return audit(tx, ctx, actor, "gate_blocked",
-                       {"episode", id.value, e->patient.value, e->referral.site.value},
-                       json{{"gate", t.gate},
-                            {"rule_pack_version", t.rule_pack_version},
-                            {"findings", findings_json(check.findings)}}
-                           .dump());
-        }
-        if (!check.may_override) {
-          return Error::forbidden("Your role cannot override the " +
-                                  std::string(guidance::gate_name(*gate)) +
-                                  " gate. Ask a clinician whose role the unit allows.");
-        }
-        t.override_reason = reason;
-        t.override_role = std::string(domain::role_name(actor.user.role));
-        r.overridden = true;
-      }
-    }
-    auto moved = tx.set_episode_state(id, e->version, *to, ctx.now_text());
-    if (!moved) return std::move(moved).error();
-    if (auto rec = record_transition(tx, ctx, actor, *e, *moved, t); !rec) return rec;
-    r.moved = true;
-    r.episode = *moved;
-    result = std::move(r);
-    return {};
-  });
-  if (!s) return std::move(s).error();
-  if (result->moved) {
-    log::info("user {} moved episode {} to {}{}", actor.user.username, id.value, request.to,
-              result->overridden ? " with an override" : "");
-  }
-  return std::move(*result);
-}
-
-Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor, EpisodeId id,
-                                          const ExitRequest& request) {
-  if (!role_allows(actor.user.role, Permission::kRecordExit)) {
-    return Error::forbidden("Your role cannot end an episode");
-  }
-  std::vector<FieldError> errors;
-  auto to = domain::parse_state(request.state);
-  const auto exits = exit_states();
-  if (!to || std::find(exits.begin(), exits.end(), *to) == exits.end()) {
-    errors.push_back({"state", "Select how the episode ended"});
-  }
-  const std::string reason =
-      domain::checked_text(request.reason, "reason", "reason", 2000, true, errors);
-  std::optional<domain::Date> date;
-  if (request.date.empty()) {
-    errors.push_back({"date", "Enter the date"});
-  } else if (auto d = domain::Date::parse(request.date, "date", "Date")) {
-    date = *d;
-    if (*d > domain::Date::today(ctx.clock())) {
-      errors.push_back({"date", "Date must be today or in the past"});
-    }
-  } else {
-    errors.push_back(d.error().fields.front());
-  }
-  if (!errors.empty()) return Error::invalid(std::move(errors));
-  std::optional<store::EpisodeRecord> result;
-  auto s = write_with_refusals(ctx, actor, [&](store::Tx& tx, Refusals& refusals) -> Status {
-    auto e = load_visible_episode(tx, refusals, actor, id);
-    if (!e) return std::move(e).error();
-    if (domain::is_final(e->state)) {
-      return Error::wrong_state("This episode has already ended (" +
-                             std::string(domain::state_label(e->state)) + ").");
-    }
-    if (*date < e->referral.referral_date) {
-      return Error::invalid({{"date", "Date must be on or after the referral date (" +
-                                          e->referral.referral_date.display() + ")"}});
-    }
-    if (e->version != request.expected_version) {
-      return Error::conflict(
-          "Someone else changed this episode after you opened it. Nothing was changed.");
-    }
-    auto moved = tx.set_episode_state(id, e->version, *to, ctx.now_text());
-    if (!moved) return std::move(moved).error();
-    store::TransitionRecord t;
-    t.exit_reason = reason;
-    t.exit_date = date->iso();
-    if (auto rec = record_transition(tx, ctx, actor, *e, *moved, t); !rec) return rec;
-    result = std::move(*moved);
-    return {};
-  });
-  if (!s) return std::move(s).error();
-  log::info("user {} ended episode {} ({})", actor.user.username, id.value, request.state);
-  return std::move(*result);
 }
 
 }  // namespace vertebro::app

@@ -43,6 +43,9 @@ struct GateCheck {
   guidance::Findings findings;
   bool blocked = false;
   bool may_override = false;  // the actor's role may record an override at this gate
+  // The procedure date the rules judged at: the planned date (procedure_recorded, while the
+  // episode awaits its procedure), none when they judged at today.
+  std::optional<domain::Date> procedure_date;
 };
 
 struct PathwayView {
@@ -55,10 +58,17 @@ struct PathwayView {
   std::vector<EpisodeMdt> mdt;
   std::optional<domain::SiteSurgeryRecord> surgery;
   std::vector<domain::TransitionRecord> transitions;  // oldest first
-  std::vector<domain::PathwayState> moves;  // forward moves the actor may make now
-  bool may_exit = false;                    // the actor may record an exit now
-  std::optional<GateCheck> next_gate;       // the gate of the next forward move, if any
-  std::vector<FormKind> editable_forms;     // forms the actor may save in this state
+  // Forward moves the actor may make now: by their role's permission, or, for a gated move
+  // whose gate blocks, as a role the unit allows to override that gate.
+  std::vector<domain::PathwayState> moves;
+  std::optional<domain::PathwayState> step_back;  // the step back the actor may record now
+  bool may_exit = false;                          // the actor may record an exit now
+  // The gate of the next forward move, if any; while the episode awaits its procedure, the
+  // check that recording it will run (procedure_recorded), judged at the planned date.
+  std::optional<GateCheck> next_gate;
+  std::vector<FormKind> editable_forms;  // forms the actor may save in this state
+  // The planned procedure date given at the move to procedure (while at procedure).
+  std::optional<domain::Date> planned_procedure_date;
 
   const std::optional<StoredForm>& form(FormKind kind) const {
     switch (kind) {
@@ -74,23 +84,45 @@ struct PathwayView {
 Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, EpisodeId id);
 
 struct FormSaved {
+  // False: the recorded-procedure check blocked and no override reason was given; nothing was
+  // saved (only a gate_blocked audit entry), and `check` says why.
+  bool saved = true;
   StoredForm form;
   std::vector<std::string> warnings;
   domain::EpisodeRecord episode;  // recording the procedure moves the episode to follow-up
+  // The procedure form only: the recorded-procedure check (gate procedure_recorded) run at the
+  // procedure's own date. Empty when the check did not run (a correction whose findings are
+  // those already recorded).
+  std::optional<GateCheck> check;
+  bool overridden = false;
 };
 
 // Saves a form when its stored version is still `expected_version` (0 for the first save).
 // Forms open in these states: assessment in referral, assessment and MDT; consent in consent
-// and procedure; procedure in procedure and follow-up. Saving the procedure in state
-// procedure moves the episode to follow-up. Errors: kForbidden, kNotFound, kInvalid (fields),
-// kConflict (stale version), kWrongState (the form is not open in the episode's state).
+// and procedure; procedure in procedure and follow-up.
+//
+// Saving the procedure is itself checked: the rules of gate procedure_recorded run at the date
+// in the form. In state procedure the save moves the episode to follow-up and the check is
+// stored with that transition. In follow-up (a correction) the check runs again; when its
+// findings differ from the last stored check they are stored as a follow-up -> follow-up
+// transition (shown as a re-check in the history). Either way, a blocking check needs
+// `override_reason` from a role the unit allows at procedure_recorded; without one nothing is
+// saved (saved = false).
+// Errors: kForbidden (role may not record the form, or may not override the check), kNotFound,
+// kInvalid (fields; override_reason too long), kConflict (stale version), kWrongState (the
+// form is not open in the episode's state).
 Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id, FormKind kind,
-                            std::int64_t expected_version, const nlohmann::json& input);
+                            std::int64_t expected_version, const nlohmann::json& input,
+                            const std::string& override_reason = {});
 
 struct MoveRequest {
   std::string to;  // state name
   std::int64_t expected_version = 0;
   std::string override_reason;  // needed only when the gate blocks
+  // Consent -> procedure only: the planned procedure date (ISO), which the procedure gate
+  // judges at; "" for today.
+  std::string planned_procedure_date;
+  std::string reason;  // a step back: why (required)
 };
 
 struct MoveResult {
@@ -99,13 +131,37 @@ struct MoveResult {
   std::optional<guidance::Gate> gate;
   guidance::Findings findings;
   bool overridden = false;
+  bool may_override = false;  // the actor's role may override this gate
+  bool stepped_back = false;
+  std::optional<domain::Date> procedure_date;  // the planned date the gate judged at
 };
 
-// Moves the episode forward. Errors: kForbidden (role may not make this move, or may not
-// override this gate), kNotFound, kInvalid (unknown state; override reason too long),
-// kConflict (stale version), kWrongState (no such move from the current state).
+// The furthest a planned procedure date may lie after today: 26 weeks, beyond the NHS's
+// 18-week referral-to-treatment standard, so that a mistyped year is caught.
+inline constexpr int kMaxPlannedDaysAhead = 182;
+
+// Moves the episode one step: forward through its gate, or back one state (procedure ->
+// consent, consent -> MDT, MDT -> assessment) with a reason.
+//
+// Forward: a role with the move's permission may make it; a role the unit's settings allow to
+// override the move's gate may make it only as an override (the gate blocks and a reason is
+// given). The move to procedure judges at `planned_procedure_date` (today when blank), stored
+// with the transition.
+// Back: the roles that may make the forward move being undone (and, from MDT, also those who
+// manage the MDT, who return a case for more information), with a reason; forms, MDT listings
+// and decisions are kept.
+// A role that can make no move, step back or override at all is refused before the episode is
+// read, so the refusal says nothing about the episode.
+// Errors: kForbidden (role may not make this move, or may not override this gate: the message
+// names the roles the unit allows), kNotFound, kInvalid (fields: to, override_reason,
+// planned_procedure_date, reason), kConflict (stale version), kWrongState (no such move from
+// the current state).
 Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeId id,
                                 const MoveRequest& request);
+
+// "Your role may not override this gate; this unit allows: operator, governance." The 403
+// message for an override by a role the unit's settings do not list at `gate`.
+std::string override_refusal(const UnitConfig& config, guidance::Gate gate);
 
 struct ExitRequest {
   std::string state;  // declined, withdrawn, not_suitable, deceased

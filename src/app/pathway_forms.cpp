@@ -455,9 +455,6 @@ ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) 
   auto date = in.date("date", "Date of procedure", true);
   check_not_future(in, "date", "Date of procedure", date, ctx.today);
   check_not_before(in, "date", "Date of procedure", date, ctx.referral_date, "the referral date");
-  check_not_before(in, "date", "Date of procedure", date, ctx.latest_mdt_date,
-                   "the MDT meeting that discussed it");
-  check_not_before(in, "date", "Date of procedure", date, ctx.consent_date, "the date of consent");
   put_date(out, "date", date);
   if (auto t = in.text("start_time", "Start time", 5)) {
     const bool ok = t->size() == 5 && (*t)[2] == ':' && std::isdigit((*t)[0]) &&

@@ -33,8 +33,9 @@ struct FormContext {
   domain::Date referral_date{};
   domain::Date date_of_birth{};
   std::vector<domain::VertebralLevel> assessed_levels{};  // procedure: warn for others
-  std::optional<domain::Date> latest_mdt_date{};          // procedure: must not be before it
-  std::optional<domain::Date> consent_date{};             // procedure: must not be before it
+  // A procedure dated before its MDT or its consent is not refused here: recording it runs
+  // the procedure's rules at its date (gate procedure_recorded), which block it unless someone
+  // the unit allows overrides them with a reason (app/pathway.h, save_form).
 };
 
 struct ValidatedForm {

@@ -19,6 +19,18 @@ std::map<guidance::Gate, std::vector<domain::Role>> UnitConfig::default_override
   return m;
 }
 
+bool UnitConfig::could_override(domain::Role role, guidance::Gate gate) {
+  switch (gate) {
+    case guidance::Gate::kAssessmentToMdt:
+    case guidance::Gate::kMdtToConsent:
+    case guidance::Gate::kConsentToProcedure:
+      return role_allows(role, domain::Permission::kViewPatients);
+    case guidance::Gate::kProcedureRecorded:
+      return role_allows(role, domain::Permission::kRecordProcedure);
+  }
+  return false;
+}
+
 bool UnitConfig::may_override(domain::Role role, guidance::Gate gate) const {
   auto it = override_roles.find(gate);
   return it != override_roles.end() &&
@@ -111,8 +123,14 @@ Result<UnitConfig> parse_unit_config(const nlohmann::json& j) {
           auto r = domain::parse_role(name);
           if (!r) {
             gates.error(key, "Unknown role \"" + name + "\"");
-          } else if (*r == domain::Role::kResearcher) {
-            gates.error(key, "Researchers cannot override a gate: they cannot see the record");
+          } else if (!UnitConfig::could_override(*r, *g)) {
+            gates.error(key,
+                        !role_allows(*r, domain::Permission::kViewPatients)
+                            ? "The role \"" + name + "\" cannot override a gate: it cannot see "
+                                                     "the record"
+                            : "Only roles that record the procedure (operator) can override "
+                              "the recorded-procedure check: its reason is given when the "
+                              "procedure is saved, and the role \"" + name + "\" cannot save it");
           } else if (std::find(roles.begin(), roles.end(), *r) == roles.end()) {
             roles.push_back(*r);
           }

@@ -23,6 +23,12 @@ struct UnitConfig {
 
   static std::map<guidance::Gate, std::vector<domain::Role>> default_override_roles();
   bool may_override(domain::Role role, guidance::Gate gate) const;
+  // Whether a role listed at `gate` could ever use the override, so that the settings never
+  // accept a listing without effect: a move's gate needs a role that sees the record (its
+  // users then pass the gate with a reason, even without the move's own permission); the
+  // recorded-procedure check needs a role that records the procedure, since its reason is
+  // given when the procedure is saved.
+  static bool could_override(domain::Role role, guidance::Gate gate);
 };
 
 nlohmann::json unit_config_json(const UnitConfig& c);

@@ -109,6 +109,10 @@ struct TransitionRecord {
   std::string override_role;  // the role that recorded the override
   std::string exit_reason;    // exits: why
   std::string exit_date;      // exits: ISO date of the event
+  // The date the procedure's rules judged at (ISO): the planned procedure date on the move to
+  // procedure, the procedure's own date when it is recorded or corrected; "" otherwise.
+  std::string procedure_date;
+  std::string step_back_reason;  // a step back to the previous state: why
 };
 
 // One episode (and its patient) a list view showed, linked to the view's audit entry.

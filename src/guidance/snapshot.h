@@ -129,7 +129,7 @@ std::optional<Pack> parse_pack(std::string_view name);
 struct UnitSettings {
   // HTG3-1.2-REFRACTORY: how long conservative treatment must have been tried. HTG3 leaves this
   // to the unit (HTG3.md, "What the guidance leaves to the unit"); 42 days is vertebro's default.
-  int min_conservative_days = 42;
+  int min_conservative_days = 21;
   // TA279-SEVERE-RECENT, EBI-VA-PAIN: how old a fracture may be and still count as recent.
   // EBI: "recent (usually not more than 6 weeks)"; TA279 fixes no number.
   int recent_fracture_window_days = 42;

@@ -41,7 +41,26 @@ Json transition_json(const domain::TransitionRecord& t) {
           {"override_reason", text_or_null(t.override_reason)},
           {"override_role", text_or_null(t.override_role)},
           {"exit_reason", text_or_null(t.exit_reason)},
-          {"exit_date", text_or_null(t.exit_date)}};
+          {"exit_date", text_or_null(t.exit_date)},
+          {"procedure_date", text_or_null(t.procedure_date)},
+          {"step_back_reason", text_or_null(t.step_back_reason)}};
+}
+
+Json optional_date(const std::optional<domain::Date>& d) { return d ? Json(d->iso()) : Json(); }
+
+// The 422 answer to a gate that blocks and was given no override reason: the move or save is
+// refused and nothing changed.
+Json blocked_body(const std::string& message, guidance::Gate gate,
+                  const guidance::Findings& findings, bool may_override,
+                  const std::optional<domain::Date>& procedure_date) {
+  Json body = error_body("invalid", message,
+                         {{"override_reason", "Enter a reason to override the guidance"}});
+  body["gate"] = std::string(guidance::gate_name(gate));
+  body["findings"] = app::findings_json(findings);
+  body["may_override"] = may_override;
+  body["rule_pack_version"] = std::string(guidance::kRulePackVersion);
+  body["procedure_date"] = optional_date(procedure_date);
+  return body;
 }
 
 Json pathway_json(const app::PathwayView& p) {
@@ -86,6 +105,7 @@ Json pathway_json(const app::PathwayView& p) {
                  {"to", std::string(domain::state_name(g.to))},
                  {"blocked", g.blocked},
                  {"may_override", g.may_override},
+                 {"procedure_date", optional_date(g.procedure_date)},
                  {"rule_pack_version", std::string(guidance::kRulePackVersion)},
                  {"findings", app::findings_json(g.findings)}};
   }
@@ -99,6 +119,8 @@ Json pathway_json(const app::PathwayView& p) {
           {"surgery", surgery},
           {"transitions", transitions},
           {"moves", moves},
+          {"step_back", p.step_back ? Json(std::string(domain::state_name(*p.step_back))) : Json()},
+          {"planned_procedure_date", optional_date(p.planned_procedure_date)},
           {"may_exit", p.may_exit},
           {"next_gate", next_gate}};
 }
@@ -110,10 +132,36 @@ void put_form(Web& web, const Request& req, Response& res, FormKind kind) {
   if (!version) return;
   auto body = json_body(req, res);
   if (!body) return;
+  // The procedure's override reason travels beside the form's keys; it is not part of the form.
+  std::string reason;
+  if (kind == FormKind::kProcedure && body->contains("override_reason")) {
+    std::vector<FieldError> errors;
+    reason = member(*body, "override_reason", errors);
+    if (!errors.empty()) return send_error(res, Error::invalid(errors));
+    body->erase("override_reason");
+  }
   const EpisodeId id = episode_id(req);
-  auto saved = app::save_form(web.ctx, *actor, id, kind, *version, *body);
+  auto saved = app::save_form(web.ctx, *actor, id, kind, *version, *body, reason);
   if (!saved) {
     return send_change_error(res, saved.error());
+  }
+  if (!saved->saved) {
+    const auto& c = *saved->check;
+    return send(res, 422,
+                blocked_body("The guidance is not met at the procedure date, so nothing was "
+                             "saved. Correct the procedure or complete the missing information, "
+                             "or give override_reason to override it (only roles the unit "
+                             "allows may).",
+                             c.gate, c.findings, c.may_override, c.procedure_date));
+  }
+  Json check;
+  if (saved->check) {
+    const auto& c = *saved->check;
+    check = {{"gate", std::string(guidance::gate_name(c.gate))},
+             {"findings", app::findings_json(c.findings)},
+             {"blocked", c.blocked},
+             {"overridden", saved->overridden},
+             {"procedure_date", optional_date(c.procedure_date)}};
   }
   Json warnings = Json::array();
   for (const auto& w : saved->warnings) warnings.push_back(w);
@@ -124,7 +172,8 @@ void put_form(Web& web, const Request& req, Response& res, FormKind kind) {
         {"updated_at", saved->form.updated_at},
         {"warnings", warnings},
         {"episode_state", std::string(domain::state_name(saved->episode.state))},
-        {"episode_version", saved->episode.version}});
+        {"episode_version", saved->episode.version},
+        {"check", check}});
 }
 
 }  // namespace
@@ -160,7 +209,8 @@ void add_pathway_api(Router& router, Web& web) {
 
   router.post(
       "/api/v1/episodes/{id}/transitions",
-      "Move an episode: {to, override_reason} (If-Match: the episode's version)",
+      "Move an episode: {to, override_reason, planned_procedure_date, reason} (If-Match: the "
+      "episode's version)",
       [&web](const Request& req, Response& res) {
         auto actor = api_actor(web, req, res);
         if (!actor) return;
@@ -170,7 +220,9 @@ void add_pathway_api(Router& router, Web& web) {
         if (!body) return;
         std::vector<FieldError> errors;
         app::MoveRequest move{member(*body, "to", errors), *version,
-                              member(*body, "override_reason", errors)};
+                              member(*body, "override_reason", errors),
+                              member(*body, "planned_procedure_date", errors),
+                              member(*body, "reason", errors)};
         if (!errors.empty()) return send_error(res, Error::invalid(errors));
         const EpisodeId id = episode_id(req);
         auto r = app::move_episode(web.ctx, *actor, id, move);
@@ -179,17 +231,11 @@ void add_pathway_api(Router& router, Web& web) {
         }
         const Json gate = r->gate ? Json(std::string(guidance::gate_name(*r->gate))) : Json();
         if (!r->moved) {
-          auto config = app::get_unit_config(web.ctx, *actor);
-          Json body422 =
-              error_body("invalid",
-                         "The guidance blocks this move. Complete the missing information, or give "
-                         "override_reason to override it (only roles the unit allows may).",
-                         {{"override_reason", "Enter a reason to override the guidance"}});
-          body422["gate"] = gate;
-          body422["findings"] = app::findings_json(r->findings);
-          body422["may_override"] =
-              config && r->gate && config->may_override(actor->user.role, *r->gate);
-          return send(res, 422, body422);
+          return send(res, 422,
+                      blocked_body("The guidance blocks this move. Complete the missing "
+                                   "information, or give override_reason to override it (only "
+                                   "roles the unit allows may).",
+                                   *r->gate, r->findings, r->may_override, r->procedure_date));
         }
         res.set_header("ETag", etag(r->episode.version));
         send(res, 200,
@@ -198,7 +244,9 @@ void add_pathway_api(Router& router, Web& web) {
               {"version", r->episode.version},
               {"gate", gate},
               {"findings", app::findings_json(r->findings)},
-              {"overridden", r->overridden}});
+              {"overridden", r->overridden},
+              {"stepped_back", r->stepped_back},
+              {"procedure_date", optional_date(r->procedure_date)}});
       });
 
   router.post(

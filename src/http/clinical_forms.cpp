@@ -53,7 +53,8 @@ const std::vector<std::string>& all_of(const Values& values, const std::string& 
 
 // Inputs of a page that are not part of the document.
 bool is_control(const std::string& name) {
-  return name == "csrf" || name == "version" || name == "levels_list" || name == "levels_shown";
+  return name == "csrf" || name == "version" || name == "levels_list" || name == "levels_shown" ||
+         name == "override_reason";
 }
 
 Values posted_values(const Request& req) {

@@ -288,14 +288,17 @@ void show_settings(Web& web, Response& res, const app::Actor& actor, int status,
           join(default_packs, ", ") + ". Source: vertebro's default, so every finding is shown.",
       packs, f.packs, errors);
 
-  std::vector<std::pair<std::string, std::string>> roles;
-  for (auto r : domain::all_roles()) {
-    if (r == domain::Role::kResearcher) continue;  // cannot see records, so cannot override
-    roles.emplace_back(std::string(domain::role_name(r)), std::string(domain::role_label(r)));
-  }
   const auto default_overrides = app::UnitConfig::default_override_roles();
   Json gates = Json::array();
   for (auto g : guidance::all_gates()) {
+    // Only the roles that could use the listing (researchers cannot see records; the
+    // recorded-procedure check is overridden by whoever records the procedure).
+    std::vector<std::pair<std::string, std::string>> roles;
+    for (auto r : domain::all_roles()) {
+      if (!app::UnitConfig::could_override(r, g)) continue;
+      roles.emplace_back(std::string(domain::role_name(r)), std::string(domain::role_label(r)));
+    }
+    const bool recorded = g == guidance::Gate::kProcedureRecorded;
     std::vector<std::string> defaults;
     auto it = default_overrides.find(g);
     if (it != default_overrides.end()) {
@@ -304,8 +307,13 @@ void show_settings(Web& web, Response& res, const app::Actor& actor, int status,
     auto checked = f.override_roles.find(std::string(guidance::gate_name(g)));
     gates.push_back(checkboxes(
         override_field(g), "Who may override the " + gate_label(g) + " gate",
-        "When the rules block this step, a user with one of these roles may pass it by giving a "
-        "reason. None ticked: nobody may. Default: " +
+        std::string(recorded ? "When the rules block the recording of a procedure, the user "
+                               "recording it may save it by giving a reason if their role is "
+                               "ticked. Only roles that record the procedure are offered. "
+                             : "When the rules block this step, a user with one of these roles "
+                               "may pass it by giving a reason, even if their role does not make "
+                               "the move itself. ") +
+            "None ticked: nobody may. Default: " +
             join(defaults, ", ") +
             ". Source: vertebro's default, the clinicians who take responsibility for the "
             "procedure.",

@@ -14,12 +14,13 @@
 #include "base/crypto.h"
 #include "http/clinical_forms.h"
 #include "http/forms.h"
+#include "http/pathway_pages.h"
 #include "http/views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
 
-namespace {
+namespace pathway_pages {
 
 using app::FormKind;
 using clinical_forms::Values;
@@ -50,10 +51,6 @@ std::string when(const std::string& at) {
 }
 
 // ---- Loading -------------------------------------------------------------------------------
-
-struct Loaded {
-  app::PathwayView pathway;
-};
 
 Result<Loaded> load(Web& web, const app::Actor& actor, EpisodeId id) {
   auto p = app::view_pathway(web.ctx, actor, id);
@@ -104,7 +101,9 @@ void show_form(Web& web, Response& res, const app::Actor& actor, int status, con
       kind, state.levels, state.values, errors,
       state.levels_list.empty() ? domain::format_levels(state.levels) : state.levels_list);
   data["levels_shown"] = has_levels(kind) ? Json(domain::format_levels(state.levels)) : Json();
-  data["submit_label"] = "Save the " + name;
+  const bool overriding = data.contains("check") && data["check"].value("may_override", false);
+  data["submit_label"] = (overriding ? "Override the guidance and save the " : "Save the ") + name;
+  data["submit_warning"] = overriding;
   data["cancel_href"] = pathway_href(id);
   data["back_href"] = pathway_href(id);
   render_page(web, res, status, "pathway_form", data, form_title(kind), &actor);
@@ -158,6 +157,9 @@ std::string saved_location(const app::Actor& actor, EpisodeId id, FormKind kind,
   return pathway_href(id) + "?" + httplib::detail::params_to_query_str(q);
 }
 
+Json blocked_check_view(Web& web, const Request& req, const app::Actor& actor,
+                        const app::GateCheck& check);
+
 void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
   auto actor = page_actor(web, req, res);
   if (!actor || !check_csrf(web, *actor, req, res)) return;
@@ -184,15 +186,24 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
     }
   }
   if (status == 0) {
-    auto saved =
-        app::save_form(web.ctx, *actor, id, kind, state.version, document_of(state.values));
-    if (saved) return redirect(res, saved_location(*actor, id, kind, saved->warnings));
-    const Error& e = saved.error();
-    if (e.code != Errc::kInvalid && e.code != Errc::kConflict) {
-      return render_error(web, res, e, &*actor);
+    auto saved = app::save_form(web.ctx, *actor, id, kind, state.version,
+                                document_of(state.values), form(req, "override_reason"));
+    if (saved && saved->saved) {
+      return redirect(res, saved_location(*actor, id, kind, saved->warnings));
     }
-    status = e.code == Errc::kInvalid ? 422 : 409;
-    data = error_view(for_page(e));
+    if (saved) {
+      // The recorded-procedure check blocks: show its findings, and the reason field to those
+      // who may override it.
+      status = 422;
+      data = blocked_check_view(web, req, *actor, *saved->check);
+    } else {
+      const Error& e = saved.error();
+      if (e.code != Errc::kInvalid && e.code != Errc::kConflict) {
+        return render_error(web, res, e, &*actor);
+      }
+      status = e.code == Errc::kInvalid ? 422 : 409;
+      data = error_view(for_page(e));
+    }
   }
   auto l = load(web, *actor, id);
   if (!l) return render_error(web, res, l.error(), &*actor);
@@ -254,6 +265,13 @@ std::string gate_label(guidance::Gate g) {
   return "";
 }
 
+std::string judged_at_text(const std::optional<domain::Date>& procedure_date, bool planned,
+                           domain::Date today) {
+  if (!procedure_date) return "today, " + today.display();
+  return std::string(planned ? "the planned procedure date, " : "the procedure date, ") +
+         procedure_date->display();
+}
+
 std::string state_label(const std::string& name) {
   auto s = domain::parse_state(name);
   return s ? std::string(domain::state_label(*s)) : name;
@@ -292,20 +310,14 @@ std::string next_step_text(const app::PathwayView& p) {
   if (domain::is_final(s)) {
     return "This episode has ended: " + std::string(domain::state_label(s)) + ".";
   }
-  if (s == PathwayState::kProcedure) {
-    return "Record the procedure: saving it moves the episode to follow-up.";
-  }
   if (s == PathwayState::kFollowUp)
     return "The procedure is recorded; the episode is in follow-up.";
   if (s == PathwayState::kReferral && p.moves.empty()) return who_moves(PathwayState::kAssessment);
   return {};
 }
 
-std::string move_label(PathwayState from, PathwayState to) {
-  if (to == PathwayState::kAssessment) {
-    return from == PathwayState::kReferral ? "Start the assessment"
-                                           : "Return to assessment for more information";
-  }
+std::string move_label(PathwayState to) {
+  if (to == PathwayState::kAssessment) return "Start the assessment";
   return "Move to " + std::string(domain::state_label(to));
 }
 
@@ -321,13 +333,57 @@ std::string override_roles(Web& web, const app::Actor& actor, guidance::Gate gat
   return out;
 }
 
+// The error summary and findings of a recorded-procedure check that blocked a save, with the
+// reason field for a role the unit allows to override it.
+Json blocked_check_view(Web& web, const Request& req, const app::Actor& actor,
+                        const app::GateCheck& check) {
+  const std::string roles = override_roles(web, actor, check.gate);
+  Json data = error_view(
+      check.may_override
+          ? Error::invalid({{"override_reason",
+                             "Enter a reason to override the guidance, or correct the procedure "
+                             "or the missing information first"}})
+          : Error::invalid({}, "The guidance is not met at the procedure date. Only " + roles +
+                                   " can record this procedure, with a reason to override it."));
+  const Json errors = data.value("errors", Json::object());
+  data["check"] = {
+      {"judged_at", judged_at_text(check.procedure_date, false,
+                                   domain::Date::today(web.ctx.clock()))},
+      {"may_override", check.may_override},
+      {"override_roles", roles},
+      {"findings", findings_view(app::findings_json(check.findings))},
+      {"override_field",
+       check.may_override
+           ? field_view({"override_reason", "Reason for overriding the guidance",
+                         form(req, "override_reason"), FieldKind::kTextarea,
+                         "Say why the procedure went ahead although the guidance is not met at "
+                         "its date. The reason is kept with the findings and shown in the "
+                         "history."},
+                        errors)
+           : Json()}};
+  return data;
+}
+
 Json transition_view(const domain::TransitionRecord& t) {
   auto gate = guidance::parse_gate(t.gate);
   const Json findings = findings_view(Json::parse(t.findings, nullptr, false));
   const bool overridden = !t.override_reason.empty();
+  // A correction of the procedure in follow-up whose check was stored again.
+  const bool recheck = t.from_state == t.to_state;
+  std::string heading = state_label(t.from_state) + " to " + state_label(t.to_state);
+  if (recheck) heading = "Procedure record corrected: checked again";
+  if (!t.step_back_reason.empty()) heading = "Stepped back: " + heading;
+  const bool recorded = gate == guidance::Gate::kProcedureRecorded;
   return {
+      {"heading", heading},
       {"from_label", state_label(t.from_state)},
       {"to_label", state_label(t.to_state)},
+      {"step_back_reason", text_or_null(t.step_back_reason)},
+      {"judged_at", t.procedure_date.empty()
+                        ? Json()
+                        : Json(std::string(recorded ? "the procedure date, "
+                                                    : "the planned procedure date, ") +
+                               date_display(t.procedure_date))},
       {"when", when(t.at)},
       {"username", t.username},
       {"gate_label", gate ? Json(gate_label(*gate)) : Json()},
@@ -423,26 +479,33 @@ Json notices(const Request& req, const app::Actor& actor, const app::PathwayView
     out["saved"] =
         "The episode moved to " + std::string(domain::state_label(p.episode.state)) + ".";
   }
+  if (form(req, "stepped") == "1") {
+    out["saved"] =
+        "The episode stepped back to " + std::string(domain::state_label(p.episode.state)) + ".";
+  }
   if (form(req, "ended") == "1") {
     out["saved"] = "The episode ended: " + std::string(domain::state_label(p.episode.state)) + ".";
   }
   return out;
 }
 
-// `move_blocked`: the user tried to move the episode through a gate that blocks it without
-// giving a reason; the page says what to do (422).
 void show_pathway(Web& web, const Request& req, Response& res, const app::Actor& actor,
-                  EpisodeId id, int status, Json data, bool move_blocked = false) {
+                  EpisodeId id, int status, Json data, const app::MoveResult* blocked) {
   auto l = load(web, actor, id);
   if (!l) return render_error(web, res, l.error(), &actor);
   const auto& p = l->pathway;
-  if (move_blocked && p.next_gate) {
-    const Error e = p.next_gate->may_override
+  std::optional<app::GateCheck> next = p.next_gate;
+  if (blocked && next && blocked->gate == next->gate) {
+    // Show what the refused move found, at the date it judged.
+    next->findings = blocked->findings;
+    next->blocked = true;
+    next->procedure_date = blocked->procedure_date;
+    const Error e = next->may_override
                         ? Error::invalid({{"override_reason",
                                            "Enter a reason to override the guidance, or complete "
                                            "the missing information first"}})
                         : Error::invalid({}, "The guidance blocks this move. Only " +
-                                                 override_roles(web, actor, p.next_gate->gate) +
+                                                 override_roles(web, actor, next->gate) +
                                                  " can override it, with a reason.");
     data = error_view(e);
   }
@@ -460,13 +523,31 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
   for (auto to : p.moves) {
     if (p.next_gate && p.next_gate->to == to) continue;
     other_moves.push_back({{"move_to", std::string(domain::state_name(to))},
-                           {"move_label", move_label(p.episode.state, to)}});
+                           {"move_label", move_label(to)}});
   }
   data["other_moves"] = other_moves;
-  if (p.next_gate) {
-    const auto& g = *p.next_gate;
-    const bool can_move = std::find(p.moves.begin(), p.moves.end(), g.to) != p.moves.end();
+  if (next) {
+    const auto& g = *next;
+    const bool recording = g.gate == guidance::Gate::kProcedureRecorded;
+    const bool can_move =
+        !recording && std::find(p.moves.begin(), p.moves.end(), g.to) != p.moves.end();
     data["next_gate"] = {
+        {"recording", recording},
+        {"judged_at", judged_at_text(g.procedure_date, true, domain::Date::today(web.ctx.clock()))},
+        {"record_href", recording && std::find(p.editable_forms.begin(), p.editable_forms.end(),
+                                               FormKind::kProcedure) != p.editable_forms.end()
+                            ? Json("/episodes/" + id.str() + "/procedure")
+                            : Json()},
+        {"planned_field",
+         g.gate == guidance::Gate::kConsentToProcedure
+             ? field_view({"planned_procedure_date", "Planned procedure date",
+                           form(req, "planned_procedure_date"), FieldKind::kText,
+                           "For example, " + domain::Date::today(web.ctx.clock()).iso() +
+                               " (year-month-day). Leave it blank for today. The procedure's "
+                               "rules judge the case at this date.",
+                           "10", "off"},
+                          errors)
+             : Json()},
         {"to", std::string(domain::state_name(g.to))},
         {"to_label", std::string(domain::state_label(g.to))},
         {"gate_label", gate_label(g.gate)},
@@ -484,6 +565,11 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
                     errors)}};
   }
   data["next_step_text"] = text_or_null(next_step_text(p));
+  data["step_back"] =
+      p.step_back ? Json({{"step_back_href", "/episodes/" + id.str() + "/step-back"},
+                          {"step_back_label", "Step back to " +
+                                                  std::string(domain::state_label(*p.step_back))}})
+                  : Json();
   data["exit_href"] = p.may_exit ? Json("/episodes/" + id.str() + "/exit") : Json();
   data["forms"] = forms_view(p);
   Json mdt = Json::array();
@@ -501,62 +587,9 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
   render_page(web, res, status, "pathway", data, "Pathway", &actor);
 }
 
-// ---- Moves and exits -----------------------------------------------------------------------
+}  // namespace pathway_pages
 
-void post_move(Web& web, const Request& req, Response& res) {
-  auto actor = page_actor(web, req, res);
-  if (!actor || !check_csrf(web, *actor, req, res)) return;
-  const EpisodeId id = episode_id(req);
-  app::MoveRequest move{form(req, "to"), number_of(form(req, "version")),
-                        form(req, "override_reason")};
-  auto r = app::move_episode(web.ctx, *actor, id, move);
-  if (r && r->moved) return redirect(res, pathway_href(id) + "?moved=1");
-  if (r) return show_pathway(web, req, res, *actor, id, 422, Json::object(), true);
-  const Error& e = r.error();
-  if (e.code == Errc::kInvalid || e.code == Errc::kConflict || e.code == Errc::kWrongState) {
-    return show_pathway(web, req, res, *actor, id, status_for(e.code), error_view(e));
-  }
-  render_error(web, res, e, &*actor);
-}
-
-void show_exit(Web& web, Response& res, const app::Actor& actor, int status, const Loaded& l,
-               const app::ExitRequest& in, Json data) {
-  const Json errors = data.value("errors", Json::object());
-  FieldSpec state{"state", "How did the episode end?", in.state, FieldKind::kRadios};
-  for (auto s : app::exit_states()) {
-    state.options.emplace_back(domain::state_name(s), domain::state_label(s));
-  }
-  Json fields = Json::array();
-  fields.push_back(field_view(state, errors));
-  fields.push_back(field_view({"reason", "Reason", in.reason, FieldKind::kTextarea,
-                               "For example, the patient chose not to go ahead."},
-                              errors));
-  fields.push_back(
-      field_view({"date", "Date", in.date, FieldKind::kText,
-                  "The date it happened. For example, 2026-11-02 (year-month-day).", "10", "off"},
-                 errors));
-  const EpisodeId id = l.pathway.episode.id;
-  Json section = {{"section_heading", "The end of the episode"},
-                  {"section_hint", Json()},
-                  {"section_note", Json()},
-                  {"section_warning", Json()},
-                  {"section_shown", Json::array()},
-                  {"section_fields", fields}};
-  data["sections"] = Json::array();
-  data["sections"].push_back(section);
-  data["heading"] = "End this episode";
-  data["caption"] = caption(l);
-  data["action"] = "/episodes/" + id.str() + "/exit";
-  data["version"] = in.expected_version;
-  data["levels_shown"] = Json();
-  data["submit_label"] = "End the episode";
-  data["submit_warning"] = true;
-  data["cancel_href"] = pathway_href(id);
-  data["back_href"] = pathway_href(id);
-  render_page(web, res, status, "pathway_form", data, "End this episode", &actor);
-}
-
-}  // namespace
+using namespace pathway_pages;
 
 void add_pathway_pages(Router& router, Web& web) {
   router.get("/episodes/{id}/pathway", "The pathway of an episode: forms, MDT, gates, history",
@@ -575,48 +608,7 @@ void add_pathway_pages(Router& router, Web& web) {
         [&web, kind](const Request& req, Response& res) { post_form(web, req, res, kind); });
   }
 
-  router.post("/episodes/{id}/move", "Move an episode on (to, version, override_reason)",
-              [&web](const Request& req, Response& res) { post_move(web, req, res); });
-
-  router.get("/episodes/{id}/exit", "Form: end an episode",
-             [&web](const Request& req, Response& res) {
-               auto actor = page_actor(web, req, res);
-               if (!actor) return;
-               if (!role_allows(actor->user.role, domain::Permission::kRecordExit)) {
-                 return render_error(web, res, Error::forbidden("Your role cannot end an episode"),
-                                     &*actor);
-               }
-               auto l = load(web, *actor, episode_id(req));
-               if (!l) return render_error(web, res, l.error(), &*actor);
-               if (!l->pathway.may_exit) {
-                 return render_error(web, res, Error::conflict("This episode has already ended."),
-                                     &*actor);
-               }
-               app::ExitRequest in;
-               in.expected_version = l->pathway.episode.version;
-               show_exit(web, res, *actor, 200, *l, in, Json::object());
-             });
-
-  router.post("/episodes/{id}/exit", "End an episode (state, reason, date, version)",
-              [&web](const Request& req, Response& res) {
-                auto actor = page_actor(web, req, res);
-                if (!actor || !check_csrf(web, *actor, req, res)) return;
-                const EpisodeId id = episode_id(req);
-                app::ExitRequest in{form(req, "state"), form(req, "reason"), form(req, "date"),
-                                    number_of(form(req, "version"))};
-                auto ended = app::exit_episode(web.ctx, *actor, id, in);
-                if (ended) return redirect(res, pathway_href(id) + "?ended=1");
-                const Error& e = ended.error();
-                if (e.code != Errc::kInvalid && e.code != Errc::kConflict) {
-                  return render_error(web, res, e, &*actor);
-                }
-                auto l = load(web, *actor, id);
-                if (!l) return render_error(web, res, l.error(), &*actor);
-                if (e.code == Errc::kConflict) {
-                  in.expected_version = l->pathway.episode.version;  // the user may try again
-                }
-                show_exit(web, res, *actor, status_for(e.code), *l, in, error_view(e));
-              });
+  add_pathway_move_pages(router, web);
 }
 
 }  // namespace vertebro::http

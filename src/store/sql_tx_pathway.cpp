@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kFormCols = "episode_id, kind, data, version, updated_by, updated_at";
 constexpr const char* kTransitionCols =
     "id, episode_id, from_state, to_state, gate, at, user_id, username, findings, "
-    "rule_pack_version, blocked, override_reason, override_role, exit_reason, exit_date";
+    "rule_pack_version, blocked, override_reason, override_role, exit_reason, exit_date, "
+    "procedure_date, step_back_reason";
 constexpr const char* kMeetingCols = "id, site_id, meeting_date, title, created_at";
 constexpr const char* kCaseCols =
     "c.meeting_id, c.episode_id, c.decision, c.rationale, c.decided_by, c.decided_at, "
@@ -42,6 +43,8 @@ TransitionRecord transition_from(const Row& r) {
   t.override_role = r.str(12);
   t.exit_reason = r.str(13);
   t.exit_date = r.str(14);
+  t.procedure_date = r.str(15);
+  t.step_back_reason = r.str(16);
   return t;
 }
 
@@ -138,10 +141,11 @@ Result<std::int64_t> SqlTx::insert_transition(const TransitionRecord& t) {
   auto rows = c_.query(
       "INSERT INTO transitions (episode_id, from_state, to_state, gate, at, user_id, username, "
       "findings, rule_pack_version, blocked, override_reason, override_role, exit_reason, "
-      "exit_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      "exit_date, procedure_date, step_back_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?) RETURNING id",
       {t.episode.value, t.from_state, t.to_state, t.gate, t.at, t.user.value, t.username,
        t.findings, t.rule_pack_version, std::int64_t{t.blocked ? 1 : 0}, t.override_reason,
-       t.override_role, t.exit_reason, t.exit_date});
+       t.override_role, t.exit_reason, t.exit_date, t.procedure_date, t.step_back_reason});
   if (!rows) return std::move(rows).error();
   return rows->front().i64(0);
 }

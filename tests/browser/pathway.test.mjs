@@ -1,11 +1,16 @@
 // Pathway browser test: a new user takes a demonstration patient (Margaret Hughes, awaiting
 // assessment) from referral to a recorded procedure. The spinal surgeon starts the assessment,
 // first enters an impossible pain score (the error summary names the field), then records it;
-// the MDT gate blocks because conservative treatment is shorter than the unit's 42 days, and the
-// surgeon overrides it with a reason. The coordinator lists the case at the held MDT, records
+// the MDT gate blocks because conservative treatment is shorter than the unit's 21 days, and the
+// surgeon overrides it with a reason. The coordinator lists the case at yesterday's MDT, records
 // the decision to proceed and moves it to consent; the surgeon records consent, passes the
 // procedure gate and records the procedure. The episode's history shows the override and its
-// reason. Every page is checked with axe, for console errors, and saved as a screenshot.
+// reason.
+// Then (issue 14) the surgeon records Frank Quinn's procedure, planned before Southmoor's spinal
+// surgery arrangement lapsed but done today, after it: recording it is blocked, then overridden
+// with a reason, which the history shows; and the coordinator steps Dennis Walker back from
+// consent to MDT with a reason. Every page is checked with axe, for console errors, and saved as
+// a screenshot.
 //
 // Environment: as walking_skeleton.test.mjs. Run with `node --test`.
 import assert from 'node:assert/strict';
@@ -15,13 +20,25 @@ import { Session, startHarness, stopHarness } from './session.mjs';
 const TEST_TIMEOUT_MS = 600_000;
 
 const OVERRIDE_REASON =
-  'Pain 9/10 on strong opioids after five weeks; unable to mobilise. Bring to the MDT now.';
+  'Pain 9/10 on strong opioids after two weeks; unable to mobilise. Bring to the MDT now.';
+const PROCEDURE_REASON =
+  'Northgate spinal surgery confirmed cover for today by telephone; the renewed arrangement is '
+  + 'signed and the administrator will record it.';
+const STEP_BACK_REASON = 'New MRI shows a second level: the MDT is to discuss the case again.';
 
 // ISO date `days` from today (the server uses the real clock).
 function day(days) {
   const d = new Date();
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+// "24 Nov 2026": a date `days` from today as the pages show it.
+function shown(days) {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
 // Sets a form control by name within `root` (a page or a locator): text inputs and text areas
@@ -103,7 +120,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
           pain_at_rest: '11',
           pain_on_movement: '9',
           analgesic: 'strong_opioid',
-          'treatments.analgesics.start': day(-35),
+          'treatments.analgesics.start': day(-14),
           'treatments.analgesics.effect': 'partial_relief',
           refractory: 'yes',
           bone_health: 'yes',
@@ -118,7 +135,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await submit(s, 'Save the assessment');
         await s.expectHeading('Pathway: Assessment');
 
-        // Five weeks of treatment is fewer than the unit's 42 days: the gate blocks.
+        // Two weeks of treatment is fewer than the unit's 21 days: the gate blocks.
         const gate = page.locator('.vb-gate');
         assert.match(await gate.innerText(), /HTG3-1\.2-REFRACTORY/);
         assert.match(await gate.innerText(), /The guidance is not met/);
@@ -142,9 +159,9 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         const { page } = s;
         await s.goto('mdt');
         await s.check('mdt-meetings');
-        // The meeting held ten days ago at Northgate, with a radiologist and a spinal surgeon.
-        await s.navigate(() => page.getByRole('link', { name: new RegExp(`Spinal MDT`) })
-          .filter({ hasNotText: 'Southmoor' }).last().click());
+        // The meeting held yesterday at Northgate, with a radiologist and a spinal surgeon.
+        const yesterday = page.locator('tr', { hasText: shown(-1) }).filter({ hasText: 'Northgate' });
+        await s.navigate(() => yesterday.getByRole('link', { name: 'Spinal MDT' }).click());
         await s.check('mdt-meeting');
         await set(page, 'episode_id', pathwayPath.split('/')[2]);
         await submit(s, 'Add to the list');
@@ -205,6 +222,77 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
         assert.match(main, /htg3-2026\.1/);
         await s.check('follow-up');
+      });
+    });
+
+  it('recording a procedure done after the site\'s surgery arrangement lapsed is blocked, then overridden with a reason',
+    { timeout: TEST_TIMEOUT_MS }, async () => {
+      await as('surgeon', async (s) => {
+        const { page } = s;
+        await s.goto('worklist');
+        await s.navigate(() => page.getByRole('link', { name: 'Awaiting procedure', exact: true }).click());
+        await s.navigate(() => page.getByRole('link', { name: 'Quinn, Frank' }).click());
+        await s.navigate(() => page.getByRole('link', { name: /^Pathway/ }).click());
+        await s.expectHeading('Pathway: Procedure');
+        // Planned before the lapse, the procedure met the guidance at its planned date.
+        const card = await page.locator('.vb-gate').innerText();
+        assert.match(card, /Recording the procedure/);
+        assert.match(card, /Judged at the planned procedure date/);
+        await s.check('recording-card');
+
+        await s.navigate(() => page.getByRole('link', { name: 'Record the procedure' }).click());
+        await fillForm(page, {
+          date: day(0),
+          primary_operator: 'Mr Sam Surgeon',
+          image_guidance: 'fluoroscopy_biplane',
+          anaesthesia: 'sedation',
+          cement_product: 'PMMA bone cement',
+          cement_lot: 'LOT-9',
+          'levels.T11.approach': 'transpedicular',
+          'levels.T11.pedicles': 'bipedicular',
+          'levels.T11.cement_ml': '4',
+        });
+        await submit(s, 'Save the procedure', 422);
+        const check = await page.locator('.vb-gate').innerText();
+        assert.match(check, /The guidance is not met at the procedure date/);
+        assert.match(check, /HTG3-1\.2-SURGERY/);
+        assert.match(check, new RegExp(`Judged at the procedure date, ${shown(0)}`));
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /reason/i);
+        await s.check('procedure-blocked');
+        await set(page, 'override_reason', PROCEDURE_REASON);
+        await submit(s, 'Override the guidance and save the procedure');
+        await s.expectHeading('Pathway: Follow-up');
+        const main = await page.locator('main').innerText();
+        assert.ok(main.includes(PROCEDURE_REASON), 'the override reason is on the history');
+        assert.match(main, /recorded procedure gate/);
+        assert.match(main, new RegExp(`judged at the procedure date, ${shown(0)}`));
+        await s.check('procedure-overridden');
+      });
+    });
+
+  it('the coordinator steps an episode back from consent to MDT with a reason',
+    { timeout: TEST_TIMEOUT_MS }, async () => {
+      await as('coordinator', async (s) => {
+        const { page } = s;
+        await s.goto('worklist');
+        await s.navigate(() => page.getByRole('link', { name: 'Awaiting consent', exact: true }).click());
+        await s.navigate(() => page.getByRole('link', { name: 'Walker, Dennis' }).click());
+        await s.navigate(() => page.getByRole('link', { name: /^Pathway/ }).click());
+        await s.expectHeading('Pathway: Consent');
+        await s.navigate(() => page.getByRole('link', { name: 'Step back to MDT' }).click());
+        await s.expectHeading('Step back to MDT');
+        await s.check('step-back-form');
+        await submit(s, 'Step back to MDT', 422);
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /why the episode steps back/i);
+        await s.check('step-back-without-reason');
+        await set(page, 'reason', STEP_BACK_REASON);
+        await submit(s, 'Step back to MDT');
+        await s.expectHeading('Pathway: MDT');
+        const main = await page.locator('main').innerText();
+        assert.match(main, /The episode stepped back to MDT/);
+        assert.match(main, /Stepped back: Consent to MDT/);
+        assert.ok(main.includes(STEP_BACK_REASON), 'the reason is on the history');
+        await s.check('stepped-back');
       });
     });
 });

@@ -320,7 +320,7 @@ TEST(GuidanceRulesTest, GatesFollowThePathway) {
 TEST(GuidanceSettingsTest, DefaultsAreValidAndCiteTheirValues) {
   const UnitSettings u;
   EXPECT_TRUE(validate_settings(u).ok());
-  EXPECT_EQ(u.min_conservative_days, 42);
+  EXPECT_EQ(u.min_conservative_days, 21);
   EXPECT_EQ(u.recent_fracture_window_days, 42);
   EXPECT_EQ(u.pain_threshold, 7);
   EXPECT_EQ(u.enabled_packs, (std::set<Pack>{Pack::kHtg3, Pack::kTa279, Pack::kEbi}));

@@ -331,11 +331,11 @@ std::pair<std::int64_t, std::string> HttpTest::episode_awaiting_mdt(const ApiSes
   EXPECT_TRUE(surgeon.ok());
   if (!surgeon.ok()) return {0, nhs};
   auto a = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
-                             {"assessment", e.value("version", std::int64_t{0}), ""});
+                             {"assessment", e.value("version", std::int64_t{0}), "", "", ""});
   EXPECT_TRUE(a.ok() && a->moved);
   if (!a.ok()) return {0, nhs};
   auto m = app::move_episode(server().ctx(), *surgeon, EpisodeId{id},
-                             {"mdt", a->episode.version, "Assessment recorded on paper (test)"});
+                             {"mdt", a->episode.version, "Assessment recorded on paper (test)", "", ""});
   EXPECT_TRUE(m.ok() && m->moved);
   EXPECT_EQ(server().episode(id)->state, domain::PathwayState::kMdt);
   return {id, nhs};

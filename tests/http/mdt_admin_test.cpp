@@ -725,7 +725,7 @@ TEST_F(MdtAdminSettingsTest, AdministratorChangesMinConservativeDays) {
   });
   ASSERT_NE(last, all.rend());
   const Json detail = Json::parse(last->detail, nullptr, false);
-  EXPECT_EQ(detail["from"]["min_conservative_days"], 42);
+  EXPECT_EQ(detail["from"]["min_conservative_days"], 21);
   EXPECT_EQ(detail["to"]["min_conservative_days"], 28);
 }
 

@@ -96,12 +96,61 @@ TEST_P(DemoDataTest, PathwayHasAnExampleInEveryStateWithOverrides) {
   EXPECT_GE(db->query_int("SELECT COUNT(*) FROM transitions WHERE blocked = 1 "
                           "AND override_reason <> ''"),
             2);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM episodes WHERE state = 'follow_up'"), 4);
   EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM site_surgery_access WHERE access = "
                           "'arrangement' AND review_date < '2026-11-25'"),
             1);
   EXPECT_GE(db->query_int("SELECT COUNT(*) FROM mdt_cases WHERE decision = 'proceed'"), 4);
   const auto chain = must(app::verify_chain(ctx()), "verify_chain");
   EXPECT_TRUE(chain.ok) << chain.problem;
+}
+
+// Issue 14, point 6: the demonstration data have a past. Moves, forms, meetings and decisions
+// are dated through the past year at working-day times, in time order in the audit trail; the
+// worklist shows real days in each state; with the default settings overrides are the exception.
+TEST_P(DemoDataTest, PathwayIsDatedThroughThePastYear) {
+  ASSERT_TRUE(app::load_demo_data(ctx(), {40, 7}).ok());
+  auto db = raw();
+  const std::string now = ctx().now_text();  // 2026-11-25T10:00:00Z
+  // Moves from eleven months ago to the last few days, on many different days, none today.
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM transitions WHERE at < '2026-01-01'"), 3);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE at >= '2026-11-25'"), 0);
+  EXPECT_GE(db->query_int("SELECT COUNT(DISTINCT substr(at, 1, 10)) FROM transitions"), 25);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE substr(at, 12, 2) < '08' OR "
+                          "substr(at, 12, 2) > '17'"),
+            0);
+  // Every episode, the random ones too, has waited in its state since an earlier day.
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM episodes WHERE state_changed_at >= '2026-11-25'"),
+            0);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM episode_forms WHERE updated_at >= '2026-11-25'"),
+            0);
+  // Decisions are recorded on the day of their meeting; meetings were scheduled before it.
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM mdt_cases WHERE decision <> ''"), 9);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM mdt_cases c JOIN mdt_meetings m ON m.id = "
+                          "c.meeting_id WHERE c.decision <> '' AND substr(c.decided_at, 1, 10) <> "
+                          "m.meeting_date"),
+            0);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM mdt_meetings WHERE substr(created_at, 1, 10) >= "
+                          "meeting_date"),
+            0);
+  // Three overrides among the gated moves, each with a clinical reason; one step back; the
+  // procedures recorded were checked at their own date.
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE override_reason <> ''"), 3);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE override_reason <> '' AND "
+                          "length(override_reason) < 100"),
+            0);
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM transitions WHERE gate <> ''"), 30);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE step_back_reason <> ''"), 1);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE gate = 'procedure_recorded' "
+                          "AND procedure_date = substr(at, 1, 10)"),
+            4);
+  // The audit trail is in time order.
+  std::string previous;
+  for (const auto& e : audit_entries()) {
+    EXPECT_LE(previous, e.at) << e.seq << " " << e.action;
+    EXPECT_LE(e.at, now);
+    previous = e.at;
+  }
 }
 
 TEST_P(DemoDataTest, SecondRunAddsPatientsOnly) {

@@ -44,7 +44,7 @@ class PathwayAppTest : public StoreTest {
   }
   Result<app::MoveResult> move(const app::Actor& a, const std::string& to,
                                const std::string& reason = "") {
-    return app::move_episode(ctx(), a, episode_, {to, version(), reason});
+    return app::move_episode(ctx(), a, episode_, {to, version(), reason, "", ""});
   }
   void save(app::FormKind kind, const json& doc) {
     auto v = app::view_pathway(ctx(), op_, episode_);
@@ -83,6 +83,47 @@ class PathwayAppTest : public StoreTest {
     must(app::add_case(ctx(), coord_, m.id, episode_), "add_case");
     must(app::record_decision(ctx(), coord_, m.id, episode_, 0, "proceed", "Agreed"), "decision");
   }
+  // Assessment, MDT (18 Nov) and consent (20 Nov) recorded; the site has surgery as given;
+  // the episode awaits consent -> procedure.
+  void walk_to_consent(const app::SurgeryInput& surgery) {
+    save(app::FormKind::kAssessment, myeloma_assessment());
+    ASSERT_TRUE(move(op_, "mdt")->moved);
+    mdt_proceed();
+    ASSERT_TRUE(move(coord_, "consent")->moved);
+    save(app::FormKind::kConsent, consent());
+    must(app::set_site_surgery(ctx(), admin_, site_, surgery), "surgery");
+  }
+  Result<app::MoveResult> move_planned(const std::string& planned) {
+    return app::move_episode(ctx(), op_, episode_, {"procedure", version(), "", planned, ""});
+  }
+  Result<app::MoveResult> step_back(const app::Actor& a, const std::string& to,
+                                    const std::string& reason) {
+    return app::move_episode(ctx(), a, episode_, {to, version(), "", "", reason});
+  }
+  json procedure_on(const std::string& date) {
+    return {{"date", date}, {"primary_operator", "Dr Op"}, {"image_guidance", "ct"},
+            {"anaesthesia", "local"}, {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+            {"levels", {{"L2", {{"approach", "transpedicular"}, {"pedicles", "unipedicular"},
+                                {"cement_ml", 3.5}}}}}};
+  }
+  std::int64_t procedure_version() {
+    auto v = must(app::view_pathway(ctx(), op_, episode_), "view");
+    return v.procedure ? v.procedure->version : 0;
+  }
+  Result<app::FormSaved> record(const json& doc, const std::string& reason = "",
+                                const app::Actor* by = nullptr) {
+    return app::save_form(ctx(), by ? *by : op_, episode_, app::FormKind::kProcedure,
+                          procedure_version(), doc, reason);
+  }
+  int count_actions(const std::string& action) {
+    int n = 0;
+    for (const auto& e : audit_entries()) n += e.action == action ? 1 : 0;
+    return n;
+  }
+  static app::SurgeryInput arrangement_until_1_dec() {
+    return {"arrangement", "City spinal surgery", "2026-12-01"};
+  }
+
   std::vector<store::TransitionRecord> transitions() {
     return must(app::view_pathway(ctx(), op_, episode_), "view").transitions;
   }
@@ -133,8 +174,14 @@ TEST_P(PathwayAppTest, WalksEveryGateToFollowUpAndStoresFindings) {
   ASSERT_TRUE(findings.is_array());
   EXPECT_FALSE(findings.empty());
   EXPECT_EQ(t[2].gate, "consent_to_procedure");
+  EXPECT_EQ(t[2].procedure_date, "2026-11-25");  // no planned date given: today
   EXPECT_EQ(t[3].to_state, "follow_up");
-  EXPECT_EQ(t[3].gate, "");
+  EXPECT_EQ(t[3].gate, "procedure_recorded");  // recording the procedure is itself checked
+  EXPECT_EQ(t[3].procedure_date, "2026-11-24");
+  EXPECT_FALSE(t[3].blocked);
+  EXPECT_EQ(t[3].rule_pack_version, guidance::kRulePackVersion);
+  ASSERT_TRUE(saved->check.has_value());
+  EXPECT_FALSE(saved->check->blocked);
 }
 
 TEST_P(PathwayAppTest, BlockedGateNeedsAReasonAndWritesOnlyItsAuditEntry) {
@@ -199,7 +246,7 @@ TEST_P(PathwayAppTest, WrongRoleStaleVersionAndImpossibleMovesAreRefused) {
   EXPECT_EQ(f.error().code, Errc::kForbidden);
   auto r = move(nurse_, "mdt", "x");
   EXPECT_EQ(r.error().code, Errc::kForbidden);
-  auto stale = app::move_episode(ctx(), op_, episode_, {"mdt", version() - 1, "x"});
+  auto stale = app::move_episode(ctx(), op_, episode_, {"mdt", version() - 1, "x", "", ""});
   EXPECT_EQ(stale.error().code, Errc::kConflict);
   auto jump = move(op_, "procedure", "x");
   EXPECT_EQ(jump.error().code, Errc::kWrongState);
@@ -257,7 +304,7 @@ TEST_P(PathwayAppTest, BadProcedureSavesNothing) {
   ASSERT_TRUE(move(op_, "procedure")->moved);
   const auto head = audit_head();
   auto r = app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
-                          {{"date", "2026-11-17"}, {"primary_operator", "Dr Op"},
+                          {{"date", "2026-08-31"}, {"primary_operator", "Dr Op"},
                            {"image_guidance", "ct"}, {"anaesthesia", "local"},
                            {"cement_product", "PMMA"}, {"cement_lot", "A1"},
                            {"levels", {{"L2", {{"approach", "transpedicular"},
@@ -265,7 +312,7 @@ TEST_P(PathwayAppTest, BadProcedureSavesNothing) {
                                                {"cement_ml", 25}}}}}});
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.error().fields.size(), 2u);
-  EXPECT_EQ(r.error().fields[0].field, "date");  // before the MDT of 18 Nov
+  EXPECT_EQ(r.error().fields[0].field, "date");  // before the referral of 1 Sep
   EXPECT_EQ(r.error().fields[1].field, "levels.L2.cement_ml");
   EXPECT_EQ(audit_head(), head);
   EXPECT_EQ(state(), PathwayState::kProcedure);
@@ -312,6 +359,265 @@ TEST_P(PathwayAppTest, MdtDecisionsNeedAHeldMeetingAndARationale) {
   auto view = must(app::view_meeting(ctx(), coord_, past.id, app::MeetingDetail::kList), "view");
   ASSERT_EQ(view.cases.size(), 1u);
   EXPECT_TRUE(view.held);
+}
+
+// The move to procedure judges the procedure's rules at the planned date and stores it
+// (HTG3-1.2-SURGERY: an arrangement due for review on 1 Dec holds on 30 Nov, not on 10 Dec).
+TEST_P(PathwayAppTest, PlannedProcedureDateIsJudgedAndStored) {
+  walk_to_consent(arrangement_until_1_dec());
+  auto late = move_planned("2026-12-10");
+  ASSERT_TRUE(late.ok()) << describe(late);
+  EXPECT_FALSE(late->moved);
+  EXPECT_TRUE(has_fail(late->findings, "HTG3-1.2-SURGERY"));
+  ASSERT_TRUE(late->procedure_date.has_value());
+  EXPECT_EQ(late->procedure_date->iso(), "2026-12-10");
+  bool dated_block = false;
+  for (const auto& e : audit_entries()) {
+    dated_block = dated_block || (e.action == "gate_blocked" &&
+                                  e.detail.find("\"procedure_date\":\"2026-12-10\"") !=
+                                      std::string::npos);
+  }
+  EXPECT_TRUE(dated_block);
+
+  auto in_time = move_planned("2026-11-30");
+  ASSERT_TRUE(in_time.ok()) << describe(in_time);
+  EXPECT_TRUE(in_time->moved);
+  EXPECT_FALSE(has_fail(in_time->findings, "HTG3-1.2-SURGERY"));
+  const auto t = transitions();
+  EXPECT_EQ(t.back().gate, "consent_to_procedure");
+  EXPECT_EQ(t.back().procedure_date, "2026-11-30");
+  // The pathway shows the recorded-procedure check at the planned date.
+  const auto v = must(app::view_pathway(ctx(), op_, episode_), "view");
+  ASSERT_TRUE(v.planned_procedure_date.has_value());
+  EXPECT_EQ(v.planned_procedure_date->iso(), "2026-11-30");
+  ASSERT_TRUE(v.next_gate.has_value());
+  EXPECT_EQ(v.next_gate->gate, guidance::Gate::kProcedureRecorded);
+  EXPECT_EQ(v.next_gate->procedure_date, v.planned_procedure_date);
+  EXPECT_FALSE(v.next_gate->blocked);
+}
+
+TEST_P(PathwayAppTest, PlannedProcedureDateIsCheckedAndNamed) {
+  walk_to_consent({"on_site", "", ""});
+  const auto head = audit_head();
+  for (const char* bad : {"2026-13-01", "tomorrow", "2026-08-31", "2027-05-27"}) {
+    auto r = move_planned(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, Errc::kInvalid) << bad;
+    ASSERT_EQ(r.error().fields.size(), 1u) << bad;
+    EXPECT_EQ(r.error().fields[0].field, "planned_procedure_date") << bad;
+  }
+  EXPECT_EQ(audit_head(), head);  // refusals of input write nothing
+  // 26 weeks ahead is the last day accepted; a past date after the referral is accepted too
+  // (records entered after the event).
+  auto wrong_move = app::move_episode(ctx(), coord_, episode_, {"mdt", version(), "", "2026-12-01", ""});
+  EXPECT_EQ(wrong_move.error().fields.at(0).field, "planned_procedure_date");
+  auto last_day = move_planned("2027-05-26");
+  ASSERT_TRUE(last_day.ok()) << describe(last_day);
+  EXPECT_TRUE(last_day->moved);
+}
+
+// Recording the procedure runs gate procedure_recorded at the procedure's own date: the
+// arrangement, in date at the planned date, has lapsed by the day the procedure was done.
+TEST_P(PathwayAppTest, RecordedProcedureIsCheckedAtItsOwnDate) {
+  walk_to_consent(arrangement_until_1_dec());
+  ASSERT_TRUE(move_planned("2026-11-30")->moved);
+  clock_.advance(std::chrono::days(10));  // 5 Dec
+  const auto head = audit_head();
+  auto blocked = record(procedure_on("2026-12-03"));
+  ASSERT_TRUE(blocked.ok()) << describe(blocked);
+  EXPECT_FALSE(blocked->saved);
+  ASSERT_TRUE(blocked->check.has_value());
+  EXPECT_TRUE(blocked->check->blocked);
+  EXPECT_TRUE(blocked->check->may_override);
+  EXPECT_TRUE(has_fail(blocked->check->findings, "HTG3-1.2-SURGERY"));
+  ASSERT_TRUE(blocked->check->procedure_date.has_value());
+  EXPECT_EQ(blocked->check->procedure_date->iso(), "2026-12-03");
+  // Nothing saved: no form, no move, one gate_blocked entry (then the view's read).
+  EXPECT_EQ(state(), PathwayState::kProcedure);
+  EXPECT_FALSE(must(app::view_pathway(ctx(), op_, episode_), "view").procedure.has_value());
+  int blocked_entries = 0;
+  for (const auto& e : audit_entries()) {
+    if (e.seq <= head.first) continue;
+    EXPECT_TRUE(e.action == "gate_blocked" || e.action == "read") << e.action;
+    blocked_entries += e.action == "gate_blocked" ? 1 : 0;
+  }
+  EXPECT_EQ(blocked_entries, 1);
+
+  const std::string reason = "Renewal agreed in writing by the clinical director on 28 Nov";
+  auto saved = record(procedure_on("2026-12-03"), reason);
+  ASSERT_TRUE(saved.ok()) << describe(saved);
+  EXPECT_TRUE(saved->saved);
+  EXPECT_TRUE(saved->overridden);
+  EXPECT_EQ(saved->episode.state, PathwayState::kFollowUp);
+  const auto t = transitions().back();
+  EXPECT_EQ(t.from_state, "procedure");
+  EXPECT_EQ(t.to_state, "follow_up");
+  EXPECT_EQ(t.gate, "procedure_recorded");
+  EXPECT_TRUE(t.blocked);
+  EXPECT_EQ(t.override_reason, reason);
+  EXPECT_EQ(t.override_role, "operator");
+  EXPECT_EQ(t.procedure_date, "2026-12-03");
+  EXPECT_NE(t.findings.find("HTG3-1.2-SURGERY"), std::string::npos);
+}
+
+// A procedure dated before its consent is a fact to record, judged by HTG3-1.1 at its date.
+TEST_P(PathwayAppTest, ProcedureBeforeConsentIsBlockedWhenRecorded) {
+  walk_to_consent({"on_site", "", ""});
+  ASSERT_TRUE(move_planned("")->moved);
+  auto r = record(procedure_on("2026-11-19"));  // consent is dated 20 Nov
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_FALSE(r->saved);
+  ASSERT_TRUE(r->check.has_value());
+  EXPECT_TRUE(has_fail(r->check->findings, "HTG3-1.1"));
+  // An operator the unit no longer allows to override this check is refused, by name.
+  must(app::put_unit_config(ctx(), admin_, {{"override_roles", {{"procedure_recorded", json::array()}}}}),
+       "settings");
+  auto refused = record(procedure_on("2026-11-19"), "Consent signed on the ward on 19 Nov; "
+                                                    "the form was filed the next day");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::kForbidden);
+  EXPECT_NE(refused.error().message.find("may not override this gate"), std::string::npos)
+      << refused.error().message;
+  EXPECT_EQ(state(), PathwayState::kProcedure);
+}
+
+// A correction in follow-up runs the check again; it is stored (and a block needs a reason)
+// only when its findings differ from the last check stored.
+TEST_P(PathwayAppTest, CorrectionInFollowUpIsCheckedAgain) {
+  walk_to_consent(arrangement_until_1_dec());
+  ASSERT_TRUE(move_planned("2026-11-30")->moved);
+  clock_.advance(std::chrono::days(10));
+  auto first = record(procedure_on("2026-11-30"));
+  ASSERT_TRUE(first.ok() && first->saved) << describe(first);
+  ASSERT_EQ(transitions().size(), 4u);
+
+  // Same findings (a cement lot corrected): saved, nothing more to record.
+  json lot = procedure_on("2026-11-30");
+  lot["cement_lot"] = "A2";
+  auto same = record(lot);
+  ASSERT_TRUE(same.ok() && same->saved) << describe(same);
+  EXPECT_FALSE(same->check.has_value());
+  EXPECT_EQ(transitions().size(), 4u);
+
+  // The date corrected to after the arrangement lapsed: blocked until a reason is given.
+  json later = procedure_on("2026-12-02");
+  later["cement_lot"] = "A2";
+  auto blocked = record(later);
+  ASSERT_TRUE(blocked.ok()) << describe(blocked);
+  EXPECT_FALSE(blocked->saved);
+  EXPECT_EQ(must(app::view_pathway(ctx(), op_, episode_), "view").procedure->document["date"],
+            "2026-11-30");
+  auto saved = record(later, "Date corrected from the theatre register");
+  ASSERT_TRUE(saved.ok() && saved->saved) << describe(saved);
+  EXPECT_EQ(saved->episode.state, PathwayState::kFollowUp);
+  const auto t = transitions();
+  ASSERT_EQ(t.size(), 5u);
+  EXPECT_EQ(t[4].from_state, "follow_up");
+  EXPECT_EQ(t[4].to_state, "follow_up");
+  EXPECT_EQ(t[4].gate, "procedure_recorded");
+  EXPECT_EQ(t[4].procedure_date, "2026-12-02");
+  EXPECT_EQ(t[4].override_reason, "Date corrected from the theatre register");
+}
+
+TEST_P(PathwayAppTest, StepBackNeedsAReasonAndTheForwardMovesRole) {
+  walk_to_consent({"on_site", "", ""});
+  ASSERT_TRUE(move_planned("")->moved);
+  const auto before = version();
+  auto no_reason = step_back(op_, "consent", "  ");
+  ASSERT_FALSE(no_reason.ok());
+  EXPECT_EQ(no_reason.error().fields.at(0).field, "reason");
+  EXPECT_EQ(step_back(coord_, "consent", "x").error().code, Errc::kForbidden);
+  EXPECT_EQ(step_back(nurse_, "consent", "x").error().code, Errc::kForbidden);
+  EXPECT_EQ(version(), before);
+  auto back = step_back(op_, "consent", "Consent recorded against the wrong date");
+  ASSERT_TRUE(back.ok()) << describe(back);
+  EXPECT_TRUE(back->moved);
+  EXPECT_TRUE(back->stepped_back);
+  EXPECT_EQ(state(), PathwayState::kConsent);
+  auto t = transitions().back();
+  EXPECT_EQ(t.from_state, "procedure");
+  EXPECT_EQ(t.to_state, "consent");
+  EXPECT_EQ(t.step_back_reason, "Consent recorded against the wrong date");
+  EXPECT_EQ(t.gate, "");
+  EXPECT_EQ(count_actions("transition"), 4);
+
+  // Consent -> MDT by the coordinator, MDT -> assessment by an operator. The forms and the
+  // MDT listing are kept.
+  ASSERT_TRUE(step_back(coord_, "mdt", "New imaging to discuss").ok());
+  ASSERT_TRUE(step_back(op_, "assessment", "MRI to repeat before the MDT").ok());
+  const auto v = must(app::view_pathway(ctx(), op_, episode_), "view");
+  EXPECT_EQ(v.episode.state, PathwayState::kAssessment);
+  EXPECT_TRUE(v.assessment.has_value());
+  EXPECT_TRUE(v.consent.has_value());
+  EXPECT_EQ(v.mdt.size(), 1u);
+  EXPECT_FALSE(v.step_back.has_value());  // no step back from assessment
+  auto further = step_back(op_, "referral", "x");
+  EXPECT_EQ(further.error().code, Errc::kWrongState);
+  // A forward move takes no step-back reason.
+  auto mixed = app::move_episode(ctx(), op_, episode_, {"mdt", version(), "", "", "why"});
+  EXPECT_EQ(mixed.error().fields.at(0).field, "reason");
+}
+
+// A role the unit lists at a gate passes it with a reason without the move's own permission
+// (issue 14, point 2); only as an override, and only where it is listed.
+TEST_P(PathwayAppTest, ListedOverrideRolePassesTheGateWithAReason) {
+  const auto gov = insert_actor("gov", Role::kGovernance, {site_});
+  walk_to_consent(arrangement_until_1_dec());
+  auto not_listed = app::move_episode(ctx(), gov, episode_, {"procedure", version(), "Urgent", "2026-12-10", ""});
+  ASSERT_FALSE(not_listed.ok());
+  EXPECT_EQ(not_listed.error().code, Errc::kForbidden);
+  EXPECT_NE(not_listed.error().message.find("this unit allows: operator"), std::string::npos)
+      << not_listed.error().message;
+  must(app::put_unit_config(ctx(), admin_,
+                            {{"override_roles", {{"consent_to_procedure", "operator, governance"}}}}),
+       "settings");
+  // The gate passes at 30 Nov: nothing to override, and the move is an operator's.
+  auto nothing = app::move_episode(ctx(), gov, episode_, {"procedure", version(), "x", "2026-11-30", ""});
+  EXPECT_EQ(nothing.error().code, Errc::kForbidden);
+  EXPECT_NE(nothing.error().message.find("nothing to override"), std::string::npos);
+  // Blocked at 10 Dec: the governance lead sees the findings, then overrides with a reason.
+  auto seen = app::move_episode(ctx(), gov, episode_, {"procedure", version(), "", "2026-12-10", ""});
+  ASSERT_TRUE(seen.ok()) << describe(seen);
+  EXPECT_FALSE(seen->moved);
+  EXPECT_TRUE(seen->may_override);
+  auto v = must(app::view_pathway(ctx(), gov, episode_), "view");
+  auto r = app::move_episode(ctx(), gov, episode_,
+                             {"procedure", version(), "Renewal signed; register updated on Monday",
+                              "2026-12-10", ""});
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_TRUE(r->moved);
+  EXPECT_TRUE(r->overridden);
+  EXPECT_EQ(transitions().back().override_role, "governance");
+}
+
+TEST_P(PathwayAppTest, SettingsRefuseOverrideRolesThatCouldNeverUseIt) {
+  auto researcher = app::put_unit_config(
+      ctx(), admin_, {{"override_roles", {{"assessment_to_mdt", "operator, researcher"}}}});
+  ASSERT_FALSE(researcher.ok());
+  EXPECT_EQ(researcher.error().fields.at(0).field, "override_roles.assessment_to_mdt");
+  auto governance = app::put_unit_config(
+      ctx(), admin_, {{"override_roles", {{"procedure_recorded", "operator, governance"}}}});
+  ASSERT_FALSE(governance.ok());
+  EXPECT_EQ(governance.error().fields.at(0).field, "override_roles.procedure_recorded");
+  EXPECT_NE(governance.error().fields.at(0).message.find("record the procedure"),
+            std::string::npos);
+  EXPECT_TRUE(app::put_unit_config(ctx(), admin_,
+                                   {{"override_roles", {{"consent_to_procedure", "governance"}}}})
+                  .ok());
+}
+
+// Issue 9: a role with no part in the pathway is refused before the episode is read, so the
+// answer is the same whether the episode exists or not, and nothing is logged about it.
+TEST_P(PathwayAppTest, RoleWithNoPartIsRefusedBeforeTheEpisodeIsRead) {
+  const auto researcher = insert_actor("res", Role::kResearcher, {site_});
+  const auto head = audit_head();
+  for (EpisodeId id : {episode_, EpisodeId{episode_.value + 1000}}) {
+    auto r = app::move_episode(ctx(), researcher, id, {"mdt", 1, "", "", ""});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::kForbidden);
+    EXPECT_EQ(r.error().message, "Your role cannot move episodes along the pathway");
+  }
+  EXPECT_EQ(audit_head(), head);
 }
 
 VERTEBRO_STORE_SUITE(PathwayAppTest);

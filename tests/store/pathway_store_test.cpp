@@ -220,19 +220,23 @@ TEST_P(PathwayStoreTest, TransitionsRoundTripOldestFirst) {
   gated.blocked = true;
   gated.override_reason = "Discussed with consultant";
   gated.override_role = "clinician";
-  auto leave = transition("mdt", "withdrawn");
+  gated.procedure_date = "2026-12-14";
+  auto back = transition("mdt", "assessment");
+  back.step_back_reason = "The MDT asked for an MRI";
+  auto leave = transition("assessment", "withdrawn");
   leave.exit_reason = "Patient choice";
   leave.exit_date = "2026-11-24";
   std::vector<std::int64_t> ids;
-  for (const auto* t : {&plain, &gated, &leave}) {
+  for (const auto* t : {&plain, &gated, &back, &leave}) {
     ids.push_back(must(write<std::int64_t>([&](store::Tx& tx) { return tx.insert_transition(*t); }),
                        "insert_transition"));
   }
   EXPECT_LT(ids[0], ids[1]);
   EXPECT_LT(ids[1], ids[2]);
+  EXPECT_LT(ids[2], ids[3]);
 
   const auto all = transitions();
-  ASSERT_EQ(all.size(), 3u);
+  ASSERT_EQ(all.size(), 4u);
   EXPECT_EQ(all[0].id, ids[0]);
   EXPECT_EQ(all[0].to_state, "assessment");
   EXPECT_EQ(all[0].gate, "");
@@ -252,9 +256,13 @@ TEST_P(PathwayStoreTest, TransitionsRoundTripOldestFirst) {
   EXPECT_EQ(g.override_reason, "Discussed with consultant");
   EXPECT_EQ(g.override_role, "clinician");
   EXPECT_EQ(g.exit_reason, "");
-  EXPECT_EQ(all[2].id, ids[2]);
-  EXPECT_EQ(all[2].exit_reason, "Patient choice");
-  EXPECT_EQ(all[2].exit_date, "2026-11-24");
+  EXPECT_EQ(g.procedure_date, "2026-12-14");
+  EXPECT_EQ(g.step_back_reason, "");
+  EXPECT_EQ(all[2].step_back_reason, "The MDT asked for an MRI");
+  EXPECT_EQ(all[2].procedure_date, "");
+  EXPECT_EQ(all[3].id, ids[3]);
+  EXPECT_EQ(all[3].exit_reason, "Patient choice");
+  EXPECT_EQ(all[3].exit_date, "2026-11-24");
 
   // Another episode's log is separate.
   const auto other = insert_episode(patient_, site_, "2026-11-02", domain::PathwayState::kReferral);

@@ -188,17 +188,22 @@ TEST(ProcedureForm, CementVolumeBoundaries) {
   }
 }
 
-TEST(ProcedureForm, DatesMustFollowReferralMdtAndConsent) {
-  FormContext c = context();
-  c.latest_mdt_date = d("2026-11-15");
-  c.consent_date = d("2026-11-18");
+// A procedure must lie between the referral and today. One dated before its MDT or consent is
+// a fact to record, not a typing error to refuse: the recorded-procedure gate judges it
+// (PathwayAppTest.ProcedureBeforeConsentIsBlockedWhenRecorded).
+TEST(ProcedureForm, DateMustFollowTheReferralAndNotBeInTheFuture) {
+  const FormContext c = context();
   json in = procedure();
   EXPECT_TRUE(validate_form(FormKind::kProcedure, in, c).ok());
-  for (const char* date : {"2026-09-30", "2026-11-14", "2026-11-17", "2026-11-26"}) {
+  for (const char* date : {"2026-09-30", "2026-11-26"}) {
     in["date"] = date;
     auto r = validate_form(FormKind::kProcedure, in, c);
     ASSERT_FALSE(r.ok()) << date;
     EXPECT_EQ(r.error().fields.front().field, "date") << date;
+  }
+  for (const char* date : {"2026-10-01", "2026-11-25"}) {
+    in["date"] = date;
+    EXPECT_TRUE(validate_form(FormKind::kProcedure, in, c).ok()) << date;
   }
 }
 
@@ -226,7 +231,7 @@ TEST(ProcedureForm, LeakageNeedsDetailsAndUnassessedLevelsWarn) {
 TEST(UnitConfigParse, DefaultsAndEachBadSetting) {
   auto c = parse_unit_config(json::object());
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->rules.min_conservative_days, 42);
+  EXPECT_EQ(c->rules.min_conservative_days, 21);
   EXPECT_TRUE(c->may_override(domain::Role::kOperator, guidance::Gate::kMdtToConsent));
   EXPECT_FALSE(c->may_override(domain::Role::kCoordinator, guidance::Gate::kMdtToConsent));
   auto round = parse_unit_config(unit_config_json(*c));

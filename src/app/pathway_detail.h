@@ -1,0 +1,64 @@
+#pragma once
+// Internal to app/: what the pathway's use cases share (pathway.cpp: viewing and saving forms;
+// pathway_moves.cpp: moves, step backs and exits). Other layers use app/pathway.h.
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/pathway.h"
+
+namespace vertebro::app::pathway_detail {
+
+// A forward move of the pathway and the permission that makes it.
+struct MoveRule {
+  domain::PathwayState from;
+  domain::PathwayState to;
+  domain::Permission permission;
+};
+const std::vector<MoveRule>& move_rules();
+const MoveRule* find_move(domain::PathwayState from, domain::PathwayState to);
+
+// A recorded step back one state, and the permissions that may make it (any one suffices).
+struct StepBackRule {
+  domain::PathwayState from;
+  domain::PathwayState to;
+  std::vector<domain::Permission> permissions;
+};
+const std::vector<StepBackRule>& step_back_rules();
+const StepBackRule* find_step_back(domain::PathwayState from, domain::PathwayState to);
+bool may_step_back(domain::Role role, const StepBackRule& rule);
+
+// Everything the rules read, from the store.
+struct Loaded {
+  std::optional<StoredForm> assessment, consent, procedure;
+  std::vector<EpisodeMdt> mdt;
+  std::optional<domain::SiteSurgeryRecord> surgery;
+};
+Result<Loaded> load_all(store::Tx& tx, const domain::EpisodeRecord& e);
+guidance::EpisodeSnapshot snapshot_of(const Loaded& l, domain::Date today);
+
+// An ISO date, or nullopt when blank or unreadable.
+std::optional<domain::Date> iso_date(const std::string& s);
+
+GateCheck check_gate(guidance::Gate gate, domain::PathwayState to,
+                     const guidance::EpisodeSnapshot& snap, const UnitConfig& config,
+                     const Actor& actor);
+
+// Fills the gate's part of a transition: the gate, its findings (as JSON), the rule-pack version
+// and whether it blocked.
+void put_check(domain::TransitionRecord& t, const GateCheck& check);
+
+// Appends the transition from `before` to `after` (filling its episode, states, time and user)
+// and its "transition" audit entry.
+Status record_transition(store::Tx& tx, const Context& ctx, const Actor& actor,
+                         const domain::EpisodeRecord& before, const domain::EpisodeRecord& after,
+                         domain::TransitionRecord t);
+
+// The "gate_blocked" audit entry of a gate that blocked and was given no reason.
+Status audit_gate_blocked(store::Tx& tx, const Context& ctx, const Actor& actor,
+                          const domain::EpisodeRecord& e, const domain::TransitionRecord& t,
+                          const guidance::Findings& findings);
+
+}  // namespace vertebro::app::pathway_detail

@@ -1,0 +1,44 @@
+#pragma once
+// Internal to http/: what the pathway's pages share. pages_pathway.cpp draws the pathway page
+// and the clinical forms; pages_pathway_moves.cpp handles moves, steps back and exits.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/pathway.h"
+#include "http/web.h"
+
+namespace vertebro::http::pathway_pages {
+
+struct Loaded {
+  app::PathwayView pathway;
+};
+
+std::int64_t number_of(const std::string& s);
+EpisodeId episode_id(const Request& req);
+std::string pathway_href(EpisodeId id);
+// The episode's pathway as the actor may see it (audited).
+Result<Loaded> load(Web& web, const app::Actor& actor, EpisodeId id);
+// The patient's name and NHS number, for the caption above a heading.
+std::string caption(const Loaded& l);
+// "25 Nov 2026, 10:00 UTC" from a stored timestamp.
+std::string when(const std::string& at);
+
+// Renders the pathway page. `blocked`: a move the gate refused for want of a reason; the page
+// then shows that move's findings (judged at its planned procedure date, if any) and says what
+// to do, with status 422.
+void show_pathway(Web& web, const Request& req, Response& res, const app::Actor& actor,
+                  EpisodeId id, int status, Json data, const app::MoveResult* blocked = nullptr);
+
+// Findings as app::findings_json() writes them, for the _findings template.
+Json findings_view(const Json& findings);
+// The date a gate judged at, in words: "the planned procedure date, 14 Dec 2026", "the
+// procedure date, 14 Dec 2026" (planned false), or "today, 25 Nov 2026" when none.
+std::string judged_at_text(const std::optional<domain::Date>& procedure_date, bool planned,
+                           domain::Date today);
+
+// Registers the move, step-back and exit routes (pages_pathway_moves.cpp).
+void add_pathway_move_pages(Router& router, Web& web);
+
+}  // namespace vertebro::http::pathway_pages
