@@ -175,6 +175,9 @@ json assessment(const Script& s, const std::string& indication, const std::strin
             {"bone_health_detail", "Fracture liaison service referral; alendronic acid started"},
             {"contraindications", json::array()}};
   if (indication == "metastasis") a["tumour_primary"] = "Breast";
+  if (indication == "haemangioma") {
+    a["haemangioma_symptoms"] = "Pain at " + level + " on standing and walking, waking at night";
+  }
   if (indication == "metastasis" || indication == "myeloma") {
     a["sins"] = {{"level", level},         {"pain", "mechanical"},
                  {"bone_lesion", "lytic"}, {"alignment", "normal"},
@@ -253,16 +256,13 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   s.move(sam, e, "mdt");
   s.mdt(coordinator, next, e);
 
-  // Awaiting MDT after an override: five weeks of conservative treatment, fewer than the
-  // unit's 42 days.
+  // Awaiting MDT: five weeks of conservative treatment, more than the unit's 21 days, in a
+  // fracture still recent.
   e = s.referral(coordinator, 0, "Davies", "Eileen", "female", 86, "osteoporotic", "T12", 33,
                  "T12 fracture after a fall at home; immobile with pain.");
   s.move(sam, e, "assessment");
   s.form(sam, e, FormKind::kAssessment, assessment(s, "osteoporotic", "T12", 35, 35, 9));
-  s.move(sam, e, "mdt",
-         "Pain 9/10 on strong opioids and bed-bound after 5 weeks; delirium on opioids. "
-         "Discussed with the orthogeriatrician: bring to the MDT now rather than wait a further "
-         "week.");
+  s.move(sam, e, "mdt");
   s.mdt(coordinator, next, e);
 
   // Awaiting consent: a symptomatic haemangioma the MDT agreed to treat.

@@ -224,6 +224,14 @@ Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, Ep
     if (e->referral.site != m->site) {
       return Error::invalid({{"episode_id", "This episode belongs to another site's MDT"}});
     }
+    // A meeting before the referral cannot have discussed it (HTG3-1.2-MDT ignores its decision).
+    if (auto held = domain::Date::parse(m->meeting_date, "meeting_date", "Meeting date");
+        held && *held < e->referral.referral_date) {
+      return Error::invalid(
+          {{"episode_id", "This meeting (" + held->display() + ") is before the episode's " +
+                              "referral (" + e->referral.referral_date.display() +
+                              "): list it at a meeting on or after the referral"}});
+    }
     if (e->state != domain::PathwayState::kMdt) {
       return Error::wrong_state("Only an episode awaiting MDT can go on a meeting's list; this one "
                              "is at " + std::string(domain::state_label(e->state)) + ".");

@@ -110,15 +110,9 @@ Result<std::vector<EpisodeMdt>> load_mdt(store::Tx& tx, EpisodeId id) {
   return out;
 }
 
-std::optional<domain::Date> iso_date(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  auto d = domain::Date::parse(s, "date", "Date");
-  if (!d) return std::nullopt;
-  return *d;
-}
-
 // Everything the rules read, from the store.
 struct Loaded {
+  domain::Date referral_date;
   std::optional<StoredForm> assessment, consent, procedure;
   std::vector<EpisodeMdt> mdt;
   std::optional<store::SiteSurgeryRecord> surgery;
@@ -126,6 +120,7 @@ struct Loaded {
 
 Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   Loaded l;
+  l.referral_date = e.referral.referral_date;
   for (auto [kind, slot] : {std::pair{FormKind::kAssessment, &l.assessment},
                             std::pair{FormKind::kConsent, &l.consent},
                             std::pair{FormKind::kProcedure, &l.procedure}}) {
@@ -142,28 +137,19 @@ Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   return l;
 }
 
+SnapshotSources sources_of(const Loaded& l) {
+  SnapshotSources src;
+  src.referral_date = l.referral_date;
+  if (l.assessment) src.assessment = l.assessment->document;
+  if (l.consent) src.consent = l.consent->document;
+  if (l.procedure) src.procedure = l.procedure->document;
+  src.mdt = l.mdt;
+  src.surgery = l.surgery;
+  return src;
+}
+
 guidance::EpisodeSnapshot snapshot_of(const Loaded& l, domain::Date today) {
-  guidance::EpisodeSnapshot s;
-  s.today = today;
-  if (l.assessment) fill_from_assessment(l.assessment->document, s);
-  if (l.consent) fill_from_consent(l.consent->document, s);
-  if (l.procedure) fill_from_procedure(l.procedure->document, s);
-  for (const auto& m : l.mdt) {
-    auto decision = guidance::parse_mdt_decision(m.listing.decision);
-    auto date = iso_date(m.meeting.meeting_date);
-    if (!decision || !date) continue;
-    guidance::MdtDecision d;
-    d.meeting_date = *date;
-    d.decision = *decision;
-    for (const auto& a : m.attendees) d.attendee_roles.push_back(a.professional_role);
-    s.mdt_decisions.push_back(std::move(d));
-  }
-  if (l.surgery) {
-    if (auto kind = guidance::parse_surgery_access(l.surgery->access)) {
-      s.surgery_access = guidance::SurgeryAccess{*kind, iso_date(l.surgery->review_date)};
-    }
-  }
-  return s;
+  return episode_snapshot(sources_of(l), today);
 }
 
 // The gate of the episode's next forward move (the first gated move from its state).
@@ -286,10 +272,11 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
         v.editable_forms.push_back(k);
       }
     }
+    const auto snapshot = snapshot_of(*loaded, domain::Date::today(ctx.clock()));
     if (auto next = next_gate_of(e->state)) {
-      v.next_gate = check_gate(next->first, next->second,
-                               snapshot_of(*loaded, domain::Date::today(ctx.clock())), *config, actor);
+      v.next_gate = check_gate(next->first, next->second, snapshot, *config, actor);
     }
+    v.window = guidance::refractory_window(snapshot, config->rules);
     view = std::move(v);
     return audit(tx, ctx, actor, "read",
                  {"episode", id.value, e->patient.value, e->referral.site.value},
@@ -325,21 +312,8 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
                                                : kind == FormKind::kConsent  ? loaded->consent
                                                                              : loaded->procedure;
     const std::int64_t stored_version = current ? current->version : 0;
-    FormContext fc;
-    fc.today = domain::Date::today(ctx.clock());
-    fc.referral_date = e->referral.referral_date;
-    fc.date_of_birth = (*p)->details.date_of_birth;
-    if (loaded->assessment) fc.assessed_levels = assessed_levels(loaded->assessment->document);
-    for (const auto& m : loaded->mdt) {
-      if (m.listing.decision != "proceed") continue;
-      auto d = iso_date(m.meeting.meeting_date);
-      if (d && (!fc.latest_mdt_date || *d > *fc.latest_mdt_date)) fc.latest_mdt_date = d;
-    }
-    if (loaded->consent) {
-      guidance::EpisodeSnapshot tmp;
-      fill_from_consent(loaded->consent->document, tmp);
-      fc.consent_date = tmp.consent.date;
-    }
+    const FormContext fc = form_context(sources_of(*loaded), domain::Date::today(ctx.clock()),
+                                        (*p)->details.date_of_birth);
     auto valid = validate_form(kind, input, fc);
     if (!valid) return std::move(valid).error();
     if (stored_version != expected_version) {

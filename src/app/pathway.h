@@ -12,10 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include "app/context.h"
+#include "app/episode_snapshot.h"
 #include "app/pathway_forms.h"
 #include "app/unit_config.h"
 #include "domain/pathway_state.h"
 #include "guidance/rules.h"
+#include "guidance/windows.h"
 #include "store/records.h"
 
 namespace vertebro::app {
@@ -27,13 +29,6 @@ struct StoredForm {
   nlohmann::json document;
   std::int64_t version = 0;
   std::string updated_at;
-};
-
-// One MDT list the episode is on.
-struct EpisodeMdt {
-  store::MeetingRecord meeting;
-  store::MdtCaseRecord listing;
-  std::vector<store::AttendeeRecord> attendees;
 };
 
 // The next gated move and what the rules say about it now.
@@ -58,6 +53,9 @@ struct PathwayView {
   std::vector<domain::PathwayState> moves;  // forward moves the actor may make now
   bool may_exit = false;                    // the actor may record an exit now
   std::optional<GateCheck> next_gate;       // the gate of the next forward move, if any
+  // An osteoporotic fracture under TA279 or EBI: from when the pain counts as refractory to when
+  // the fracture stops counting as recent (guidance::refractory_window).
+  std::optional<guidance::RefractoryWindow> window;
   std::vector<FormKind> editable_forms;     // forms the actor may save in this state
 
   const std::optional<StoredForm>& form(FormKind kind) const {

@@ -43,11 +43,12 @@ Json finding(const Json& findings, const std::string& requirement) {
   return {};
 }
 
-// An assessment that passes the assessment-to-MDT gate for a haemangioma (TA279 and EBI apply
-// to osteoporotic fractures only): 85 days of analgesics, pain 8/10, judged refractory.
+// An assessment that passes the assessment-to-MDT gate for a symptomatic haemangioma (TA279 and
+// EBI apply to osteoporotic fractures only): 85 days of analgesics, pain 8/10, judged refractory.
 Json passing_assessment() {
   return {{"assessed_on", "2026-11-20"},
           {"indication", "haemangioma"},
+          {"haemangioma_symptoms", "Pain at T12 on standing, limiting walking"},
           {"levels",
            {{"T12",
              {{"height_loss_percent", 30},
@@ -630,7 +631,8 @@ TEST_F(PathwayTest, ProcedurePageNamesTheLevelInItsErrors) {
                                           {"levels.T12.cement_ml", "25"}});
   expect_status(r, 422);
   EXPECT_NE(r->body.find("href=\"#levels.T12.cement_ml\""), std::string::npos);
-  EXPECT_NE(r->body.find("Level T12: Cement volume"), std::string::npos);
+  EXPECT_NE(r->body.find("Level T12: Cement volume must be more than 0 and at most 20 mL"),
+            std::string::npos);
   EXPECT_EQ(state(id), "procedure");
 }
 
