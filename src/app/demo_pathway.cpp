@@ -235,8 +235,9 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
                                {{"Mr Sam Surgeon", "Spinal surgeon"},
                                 {"Dr K Osei", "Radiologist"}});
 
-  // Awaiting assessment.
-  s.referral(coordinator, 0, "Hughes", "Margaret", "female", 81, "osteoporotic", "L1", 3,
+  // Awaiting assessment. Referred before the meeting held ten days ago, so that meeting may list
+  // her (the browser test does; a meeting before a referral may not).
+  s.referral(coordinator, 0, "Hughes", "Margaret", "female", 81, "osteoporotic", "L1", 12,
              "Sudden severe back pain after lifting shopping; L1 fracture on plain film.");
 
   // Being assessed: only the pain scores so far, so the MDT gate reports missing data.

@@ -1,8 +1,8 @@
 // Pathway browser test: a new user takes a demonstration patient (Margaret Hughes, awaiting
 // assessment) from referral to a recorded procedure. The spinal surgeon starts the assessment,
 // first enters an impossible pain score (the error summary names the field), then records it;
-// the MDT gate blocks because conservative treatment is shorter than the unit's 42 days, and the
-// surgeon overrides it with a reason. The coordinator lists the case at the held MDT, records
+// the MDT gate blocks because two weeks of conservative treatment are shorter than the unit's 21
+// days, and the surgeon overrides it with a reason. The coordinator lists the case at the held MDT, records
 // the decision to proceed and moves it to consent; the surgeon records consent, passes the
 // procedure gate and records the procedure. The episode's history shows the override and its
 // reason. Every page is checked with axe, for console errors, and saved as a screenshot.
@@ -15,7 +15,7 @@ import { Session, startHarness, stopHarness } from './session.mjs';
 const TEST_TIMEOUT_MS = 600_000;
 
 const OVERRIDE_REASON =
-  'Pain 9/10 on strong opioids after five weeks; unable to mobilise. Bring to the MDT now.';
+  'Pain 9/10 on strong opioids after two weeks; unable to mobilise. Bring to the MDT now.';
 
 // ISO date `days` from today (the server uses the real clock).
 function day(days) {
@@ -103,7 +103,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
           pain_at_rest: '11',
           pain_on_movement: '9',
           analgesic: 'strong_opioid',
-          'treatments.analgesics.start': day(-35),
+          'treatments.analgesics.start': day(-14),
           'treatments.analgesics.effect': 'partial_relief',
           refractory: 'yes',
           bone_health: 'yes',
@@ -118,7 +118,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await submit(s, 'Save the assessment');
         await s.expectHeading('Pathway: Assessment');
 
-        // Five weeks of treatment is fewer than the unit's 42 days: the gate blocks.
+        // Two weeks of treatment is fewer than the unit's 21 days: the gate blocks.
         const gate = page.locator('.vb-gate');
         assert.match(await gate.innerText(), /HTG3-1\.2-REFRACTORY/);
         assert.match(await gate.innerText(), /The guidance is not met/);
@@ -203,7 +203,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.expectHeading('Pathway: Follow-up');
         const main = await page.locator('main').innerText();
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
-        assert.match(main, /htg3-2026\.1/);
+        assert.match(main, /htg3-2026\.2/);
         await s.check('follow-up');
       });
     });
