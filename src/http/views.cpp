@@ -163,7 +163,8 @@ nlohmann::json findings_view(const nlohmann::json& findings) {
                    {"tag_class", outcome_tag_class(outcome)},
                    {"requirement", f.value("requirement", "")},
                    {"pack", f.value("pack", "")},
-                   {"advisory", !f.value("required", true)},
+                   // A "not applicable" finding is informational, not an advisory rule.
+                   {"advisory", !f.value("required", true) && outcome != "not_applicable"},
                    {"message", f.value("message", "")},
                    {"evidence", text_or_null(f.value("evidence", ""))}});
   }

@@ -132,6 +132,7 @@ TEST_F(GuidancePagesTest, HaemangiomaShowsTa279AndEbiAsNotApplicable) {
   const std::string body = get_page(page(id, "/pathway"));
   EXPECT_TRUE(contains(body, "nhsuk-tag--blue\">Not applicable</strong>")) << body;
   EXPECT_TRUE(contains(body, "TA279, EBI: not applicable to a haemangioma"));
+  EXPECT_FALSE(contains(body, "TA279, EBI, advisory"));  // informational, not an advisory rule
 }
 
 // "Other" fails at the assessment -> MDT gate; the episode page shows the same outcome (Fail)
