@@ -136,7 +136,7 @@ void check_recent(Verdict& v, const EpisodeSnapshot& s, const UnitSettings& sett
              std::to_string(window) + " days (recent until " +
              add_days(*date, window).display() + ").");
   if (age <= window) return;
-  std::string sentence = "The " + what + " was " + std::to_string(age) + " days old " +
+  std::string sentence = "The " + what + " is " + std::to_string(age) + " days old " +
                          judged_at(s) + ", beyond the unit's recent-fracture window of " +
                          std::to_string(window) + " days.";
   const long treated = conservative_days(s.conservative_treatments, ref);

@@ -242,9 +242,9 @@ std::optional<Finding> check_windows(const EpisodeSnapshot& s, const UnitSetting
              w->refractory_from->display() + ", after the fracture stops counting as recent (" +
              w->recent_until.display() + "): both cannot be met.");
     } else {
-      v.evidence("For this fracture (" + of + " on " + w->fracture.display() +
-                 ") the pain counts as refractory from " + w->refractory_from->display() +
-                 (w->treatment_assumed ? " (if treatment began on the day of " + of + ")" : "") +
+      v.evidence("From " + of + " on " + w->fracture.display() +
+                 ": the pain counts as refractory from " + w->refractory_from->display() +
+                 (w->treatment_assumed ? " (if treatment began that day)" : "") +
                  " and the fracture counts as recent until " + w->recent_until.display() + ".");
     }
   }
