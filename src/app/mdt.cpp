@@ -166,6 +166,8 @@ Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::in
       bool listed = false;
       for (const auto& c : v.cases) listed = listed || c.episode.id == row.episode.id;
       if (listed) continue;
+      // A meeting before the referral cannot list it (add_case refuses), so it is not offered.
+      if (date && row.episode.referral.referral_date > *date) continue;
       store::MdtCaseRecord none;
       none.meeting = meeting;
       none.episode = row.episode.id;

@@ -396,9 +396,17 @@ TEST_F(MdtAdminTest, CaseReferredAfterTheMeetingIs422AndNotListed) {
   EXPECT_TRUE(contains(page->body, "href=\"#episode_id\""));
   EXPECT_TRUE(contains(page->body, "referral (2 Nov 2026)")) << page->body;
   EXPECT_TRUE(meeting(before)["cases"].empty());
+  auto offered = [&](std::int64_t m) {
+    const Json candidates = meeting(m)["candidates"];
+    return std::any_of(candidates.begin(), candidates.end(), [&](const Json& c) {
+      return c.value("episode_id", std::int64_t{0}) == episode;
+    });
+  };
+  EXPECT_FALSE(offered(before)) << "a meeting that cannot list it does not offer it";
 
   // A meeting on the day of the referral may list it.
   const std::int64_t same_day = create_meeting(site1_, "2026-11-02");
+  EXPECT_TRUE(offered(same_day));
   auto ok = add_case(same_day, episode);
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->status, 201) << ok->body;
