@@ -263,6 +263,9 @@ json assessment(const Script& s, const Story& st) {
             {"bone_health_detail", "Fracture liaison service referral; alendronic acid started"},
             {"contraindications", json::array()}};
   if (st.indication == "metastasis") a["tumour_primary"] = "Breast";
+  if (st.indication == "haemangioma") {
+    a["haemangioma_symptoms"] = "Pain at " + st.level + " on standing and walking, waking at night";
+  }
   if (st.indication == "metastasis" || st.indication == "myeloma") {
     a["sins"] = {{"level", st.level},     {"pain", "mechanical"},   {"bone_lesion", "lytic"},
                  {"alignment", "normal"}, {"collapse", "under_50"}, {"posterolateral", "none"}};

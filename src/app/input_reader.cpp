@@ -118,23 +118,44 @@ std::optional<long long> InputReader::integer(const std::string& key, const std:
   return v;
 }
 
-std::optional<double> InputReader::number(const std::string& key, const std::string& label,
-                                          double lo, double hi, bool required) const {
+namespace {
+std::string number_text(double d) {
+  std::string s = nlohmann::json(d).dump();
+  if (s.size() > 2 && s.substr(s.size() - 2) == ".0") s.resize(s.size() - 2);
+  return s;
+}
+}  // namespace
+
+std::optional<double> InputReader::parse_number(const std::string& key, const std::string& label,
+                                                double example, bool required) const {
   auto raw = raw_text(key, label, required);
   if (!raw) return std::nullopt;
   double v = 0;
   auto [p, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), v);
-  auto fmt = [](double d) {
-    std::string s = nlohmann::json(d).dump();
-    if (s.size() > 2 && s.substr(s.size() - 2) == ".0") s.resize(s.size() - 2);
-    return s;
-  };
   if (ec != std::errc() || p != raw->data() + raw->size() || !std::isfinite(v)) {
-    error(key, label + " must be a number, for example " + fmt(hi / 4));
+    error(key, label + " must be a number, for example " + number_text(example));
     return std::nullopt;
   }
-  if (v < lo || v > hi) {
-    error(key, label + " must be from " + fmt(lo) + " to " + fmt(hi));
+  return v;
+}
+
+std::optional<double> InputReader::number(const std::string& key, const std::string& label,
+                                          double lo, double hi, bool required) const {
+  auto v = parse_number(key, label, hi / 4, required);
+  if (v && (*v < lo || *v > hi)) {
+    error(key, label + " must be from " + number_text(lo) + " to " + number_text(hi));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> InputReader::number_above(const std::string& key, const std::string& label,
+                                                double above, double hi, const std::string& unit,
+                                                bool required) const {
+  auto v = parse_number(key, label, hi / 4, required);
+  if (v && (*v <= above || *v > hi)) {
+    error(key, label + " must be more than " + number_text(above) + " and at most " +
+                   number_text(hi) + unit);
     return std::nullopt;
   }
   return v;

@@ -38,6 +38,11 @@ class InputReader {
                                    long long lo, long long hi, bool required = false) const;
   std::optional<double> number(const std::string& key, const std::string& label, double lo,
                                double hi, bool required = false) const;
+  // A number greater than `above` and at most `hi`; out of range: "<label> must be more than 0
+  // and at most 20 mL" (`unit` follows the upper bound, e.g. " mL").
+  std::optional<double> number_above(const std::string& key, const std::string& label,
+                                     double above, double hi, const std::string& unit,
+                                     bool required = false) const;
   std::optional<domain::Date> date(const std::string& key, const std::string& label,
                                    bool required = false) const;
   std::optional<bool> yes_no(const std::string& key, const std::string& label,
@@ -60,6 +65,8 @@ class InputReader {
  private:
   std::optional<std::string> raw_text(const std::string& key, const std::string& label,
                                       bool required) const;
+  std::optional<double> parse_number(const std::string& key, const std::string& label,
+                                     double example, bool required) const;
   static std::string lower_first(std::string s);
 
   const nlohmann::json& input_;

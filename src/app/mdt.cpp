@@ -174,6 +174,8 @@ Result<MeetingView> view_meeting(const Context& ctx, const Actor& actor, std::in
         bool listed = false;
         for (const auto& c : *cases) listed = listed || c.episode == row.episode.id;
         if (listed || !may_see_episode(actor, row.episode)) continue;
+        // A meeting before the referral cannot list it (add_case refuses), so it is not offered.
+        if (date && row.episode.referral.referral_date > *date) continue;
         store::MdtCaseRecord none;
         none.meeting = meeting;
         none.episode = row.episode.id;
@@ -238,6 +240,14 @@ Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, Ep
     if (!e) return std::move(e).error();
     if (e->referral.site != m->site) {
       return Error::invalid({{"episode_id", "This episode belongs to another site's MDT"}});
+    }
+    // A meeting before the referral cannot have discussed it (HTG3-1.2-MDT ignores its decision).
+    if (auto held = domain::Date::parse(m->meeting_date, "meeting_date", "Meeting date");
+        held && *held < e->referral.referral_date) {
+      return Error::invalid(
+          {{"episode_id", "This meeting (" + held->display() + ") is before the episode's " +
+                              "referral (" + e->referral.referral_date.display() +
+                              "): list it at a meeting on or after the referral"}});
     }
     if (e->state != domain::PathwayState::kMdt) {
       return Error::wrong_state("Only an episode awaiting MDT can go on a meeting's list; this one "

@@ -76,7 +76,8 @@ Status remove_attendee(const Context& ctx, const Actor& actor, std::int64_t meet
 
 // Puts an episode awaiting MDT at the meeting's site on its list. Errors: kForbidden,
 // kNotFound, kConflict (already on the list), kWrongState (the episode is not awaiting MDT),
-// kInvalid (episode at another site).
+// kInvalid (field episode_id: the episode is at another site, or was referred after the
+// meeting's date).
 Status add_case(const Context& ctx, const Actor& actor, std::int64_t meeting, EpisodeId episode);
 
 // Takes an episode off the meeting's list while no decision is recorded about it, so that it

@@ -116,6 +116,7 @@ std::optional<domain::Date> iso_date(const std::string& s) {
 
 Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   Loaded l;
+  l.referral_date = e.referral.referral_date;
   for (auto [kind, slot] : {std::pair{FormKind::kAssessment, &l.assessment},
                             std::pair{FormKind::kConsent, &l.consent},
                             std::pair{FormKind::kProcedure, &l.procedure}}) {
@@ -132,28 +133,19 @@ Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   return l;
 }
 
+SnapshotSources sources_of(const Loaded& l) {
+  SnapshotSources src;
+  src.referral_date = l.referral_date;
+  if (l.assessment) src.assessment = l.assessment->document;
+  if (l.consent) src.consent = l.consent->document;
+  if (l.procedure) src.procedure = l.procedure->document;
+  src.mdt = l.mdt;
+  src.surgery = l.surgery;
+  return src;
+}
+
 guidance::EpisodeSnapshot snapshot_of(const Loaded& l, domain::Date today) {
-  guidance::EpisodeSnapshot s;
-  s.today = today;
-  if (l.assessment) fill_from_assessment(l.assessment->document, s);
-  if (l.consent) fill_from_consent(l.consent->document, s);
-  if (l.procedure) fill_from_procedure(l.procedure->document, s);
-  for (const auto& m : l.mdt) {
-    auto decision = guidance::parse_mdt_decision(m.listing.decision);
-    auto date = iso_date(m.meeting.meeting_date);
-    if (!decision || !date) continue;
-    guidance::MdtDecision d;
-    d.meeting_date = *date;
-    d.decision = *decision;
-    for (const auto& a : m.attendees) d.attendee_roles.push_back(a.professional_role);
-    s.mdt_decisions.push_back(std::move(d));
-  }
-  if (l.surgery) {
-    if (auto kind = guidance::parse_surgery_access(l.surgery->access)) {
-      s.surgery_access = guidance::SurgeryAccess{*kind, iso_date(l.surgery->review_date)};
-    }
-  }
-  return s;
+  return episode_snapshot(sources_of(l), today);
 }
 
 GateCheck check_gate(guidance::Gate gate, PathwayState to, const guidance::EpisodeSnapshot& snap,
@@ -350,6 +342,7 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
       v.next_gate = check_gate(guidance::Gate::kProcedureRecorded, PathwayState::kFollowUp, snap,
                                *config, actor);
     }
+    v.window = guidance::refractory_window(snap, config->rules);
     view = std::move(v);
     return audit(tx, ctx, actor, "read",
                  {"episode", id.value, e->patient.value, e->referral.site.value},
@@ -419,11 +412,8 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
                                                : kind == FormKind::kConsent  ? loaded->consent
                                                                              : loaded->procedure;
     const std::int64_t stored_version = current ? current->version : 0;
-    FormContext fc;
-    fc.today = domain::Date::today(ctx.clock());
-    fc.referral_date = e->referral.referral_date;
-    fc.date_of_birth = (*p)->details.date_of_birth;
-    if (loaded->assessment) fc.assessed_levels = assessed_levels(loaded->assessment->document);
+    const FormContext fc = form_context(sources_of(*loaded), domain::Date::today(ctx.clock()),
+                                        (*p)->details.date_of_birth);
     auto valid = validate_form(kind, input, fc);
     if (!valid) return std::move(valid).error();
     if (stored_version != expected_version) {

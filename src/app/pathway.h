@@ -12,11 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "app/context.h"
+#include "app/episode_snapshot.h"
 #include "app/pathway_forms.h"
 #include "app/unit_config.h"
 #include "domain/pathway_state.h"
 #include "domain/records.h"
 #include "guidance/rules.h"
+#include "guidance/windows.h"
 
 namespace vertebro::app {
 
@@ -27,13 +29,6 @@ struct StoredForm {
   nlohmann::json document;
   std::int64_t version = 0;
   std::string updated_at;
-};
-
-// One MDT list the episode is on.
-struct EpisodeMdt {
-  domain::MeetingRecord meeting;
-  domain::MdtCaseRecord listing;
-  std::vector<domain::AttendeeRecord> attendees;
 };
 
 // The next gated move and what the rules say about it now.
@@ -67,6 +62,9 @@ struct PathwayView {
   // check that recording it will run (procedure_recorded), judged at the planned date.
   std::optional<GateCheck> next_gate;
   std::vector<FormKind> editable_forms;  // forms the actor may save in this state
+  // An osteoporotic fracture under TA279 or EBI: from when the pain counts as refractory to when
+  // the fracture stops counting as recent (guidance::refractory_window).
+  std::optional<guidance::RefractoryWindow> window;
   // The planned procedure date given at the move to procedure (while at procedure).
   std::optional<domain::Date> planned_procedure_date;
 

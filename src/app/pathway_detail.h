@@ -32,11 +32,14 @@ bool may_step_back(domain::Role role, const StepBackRule& rule);
 
 // Everything the rules read, from the store.
 struct Loaded {
+  domain::Date referral_date;
   std::optional<StoredForm> assessment, consent, procedure;
   std::vector<EpisodeMdt> mdt;
   std::optional<domain::SiteSurgeryRecord> surgery;
 };
 Result<Loaded> load_all(store::Tx& tx, const domain::EpisodeRecord& e);
+// The snapshot the rules judge `today` (app/episode_snapshot.h), from what load_all read.
+SnapshotSources sources_of(const Loaded& l);
 guidance::EpisodeSnapshot snapshot_of(const Loaded& l, domain::Date today);
 
 // An ISO date, or nullopt when blank or unreadable.

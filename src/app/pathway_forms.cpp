@@ -298,6 +298,10 @@ ValidatedForm validate_assessment(const InputReader& in, const FormContext& ctx)
     in.error("tumour_primary", "Enter the primary tumour, or \"unknown primary\"");
   }
   put(out, "tumour_primary", primary);
+  // HTG3 supports *symptomatic* haemangioma: the symptoms are the evidence HTG3-IND-HAEMANGIOMA
+  // reads. Kept only for a haemangioma, like SINS for a tumour.
+  auto symptoms = in.text("haemangioma_symptoms", "Symptoms of the haemangioma", 1000);
+  if (indication == domain::Indication::kHaemangioma) put(out, "haemangioma_symptoms", symptoms);
   for (auto [key, label] : {std::pair{"fracture_date", "Fracture date"},
                             std::pair{"onset_date", "Date the pain began"}}) {
     auto d = in.date(key, label);
@@ -425,9 +429,7 @@ json procedure_level(VertebralLevel level, const InputReader& in) {
   json out = {{"level", level.name()}};
   put(out, "approach", in.choice("approach", "Approach", parse_from(approach_choices()), true));
   put(out, "pedicles", in.choice("pedicles", "Pedicles", parse_from(pedicle_choices()), true));
-  auto ml = in.number("cement_ml", "Cement volume (mL)", 0, 20, true);
-  if (ml && *ml <= 0) in.error("cement_ml", "Cement volume (mL) must be more than 0");
-  put(out, "cement_ml", ml);
+  put(out, "cement_ml", in.number_above("cement_ml", "Cement volume", 0, 20, " mL", true));
   json leak = json::array();
   for (const auto& t : in.list("leakage", "Cement leakage")) {
     auto type = parse_from(leakage_type_choices())(t);
@@ -562,6 +564,7 @@ void fill_from_assessment(const json& doc, guidance::EpisodeSnapshot& s) {
     if (auto i = domain::parse_indication(*t)) s.indication = *i;
   }
   s.tumour_primary = doc_text(doc, "tumour_primary");
+  s.haemangioma_symptoms = doc_text(doc, "haemangioma_symptoms");
   s.fracture_date = doc_date(doc, "fracture_date");
   s.onset_date = doc_date(doc, "onset_date");
   if (doc.contains("levels") && doc["levels"].is_array()) {

@@ -58,7 +58,11 @@ nlohmann::json unit_config_json(const UnitConfig& c) {
           {"override_roles", overrides}};
 }
 
-Result<UnitConfig> parse_unit_config(const nlohmann::json& j) {
+namespace {
+
+enum class Check { kChange, kStored };
+
+Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
   UnitConfig c;
   std::vector<FieldError> errors;
   InputReader in(j, errors);
@@ -140,10 +144,20 @@ Result<UnitConfig> parse_unit_config(const nlohmann::json& j) {
     }
   }
   if (errors.empty()) {
-    if (auto s = guidance::validate_settings(c.rules); !s) return std::move(s).error();
+    auto s = check == Check::kChange ? guidance::validate_settings(c.rules)
+                                     : guidance::validate_setting_ranges(c.rules);
+    if (!s) return std::move(s).error();
     return c;
   }
   return Error::invalid(std::move(errors), "Check the unit's settings");
+}
+
+}  // namespace
+
+Result<UnitConfig> parse_unit_config(const nlohmann::json& j) { return parse(j, Check::kChange); }
+
+Result<UnitConfig> parse_stored_unit_config(const nlohmann::json& j) {
+  return parse(j, Check::kStored);
 }
 
 Result<UnitConfig> load_unit_config(store::Tx& tx) {
@@ -151,7 +165,10 @@ Result<UnitConfig> load_unit_config(store::Tx& tx) {
   if (!raw) return std::move(raw).error();
   if (!raw->has_value()) return UnitConfig{};
   auto j = nlohmann::json::parse(**raw, nullptr, false);
-  auto c = parse_unit_config(j);
+  // Settings saved before the window check (a minimum not shorter than the recent-fracture
+  // window) are still read; HTG3-1.2-REFRACTORY-WINDOW warns about them at the gate, and the
+  // next change must correct them.
+  auto c = parse_stored_unit_config(j);
   if (!c) return Error::internal("The stored unit settings cannot be read");
   return c;
 }

@@ -32,11 +32,19 @@ struct UnitConfig {
 };
 
 nlohmann::json unit_config_json(const UnitConfig& c);
-// Reads and checks a settings document (from the API, a form, or the database). Missing keys
-// keep their defaults. Errors: kInvalid, one field error per bad key.
+// Reads and checks a settings document (from the API or a form). Missing keys keep their
+// defaults. Errors: kInvalid, one field error per bad key; while TA279 or EBI is enabled, a
+// min_conservative_days not shorter than recent_fracture_window_days names both fields
+// (guidance::validate_settings).
 Result<UnitConfig> parse_unit_config(const nlohmann::json& j);
 
-// Within a transaction: the stored settings, or the defaults when none are stored.
+// Reads settings as load_unit_config does: as parse_unit_config, but without the window check,
+// so settings saved before it existed are still read (HTG3-1.2-REFRACTORY-WINDOW warns).
+Result<UnitConfig> parse_stored_unit_config(const nlohmann::json& j);
+
+// Within a transaction: the stored settings, or the defaults when none are stored. Stored
+// settings are checked as parse_unit_config does, except the window check (settings saved
+// before it existed are still read).
 Result<UnitConfig> load_unit_config(store::Tx& tx);
 
 // Use cases. Reading needs any signed-in role that may see patients or manage settings;

@@ -18,6 +18,7 @@ constexpr IndicationInfo kIndications[] = {
     {Indication::kHaemangioma, "haemangioma", "Symptomatic vertebral haemangioma"},
     {Indication::kMetastasis, "metastasis", "Painful vertebral metastasis"},
     {Indication::kMyeloma, "myeloma", "Painful vertebral myeloma"},
+    {Indication::kTraumatic, "traumatic", "Traumatic fracture in non-osteoporotic bone"},
     {Indication::kOther, "other", "Other or uncertain"},
 };
 }  // namespace

@@ -13,8 +13,9 @@
 
 namespace vertebro::domain {
 
-// The indication the referrer suspects (HTG3 2.1.1). kOther is outside HTG3's indications.
-enum class Indication { kOsteoporotic, kHaemangioma, kMetastasis, kMyeloma, kOther };
+// The indication the referrer suspects (HTG3 2.1.1). kTraumatic (a traumatic fracture in
+// non-osteoporotic bone) and kOther are outside HTG3's indications.
+enum class Indication { kOsteoporotic, kHaemangioma, kMetastasis, kMyeloma, kTraumatic, kOther };
 std::string_view indication_name(Indication i);   // "osteoporotic", "haemangioma", ...
 std::string_view indication_label(Indication i);  // "Osteoporotic vertebral compression fracture"
 std::optional<Indication> parse_indication(std::string_view name);

@@ -8,8 +8,10 @@
 
 namespace vertebro::guidance {
 
-enum class Outcome { kPass, kWarn, kFail, kMissing };
-std::string_view outcome_name(Outcome o);  // "pass", "warn", "fail", "missing"
+// kNotApplicable says a pack was considered and does not apply to this episode ("TA279, EBI: not
+// applicable to a haemangioma"); it is informational and never blocks a gate.
+enum class Outcome { kPass, kWarn, kFail, kMissing, kNotApplicable };
+std::string_view outcome_name(Outcome o);  // "pass", "warn", "fail", "missing", "not_applicable"
 
 // One rule's verdict on one episode. Aggregate initialisation with the first three fields keeps
 // working: the later fields have defaults.
@@ -24,8 +26,12 @@ struct Finding {
   bool required = true;
 };
 
-// HTG3-IND-OSTEOPOROTIC / -HAEMANGIOMA / -TUMOUR pass; kOther warns that the indication is
-// outside HTG3. Tumours add that NICE NG234 also applies.
+// What HTG3 says about an indication on its own (HTG3 2.1.1): HTG3-IND-OSTEOPOROTIC /
+// -HAEMANGIOMA / -TUMOUR pass; kTraumatic and kOther fail at HTG3-IND (outside HTG3: going ahead
+// needs an override with a reason). Tumours add that NICE NG234 also applies. The episode page
+// shows this for the referral's indication, and the HTG3-IND rule starts from it at the
+// assessment -> MDT gate (adding the evidence each indication needs), so an indication has the
+// same outcome in both places.
 Finding assess_indication(domain::Indication indication);
 
 }  // namespace vertebro::guidance

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "guidance/windows.h"
+
 namespace vertebro::guidance::detail {
 
 namespace {
@@ -27,6 +29,10 @@ std::string pain_text(const EpisodeSnapshot& s) {
 }
 
 }  // namespace
+
+std::string day_count(long days) {
+  return std::to_string(days) + (days == 1 ? " day" : " days");
+}
 
 std::string words(std::string_view name) {
   std::string out(name);
@@ -52,17 +58,28 @@ Finding Verdict::finish(std::string requirement, std::string pass_message) const
     f.outcome = Outcome::kPass;
   }
   f.message = problems.empty() ? std::move(pass_message) : join(problems, " ");
-  f.evidence = join(evidence_, " ");
+  std::vector<std::string> evidence;
+  if (!judged_.empty()) evidence.push_back(judged_);
+  evidence.insert(evidence.end(), evidence_.begin(), evidence_.end());
+  f.evidence = join(evidence, " ");
   return f;
 }
+
+void Verdict::judged(const EpisodeSnapshot& s) { judged_ = "Judged " + judged_at(s) + "."; }
 
 domain::Date reference_date(const EpisodeSnapshot& s) {
   return s.procedure_date ? *s.procedure_date : s.today;
 }
 
 std::string reference_label(const EpisodeSnapshot& s) {
-  return s.procedure_date ? "the procedure date (" + s.procedure_date->display() + ")"
-                          : "today (" + s.today.display() + ")";
+  if (!s.procedure_date) return "today, " + s.today.display();
+  return std::string(s.procedure_date_planned ? "the planned procedure date, "
+                                              : "the procedure date, ") +
+         s.procedure_date->display();
+}
+
+std::string judged_at(const EpisodeSnapshot& s) {
+  return s.procedure_date ? "at " + reference_label(s) : reference_label(s);
 }
 
 bool is_osteoporotic(const EpisodeSnapshot& s) {
@@ -72,27 +89,6 @@ bool is_osteoporotic(const EpisodeSnapshot& s) {
 bool recency_packs_enabled(const UnitSettings& settings) {
   return settings.enabled_packs.contains(Pack::kTa279) ||
          settings.enabled_packs.contains(Pack::kEbi);
-}
-
-long conservative_days(const std::vector<ConservativeTreatment>& treatments, domain::Date today) {
-  std::vector<std::pair<domain::Date, domain::Date>> spans;
-  for (const auto& t : treatments) {
-    domain::Date end = t.end ? std::min(*t.end, today) : today;
-    if (t.start < end) spans.emplace_back(t.start, end);
-  }
-  std::sort(spans.begin(), spans.end());
-  long days = 0;
-  std::optional<std::pair<domain::Date, domain::Date>> current;
-  for (const auto& span : spans) {
-    if (current && span.first <= current->second) {
-      current->second = std::max(current->second, span.second);
-      continue;
-    }
-    if (current) days += current->first.days_until(current->second);
-    current = span;
-  }
-  if (current) days += current->first.days_until(current->second);
-  return days;
 }
 
 void check_pain_threshold(Verdict& v, const EpisodeSnapshot& s, const UnitSettings& settings) {
@@ -123,27 +119,32 @@ void check_recent(Verdict& v, const EpisodeSnapshot& s, const UnitSettings& sett
   const int window = settings.recent_fracture_window_days;
   const std::optional<domain::Date>& date = s.fracture_date ? s.fracture_date : s.onset_date;
   const std::string what = s.fracture_date ? "fracture" : "onset of pain";
+  v.judged(s);
   if (!date) {
     v.missing("Neither the fracture date nor the date the pain began is recorded.");
     return;
   }
-  const long age = date->days_until(reference_date(s));
+  const domain::Date ref = reference_date(s);
+  const long age = date->days_until(ref);
   if (age < 0) {
     v.missing("The date of the " + what + " (" + date->display() + ") is after " +
               reference_label(s) + "; check the dates.");
     return;
   }
-  v.evidence("The " + what + " was on " + date->display() + ", " + std::to_string(age) +
-             " days before " + reference_label(s) + "; the unit's recent-fracture window is " +
-             std::to_string(window) + " days.");
+  v.evidence("The " + what + " was on " + date->display() + ", " + day_count(age) +
+             " before " + reference_label(s) + "; the unit's recent-fracture window is " +
+             std::to_string(window) + " days (recent until " +
+             add_days(*date, window).display() + ").");
   if (age <= window) return;
-  std::string sentence = "The " + what + " was " + std::to_string(age) + " days before " +
-                         reference_label(s) + ", beyond the unit's recent-fracture window of " +
+  std::string sentence = "The " + what + " is " + std::to_string(age) + " days old " +
+                         judged_at(s) + ", beyond the unit's recent-fracture window of " +
                          std::to_string(window) + " days.";
-  if (settings.enabled_packs.contains(Pack::kHtg3)) {
+  const long treated = conservative_days(s.conservative_treatments, ref);
+  if (settings.enabled_packs.contains(Pack::kHtg3) && treated < settings.min_conservative_days) {
     sentence += " HTG3-1.2-REFRACTORY also asks for " +
                 std::to_string(settings.min_conservative_days) +
-                " days of conservative treatment: both windows must be met.";
+                " days of conservative treatment (" + day_count(treated) +
+                " recorded by then): both windows must be met.";
   }
   v.fail(sentence);
 }
@@ -188,21 +189,29 @@ void check_unhealed(Verdict& v, const EpisodeSnapshot& s) {
 Finding mdt_finding(std::string requirement, bool check_roles, const EpisodeSnapshot& s,
                     const UnitSettings& settings) {
   Verdict v;
+  v.judged(s);
   const domain::Date ref = reference_date(s);
   const MdtDecision* latest = nullptr;
   int later = 0;
+  int before_referral = 0;
   for (const auto& d : s.mdt_decisions) {
-    if (d.meeting_date > ref) {
+    if (s.referral_date && d.meeting_date < *s.referral_date) {
+      ++before_referral;
+    } else if (d.meeting_date > ref) {
       ++later;
-    } else if (!latest || d.meeting_date >= latest->meeting_date) {
-      latest = &d;  // on the same date, the decision recorded last wins
+    } else if (!latest || d.meeting_date > latest->meeting_date ||
+               (d.meeting_date == latest->meeting_date && d.decided_at >= latest->decided_at)) {
+      latest = &d;  // on the same date, the decision recorded last stands
     }
   }
   std::string pass;
-  if (s.mdt_decisions.empty()) {
-    v.missing("No MDT decision is recorded.");
+  if (s.mdt_decisions.size() == static_cast<std::size_t>(before_referral)) {
+    v.missing(before_referral == 0
+                  ? "No MDT decision is recorded."
+                  : "No MDT decision since the referral (" + s.referral_date->display() +
+                        ") is recorded.");
   } else if (!latest) {
-    v.fail("Every recorded MDT meeting is after " + reference_label(s) +
+    v.fail("Every MDT meeting since the referral is after " + reference_label(s) +
            "; the case must be discussed before the procedure.");
   } else {
     const std::string when = latest->meeting_date.display();
@@ -238,18 +247,24 @@ Finding mdt_finding(std::string requirement, bool check_roles, const EpisodeSnap
     }
     pass = check_roles ? "The MDT on " + when +
                              ", with a radiologist and a spinal surgeon present, decided to "
-                             "proceed."
+                             "proceed before the procedure."
                        : "The decision to treat followed MDT review on " + when + ".";
   }
   if (later > 0) {
     v.evidence(std::to_string(later) + " MDT decision(s) dated after " + reference_label(s) +
                " not counted.");
   }
+  if (before_referral > 0) {
+    v.evidence(std::to_string(before_referral) +
+               " MDT decision(s) at meetings before the referral (" +
+               s.referral_date->display() + ") not counted.");
+  }
   return v.finish(std::move(requirement), pass);
 }
 
 Finding surgery_finding(std::string requirement, const EpisodeSnapshot& s) {
   Verdict v;
+  v.judged(s);
   std::string pass;
   if (!s.surgery_access) {
     v.missing("The site's access to a spinal surgery service is not recorded.");
@@ -274,7 +289,7 @@ Finding surgery_finding(std::string requirement, const EpisodeSnapshot& s) {
         break;
       }
       v.evidence("The site has " + a_kind + ", due for review on " + a.review_date->display() +
-                 "; judged at " + reference_label(s) + ".");
+                 ".");
       if (*a.review_date < reference_date(s)) {
         v.fail("The site's " + kind + " was due for review on " + a.review_date->display() +
                ", before " + reference_label(s) + "; review it and record the new date.");
@@ -283,6 +298,31 @@ Finding surgery_finding(std::string requirement, const EpisodeSnapshot& s) {
       break;
   }
   return v.finish(std::move(requirement), pass);
+}
+
+std::optional<Finding> packs_not_applicable(bool ta279_runs, bool ebi_runs,
+                                            const EpisodeSnapshot& s) {
+  if (!s.indication || is_osteoporotic(s) || (!ta279_runs && !ebi_runs)) return std::nullopt;
+  std::string packs = ta279_runs && ebi_runs ? "TA279, EBI" : ta279_runs ? "TA279" : "EBI";
+  std::string what;
+  switch (*s.indication) {
+    case domain::Indication::kHaemangioma: what = "a haemangioma"; break;
+    case domain::Indication::kMetastasis: what = "a vertebral metastasis"; break;
+    case domain::Indication::kMyeloma: what = "myeloma"; break;
+    case domain::Indication::kTraumatic: what = "a traumatic fracture in non-osteoporotic bone"; break;
+    case domain::Indication::kOther: what = "an indication outside HTG3's"; break;
+    case domain::Indication::kOsteoporotic: break;
+  }
+  Finding f;
+  f.requirement = packs;
+  f.pack = packs;
+  f.outcome = Outcome::kNotApplicable;
+  f.required = false;
+  f.message = packs + ": not applicable to " + what + ". " +
+              (ta279_runs && ebi_runs ? "They cover" : "It covers") +
+              " osteoporotic vertebral compression fractures only.";
+  f.evidence = "Indication: " + std::string(domain::indication_label(*s.indication)) + ".";
+  return f;
 }
 
 }  // namespace vertebro::guidance::detail

@@ -20,6 +20,9 @@ class Verdict {
   void missing(std::string sentence) { missing_.push_back(std::move(sentence)); }
   void warn(std::string sentence) { warns_.push_back(std::move(sentence)); }
   void evidence(std::string sentence) { evidence_.push_back(std::move(sentence)); }
+  // Says which date the rule judged ("Judged at the planned procedure date, 14 Oct 2026."),
+  // ahead of the other evidence. Every rule that judges a date calls it.
+  void judged(const EpisodeSnapshot& s);
 
   // The message is `pass_message` when nothing failed, lacked data or warned; otherwise the
   // problems, the most serious first.
@@ -27,30 +30,36 @@ class Verdict {
 
  private:
   std::vector<std::string> fails_, missing_, warns_, evidence_;
+  std::string judged_;
 };
+
+// "1 day", "21 days".
+std::string day_count(long days);
 
 // A stored name in words for a sentence: "weak_opioid" -> "weak opioid", "more_info" ->
 // "more information needed".
 std::string words(std::string_view name);
 
-// The date the pathway is judged at: the planned or actual procedure date when recorded,
+// The date the pathway is judged at: the procedure date when one is planned or recorded,
 // otherwise today.
 domain::Date reference_date(const EpisodeSnapshot& s);
-// "the procedure date (3 Mar 2026)" or "today (3 Mar 2026)".
+// That date for a sentence, worded for a clinician: "the planned procedure date, 14 Oct 2026",
+// "the procedure date, 14 Oct 2026" (recorded) or "today, 14 Oct 2026".
 std::string reference_label(const EpisodeSnapshot& s);
+// "at the planned procedure date, 14 Oct 2026", "at the procedure date, 14 Oct 2026" or
+// "today, 14 Oct 2026".
+std::string judged_at(const EpisodeSnapshot& s);
 
 bool is_osteoporotic(const EpisodeSnapshot& s);
 bool recency_packs_enabled(const UnitSettings& settings);  // TA279 or EBI
-
-// Days covered by at least one conservative treatment up to its end date, or today when it has
-// none (an end after today counts only to today). Overlapping treatments count once.
-long conservative_days(const std::vector<ConservativeTreatment>& treatments, domain::Date today);
 
 // TA279-SEVERE-RECENT and EBI-VA-PAIN criteria, each adding its sentences to `v`.
 // Pain: the worse of the rest and movement scores must reach settings.pain_threshold.
 void check_pain_threshold(Verdict& v, const EpisodeSnapshot& s, const UnitSettings& settings);
 // Recent: the fracture date (or pain onset when the fracture date is unknown) no more than
-// settings.recent_fracture_window_days before the reference date.
+// settings.recent_fracture_window_days before the reference date. A failure names
+// HTG3-1.2-REFRACTORY's minimum too only when that minimum is not yet met at the reference
+// date (the two windows pulling apart), never when refractory is met.
 void check_recent(Verdict& v, const EpisodeSnapshot& s, const UnitSettings& settings);
 // Unhealed: marrow oedema on MRI at an assessed level (bone scan uptake when MRI is unknown).
 void check_unhealed(Verdict& v, const EpisodeSnapshot& s);
@@ -61,7 +70,9 @@ Answer acute_on_imaging(const LevelAssessment& level);
 
 // HTG3-1.2-MDT and EBI-VA-MDT: the most recent decision at a meeting on or before the reference
 // date must be to proceed; with `check_roles`, its attendees must include a radiologist and a
-// spinal surgeon as the settings define them.
+// spinal surgeon as the settings define them. Decisions at meetings dated before the episode's
+// referral are not counted (they cannot have discussed it); of two meetings on one date, the
+// decision recorded last stands.
 Finding mdt_finding(std::string requirement, bool check_roles, const EpisodeSnapshot& s,
                     const UnitSettings& settings);
 // HTG3-1.2-SURGERY and EBI-VA-SURGERY.
@@ -83,5 +94,12 @@ std::optional<Finding> check_ebi_imaging(const EpisodeSnapshot& s, const UnitSet
 std::optional<Finding> check_ebi_mdt(const EpisodeSnapshot& s, const UnitSettings& settings);
 std::optional<Finding> check_ebi_surgery(const EpisodeSnapshot& s, const UnitSettings& settings);
 std::optional<Finding> check_ebi_bone(const EpisodeSnapshot& s, const UnitSettings& settings);
+
+// The one finding that says TA279 and EBI were considered and do not apply ("TA279, EBI: not
+// applicable to a haemangioma"), for an indication other than osteoporotic fracture at a gate
+// where their rules run. std::nullopt when neither pack is enabled, no indication is recorded
+// (HTG3-IND reports that), or the fracture is osteoporotic.
+std::optional<Finding> packs_not_applicable(bool ta279_runs, bool ebi_runs,
+                                            const EpisodeSnapshot& s);
 
 }  // namespace vertebro::guidance::detail

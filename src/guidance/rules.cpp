@@ -119,13 +119,20 @@ std::optional<Finding> run_rule(const Rule& rule, const EpisodeSnapshot& snapsho
 
 Findings evaluate(Gate gate, const EpisodeSnapshot& snapshot, const UnitSettings& settings) {
   Findings out;
+  bool runs[3] = {false, false, false};  // by Pack: whether an enabled pack has rules here
   for (const Rule& rule : rule_table()) {
     if (!runs_at(rule, gate)) continue;
+    if (settings.enabled_packs.contains(rule.pack)) runs[static_cast<int>(rule.pack)] = true;
     if (auto f = run_rule(rule, snapshot, settings)) out.push_back(std::move(*f));
+  }
+  if (auto na = detail::packs_not_applicable(runs[static_cast<int>(Pack::kTa279)],
+                                             runs[static_cast<int>(Pack::kEbi)], snapshot)) {
+    out.push_back(std::move(*na));
   }
   return out;
 }
 
+// kNotApplicable and kWarn never block; neither does an advisory (not required) rule.
 bool blocks(const Findings& findings) {
   return std::any_of(findings.begin(), findings.end(), [](const Finding& f) {
     return f.required && (f.outcome == Outcome::kFail || f.outcome == Outcome::kMissing);

@@ -23,7 +23,10 @@ namespace vertebro::guidance {
 
 // Stored with every transition so a finding can be traced to the rules that produced it. Bump
 // it whenever a rule, its table row or a default setting changes meaning.
-inline constexpr std::string_view kRulePackVersion = "htg3-2026.1";
+// htg3-2026.2 (issue 14): dated findings judged at the procedure date; treatment days counted
+// inclusively; default minimum 21 days; indication evidence; SINS 13-18 fails; MDT meetings
+// before the referral ignored; "not applicable" findings for TA279 and EBI.
+inline constexpr std::string_view kRulePackVersion = "htg3-2026.2";
 
 // The gated transitions of the pathway (referral -> assessment -> MDT -> consent -> procedure
 // -> follow-up).
@@ -65,7 +68,11 @@ const Rule* find_rule(std::string_view id);
 std::optional<Finding> run_rule(const Rule& rule, const EpisodeSnapshot& snapshot,
                                 const UnitSettings& settings);
 
-// The findings of every rule that runs at `gate`, from enabled packs, in table order.
+// The findings of every rule that runs at `gate`, from enabled packs, in table order. When
+// TA279 or EBI rules run at the gate but do not apply to the indication (anything but an
+// osteoporotic fracture), one last finding says so: requirement and pack "TA279, EBI" (or the
+// one enabled), outcome kNotApplicable, not required ("TA279, EBI: not applicable to a
+// haemangioma"), so a reader sees they were considered.
 Findings evaluate(Gate gate, const EpisodeSnapshot& snapshot, const UnitSettings& settings);
 
 // True when any required finding is kFail or kMissing: the move needs an override.

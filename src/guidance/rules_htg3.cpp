@@ -1,50 +1,111 @@
 // The HTG3 pack: NICE HTG3 recommendations 1.1 and 1.2 and its indications (2.1.1), with the
 // ids of ../shared/domain/HTG3.md. Data files: tests/data/guidance/<id>.json.
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "guidance/rule_support.h"
 #include "guidance/scores.h"
+#include "guidance/windows.h"
 
 namespace vertebro::guidance::detail {
 
-// HTG3-IND-*: the indication is one HTG3 supports. Anything else fails (a vertebroplasty outside
-// HTG3's indications needs an override with a reason). Metastasis needs its primary recorded.
+namespace {
+
+std::string join_words(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+bool blank(const std::optional<std::string>& text) {
+  return !text || text->find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+// HTG3 2.1.1: "severe painful osteoporosis with loss of vertebral height and/or vertebral body
+// compression fracture". Evidence: a level with height loss (Genant grade 1 or more) or an
+// acute fracture on imaging (MRI oedema, or bone scan uptake when MRI is unknown).
+void check_osteoporotic_evidence(Verdict& v, const EpisodeSnapshot& s) {
+  if (s.levels.empty()) {
+    v.missing(
+        "No assessed level is recorded: HTG3 2.1.1 asks for loss of vertebral height or a "
+        "compression fracture on imaging.");
+    return;
+  }
+  std::vector<std::string> seen;
+  for (const auto& l : s.levels) {
+    if (l.genant && *l.genant != GenantGrade::kNormal) {
+      seen.push_back("loss of height at " + l.level.name() + " (Genant " +
+                     std::string(genant_name(*l.genant)) + ")");
+    }
+    if (acute_on_imaging(l) == Answer::kYes) {
+      seen.push_back((l.mri_oedema == Answer::kYes ? "marrow oedema on MRI at "
+                                                   : "bone scan uptake at ") +
+                     l.level.name());
+    }
+  }
+  if (seen.empty()) {
+    v.missing(
+        "No assessed level records loss of height (Genant grade 1 or more) or a fracture on "
+        "imaging (marrow oedema on MRI, or bone scan uptake): HTG3 2.1.1 supports painful "
+        "osteoporotic fractures with loss of vertebral height or a compression fracture.");
+  } else {
+    v.evidence("Fracture evidence: " + join_words(seen) + ".");
+  }
+}
+
+}  // namespace
+
+// HTG3-IND-*: the indication is one HTG3 supports, with the evidence HTG3 2.1.1 names: an
+// osteoporotic fracture shows loss of height or a fracture on imaging; a haemangioma is
+// symptomatic (its symptoms recorded); a metastasis has its primary recorded. A traumatic fracture
+// in non-osteoporotic bone, or any other indication, fails (a vertebroplasty outside HTG3's
+// indications needs an override with a reason). The outcome for the indication alone is
+// assess_indication's, the one the episode page shows.
 std::optional<Finding> check_indication(const EpisodeSnapshot& s, const UnitSettings&) {
   if (!s.indication) {
     return Finding{"HTG3-IND", Outcome::kMissing, "No indication is recorded."};
   }
   using domain::Indication;
-  Finding f = assess_indication(*s.indication);
-  f.evidence = "Indication: " + std::string(domain::indication_label(*s.indication)) + ".";
+  const Finding base = assess_indication(*s.indication);
+  Verdict v;
+  v.evidence("Indication: " + std::string(domain::indication_label(*s.indication)) + ".");
   switch (*s.indication) {
+    case Indication::kTraumatic:
     case Indication::kOther:
-      f.outcome = Outcome::kFail;
-      f.message =
-          "This indication is outside those HTG3 supports (painful osteoporotic fracture, "
-          "symptomatic haemangioma, painful vertebral body tumour). Proceeding needs an override "
-          "recording why vertebroplasty is considered.";
+      v.fail(base.message);
       break;
     case Indication::kMetastasis:
-      if (!s.tumour_primary || s.tumour_primary->find_first_not_of(' ') == std::string::npos) {
-        f.outcome = Outcome::kMissing;
-        f.message =
+      if (blank(s.tumour_primary)) {
+        v.missing(
             "The primary of the metastasis is not recorded (\"unknown primary\" is an "
-            "answer). NICE NG234 also applies.";
+            "answer). NICE NG234 also applies.");
       } else {
-        f.evidence += " Primary: " + *s.tumour_primary + ".";
+        v.evidence("Primary: " + *s.tumour_primary + ".");
+      }
+      break;
+    case Indication::kHaemangioma:
+      if (blank(s.haemangioma_symptoms)) {
+        v.missing(
+            "The symptoms the haemangioma causes are not recorded: HTG3 2.1.1 supports "
+            "symptomatic vertebral haemangioma.");
+      } else {
+        v.evidence("Symptoms: " + *s.haemangioma_symptoms + ".");
       }
       break;
     case Indication::kOsteoporotic:
-    case Indication::kHaemangioma:
+      check_osteoporotic_evidence(v, s);
+      break;
     case Indication::kMyeloma:
       break;
   }
-  return f;
+  return v.finish(base.requirement, base.message);
 }
 
 // HTG3-IND-TUMOUR-SINS: for a vertebral body tumour, the Spinal Instability Neoplastic Score is
-// recorded (REFERENCE.md 5.1); 7 or more warrants surgical consultation.
+// recorded (REFERENCE.md 5.1). 7 to 12 (indeterminate) warns that a spinal surgeon's opinion is
+// advised; 13 to 18 (unstable) fails: going ahead needs an override naming the surgeon's review.
 std::optional<Finding> check_tumour_sins(const EpisodeSnapshot& s, const UnitSettings&) {
   if (s.indication != domain::Indication::kMetastasis &&
       s.indication != domain::Indication::kMyeloma) {
@@ -61,46 +122,58 @@ std::optional<Finding> check_tumour_sins(const EpisodeSnapshot& s, const UnitSet
     const std::string total = std::to_string(score->total);
     const std::string category(sins_category_name(score->category));
     v.evidence("SINS " + total + " (" + category + ").");
-    if (score->surgical_consultation) {
-      v.warn("SINS " + total + " (" + category +
-             ") warrants surgical consultation: a score of 7 or more suggests possible "
-             "instability.");
+    if (score->category == SinsCategory::kUnstable) {
+      v.fail("SINS " + total +
+             " (unstable): the spine may be unstable, and a spinal surgeon's review is needed "
+             "before vertebroplasty. Going ahead needs an override naming that review (who "
+             "reviewed the case, and when).");
+    } else if (score->surgical_consultation) {
+      v.warn("SINS " + total +
+             " (indeterminate): possible impending instability; a spinal surgeon's opinion is "
+             "advised.");
     }
     pass = "SINS " + total + " (stable): no surgical consultation is needed for instability.";
   }
   return v.finish("HTG3-IND-TUMOUR-SINS", pass);
 }
 
-// HTG3-1.2-REFRACTORY: conservative treatment tried for at least the unit's minimum, a pain score
-// despite it, and the clinician's judgement that the pain is refractory.
+// HTG3-1.2-REFRACTORY: conservative treatment tried for at least the unit's minimum (counting
+// the first and last days, up to the reference date), pain despite it (a recorded score above
+// 0), and the clinician's judgement that the pain is refractory. A treatment recorded as giving
+// good relief still counts, with a warning that asks the clinician's judgement to explain.
 std::optional<Finding> check_refractory(const EpisodeSnapshot& s, const UnitSettings& settings) {
   Verdict v;
+  v.judged(s);
   const int min_days = settings.min_conservative_days;
   if (s.conservative_treatments.empty()) {
     v.missing("No conservative treatment is recorded.");
   } else {
-    const long days = conservative_days(s.conservative_treatments, s.today);
-    std::string kinds;
+    const long days = conservative_days(s.conservative_treatments, reference_date(s));
+    std::vector<std::string> kinds, relieved;
     for (const auto& t : s.conservative_treatments) {
-      if (!kinds.empty()) kinds += ", ";
-      kinds += words(conservative_kind_name(t.kind));
+      const std::string kind = words(conservative_kind_name(t.kind));
+      kinds.push_back(kind);
+      if (t.effect == TreatmentEffect::kGoodRelief) relieved.push_back(kind);
     }
-    v.evidence("Conservative treatment (" + kinds + ") covers " + std::to_string(days) +
-               " days up to today (" + s.today.display() + "); the unit's minimum is " +
+    v.evidence("Conservative treatment (" + join_words(kinds) + ") covers " + day_count(days) +
+               " up to " + reference_label(s) +
+               ", counting the first and last days; the unit's minimum is " +
                std::to_string(min_days) + " days.");
     if (days < min_days) {
-      std::string sentence = "Conservative treatment has been tried for " + std::to_string(days) +
-                             " days, fewer than the unit's minimum of " + std::to_string(min_days) +
-                             " days.";
-      const auto& fracture = s.fracture_date ? s.fracture_date : s.onset_date;
-      if (is_osteoporotic(s) && recency_packs_enabled(settings) && fracture) {
-        const auto closes = domain::Date::from_days(
-            fracture->days() + std::chrono::days(settings.recent_fracture_window_days));
-        sentence += " The fracture must also still be recent (TA279, EBI): its window of " +
-                    std::to_string(settings.recent_fracture_window_days) + " days closes on " +
-                    closes.display() + ".";
+      std::string sentence = "Conservative treatment has been tried for " + day_count(days) +
+                             " " + judged_at(s) + ", fewer than the unit's minimum of " +
+                             std::to_string(min_days) + " days.";
+      if (auto w = refractory_window(s, settings)) {
+        sentence += " The fracture must also still be recent (TA279, EBI): it counts as recent "
+                    "until " +
+                    w->recent_until.display() + ".";
       }
       v.fail(sentence);
+    }
+    if (!relieved.empty()) {
+      v.warn("Recorded as giving good relief: " + join_words(relieved) +
+             ". Explain in the clinician's judgement (the treatment's details) why the pain "
+             "still counts as refractory.");
     }
   }
   if (!s.pain_at_rest && !s.pain_on_movement) {
@@ -111,6 +184,10 @@ std::optional<Finding> check_refractory(const EpisodeSnapshot& s, const UnitSett
     };
     v.evidence("Pain despite it: " + one(s.pain_at_rest) + " at rest, " + one(s.pain_on_movement) +
                " on movement.");
+    if (s.pain_at_rest.value_or(0) <= 0 && s.pain_on_movement.value_or(0) <= 0) {
+      v.fail("Every recorded pain score is 0/10: no pain despite conservative treatment is "
+             "recorded, so the pain cannot count as refractory.");
+    }
   }
   if (!s.clinician_judged_refractory) {
     v.missing("The clinician's judgement that the pain is refractory is not recorded.");
@@ -126,9 +203,12 @@ std::optional<Finding> check_refractory(const EpisodeSnapshot& s, const UnitSett
 
 // HTG3-1.2-REFRACTORY-WINDOW: for an osteoporotic fracture under TA279 or EBI, "refractory"
 // (treatment for at least the minimum) and "recent" (no older than the window) are both needed.
-// Treatment starts at or after the fracture, so both can be met only if the minimum is shorter
-// than the window; with the two equal, only a procedure on exactly that day qualifies. Advisory:
-// it warns about the unit's settings and never blocks.
+// With treatment from the day of the fracture, the minimum is reached on day (minimum - 1) after
+// it and the fracture is recent up to day (window): the settings refuse a minimum that is not
+// shorter than the window, and settings stored before that check are warned about here. For a
+// fracture with its date recorded, the finding gives the dates (refractory_window()) and warns
+// when the recorded treatment reaches the minimum only after the fracture stops counting as
+// recent. Advisory: it never blocks.
 std::optional<Finding> check_windows(const EpisodeSnapshot& s, const UnitSettings& settings) {
   if (!is_osteoporotic(s) || !recency_packs_enabled(settings)) return std::nullopt;
   Verdict v;
@@ -140,25 +220,33 @@ std::optional<Finding> check_windows(const EpisodeSnapshot& s, const UnitSetting
                              " days (TA279-SEVERE-RECENT, EBI-VA-PAIN)";
   v.evidence("Minimum conservative treatment " + std::to_string(min_days) +
              " days; recent-fracture window " + std::to_string(window) + " days.");
-  if (min_days > window) {
-    v.warn(numbers + " is longer than " + recent +
-           ": the two windows cannot both be met. Review the unit's settings.");
-  } else if (min_days == window) {
-    v.warn(numbers + " equals " + recent +
-           ": both can be met only when the procedure falls on "
-           "exactly day " +
-           std::to_string(window) +
-           " after the fracture and treatment began that day. Review the unit's settings.");
+  if (min_days >= window) {
+    const long both = window - std::max(min_days - 1, 0) + 1;
+    const std::string review =
+        " The settings page now refuses this (the minimum must be shorter than the window); "
+        "review the unit's settings.";
+    if (both <= 0) {
+      v.warn(numbers + " is longer than " + recent + ": the two cannot both be met." + review);
+    } else {
+      v.warn(numbers + " is not shorter than " + recent +
+             ": even with treatment from the day of the fracture, both can be met on only " +
+             std::to_string(both) + (both == 1 ? " day." : " days.") + review);
+    }
   }
-  const auto& fracture = s.fracture_date ? s.fracture_date : s.onset_date;
-  if (fracture && min_days <= window) {
-    auto plus = [&](int d) {
-      return domain::Date::from_days(fracture->days() + std::chrono::days(d)).display();
-    };
-    v.evidence(min_days == window
-                   ? "For this fracture both are met only on " + plus(window) + ", at best."
-                   : "For this fracture both are met between " + plus(min_days) + " and " +
-                         plus(window) + ", at best.");
+  if (auto w = refractory_window(s, settings)) {
+    const std::string of = w->from_onset ? "the onset of pain" : "the fracture";
+    if (!w->refractory_from) {
+      v.evidence("The conservative treatment recorded ended before reaching the minimum.");
+    } else if (!w->open()) {
+      v.warn("For this fracture the pain counts as refractory only from " +
+             w->refractory_from->display() + ", after the fracture stops counting as recent (" +
+             w->recent_until.display() + "): both cannot be met.");
+    } else {
+      v.evidence("From " + of + " on " + w->fracture.display() +
+                 ": the pain counts as refractory from " + w->refractory_from->display() +
+                 (w->treatment_assumed ? " (if treatment began that day)" : "") +
+                 " and the fracture counts as recent until " + w->recent_until.display() + ".");
+    }
   }
   return v.finish("HTG3-1.2-REFRACTORY-WINDOW",
                   numbers + " is shorter than " + recent + ": both can be met.");
@@ -178,6 +266,7 @@ std::optional<Finding> check_surgery(const EpisodeSnapshot& s, const UnitSetting
 // listed risk discussed. Audit and governance arrangements are the unit's, not checked here.
 std::optional<Finding> check_consent(const EpisodeSnapshot& s, const UnitSettings&) {
   Verdict v;
+  v.judged(s);
   if (!s.consent.date) {
     v.missing("No consent is recorded.");
     return v.finish("HTG3-1.1", "");

@@ -128,7 +128,9 @@ std::optional<ConsentRisk> parse_consent_risk(std::string_view n) {
 std::string_view pack_name(Pack p) { return name_in(kPacks, p); }
 std::optional<Pack> parse_pack(std::string_view n) { return parse_in(kPacks, n); }
 
-Status validate_settings(const UnitSettings& s) {
+namespace {
+
+std::vector<FieldError> range_errors(const UnitSettings& s) {
   std::vector<FieldError> errors;
   if (s.min_conservative_days < 0 || s.min_conservative_days > 365) {
     errors.push_back(
@@ -148,8 +150,32 @@ Status validate_settings(const UnitSettings& s) {
     errors.push_back(
         {"spinal_surgeon_roles", "Enter at least one role that counts as a spinal surgeon"});
   }
+  return errors;
+}
+
+Status settings_status(std::vector<FieldError> errors) {
   if (errors.empty()) return {};
   return Error::invalid(std::move(errors), "Check the unit's guidance settings");
+}
+
+}  // namespace
+
+Status validate_setting_ranges(const UnitSettings& s) { return settings_status(range_errors(s)); }
+
+Status validate_settings(const UnitSettings& s) {
+  std::vector<FieldError> errors = range_errors(s);
+  const bool recency = s.enabled_packs.contains(Pack::kTa279) || s.enabled_packs.contains(Pack::kEbi);
+  if (errors.empty() && recency && s.min_conservative_days >= s.recent_fracture_window_days) {
+    const std::string both =
+        "While TA279 or EBI is enabled, the minimum conservative treatment (" +
+        std::to_string(s.min_conservative_days) +
+        " days) must be shorter than the recent fracture window (" +
+        std::to_string(s.recent_fracture_window_days) +
+        " days), or an osteoporotic fracture can hardly be both refractory and recent";
+    errors.push_back({"min_conservative_days", both});
+    errors.push_back({"recent_fracture_window_days", both});
+  }
+  return settings_status(std::move(errors));
 }
 
 namespace {

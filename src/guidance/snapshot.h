@@ -62,6 +62,10 @@ struct MdtDecision {
   domain::Date meeting_date{};
   MdtDecisionKind decision = MdtDecisionKind::kMoreInformation;
   std::vector<std::string> attendee_roles{};  // one entry per attendee: "Spinal surgeon", ...
+  // When the decision was recorded, as an ISO 8601 UTC timestamp ("2026-03-03T10:15:00Z"),
+  // which sorts in time order as text. Of two decisions at meetings on the same date, the one
+  // recorded last stands.
+  std::string decided_at{};
 };
 
 enum class SurgeryAccessKind { kOnSite, kArrangement, kNone };
@@ -97,6 +101,10 @@ struct EpisodeSnapshot {
   std::optional<domain::Indication> indication{};
   std::optional<std::string>
       tumour_primary{};  // metastasis: the primary ("unknown primary" is fine)
+  // Haemangioma: the symptoms it causes (HTG3 supports *symptomatic* haemangioma).
+  std::optional<std::string> haemangioma_symptoms{};
+  // The episode's referral date: an MDT meeting before it discussed another episode.
+  std::optional<domain::Date> referral_date{};
 
   std::vector<LevelAssessment> levels{};  // levels assessed
   std::optional<int> pain_at_rest{};      // NRS 0-10
@@ -127,8 +135,11 @@ std::optional<Pack> parse_pack(std::string_view name);
 
 // A unit's settings. Each default names its source.
 struct UnitSettings {
-  // HTG3-1.2-REFRACTORY: how long conservative treatment must have been tried. HTG3 leaves this
-  // to the unit (HTG3.md, "What the guidance leaves to the unit"); 42 days is vertebro's default.
+  // HTG3-1.2-REFRACTORY: how long conservative treatment must have been tried, counting the
+  // first and last days. HTG3 leaves this to the unit (HTG3.md, "What the guidance leaves to the
+  // unit"). 21 days: NICE TA279 chapter 4 heard that the pain usually eases after 2 to 3 weeks
+  // and is often gone by 6 (REFERENCE.md 1.2a), so three weeks of optimal pain management
+  // leaves three weeks inside the recent-fracture window below.
   int min_conservative_days = 21;
   // TA279-SEVERE-RECENT, EBI-VA-PAIN: how old a fracture may be and still count as recent.
   // EBI: "recent (usually not more than 6 weeks)"; TA279 fixes no number.
@@ -150,7 +161,14 @@ bool any_role_in(const std::vector<std::string>& attendee_roles,
 
 // Checks the settings an administrator entered. Errors: kInvalid with one field error per bad
 // field: min_conservative_days (0-365), recent_fracture_window_days (1-365), pain_threshold
-// (0-10), radiologist_roles and spinal_surgeon_roles (at least one non-blank role).
+// (0-10), radiologist_roles and spinal_surgeon_roles (at least one non-blank role); and, while
+// TA279 or EBI is enabled, one error on each of min_conservative_days and
+// recent_fracture_window_days when the minimum is not shorter than the window (an osteoporotic
+// case could then meet "refractory" and "recent" only on a day or two, so every such case would
+// need an override: HTG3-1.2-REFRACTORY-WINDOW).
 Status validate_settings(const UnitSettings& settings);
+// The range checks of validate_settings only: what settings stored before the window check
+// existed must meet to be read at all (HTG3-1.2-REFRACTORY-WINDOW then warns at the gate).
+Status validate_setting_ranges(const UnitSettings& settings);
 
 }  // namespace vertebro::guidance

@@ -109,6 +109,18 @@ Json pathway_json(const app::PathwayView& p) {
                  {"rule_pack_version", std::string(guidance::kRulePackVersion)},
                  {"findings", app::findings_json(g.findings)}};
   }
+  Json window;  // an osteoporotic fracture under TA279 or EBI (docs/api.md)
+  if (p.window) {
+    const auto& w = *p.window;
+    window = {{"fracture_date", w.fracture.iso()},
+              {"from_onset", w.from_onset},
+              {"refractory_from", w.refractory_from ? Json(w.refractory_from->iso()) : Json()},
+              {"treatment_assumed", w.treatment_assumed},
+              {"recent_until", w.recent_until.iso()},
+              {"open", w.open()},
+              {"min_conservative_days", w.min_days},
+              {"recent_fracture_window_days", w.window_days}};
+  }
   return {{"episode_id", e.id.value},
           {"state", std::string(domain::state_name(e.state))},
           {"state_label", std::string(domain::state_label(e.state))},
@@ -122,7 +134,8 @@ Json pathway_json(const app::PathwayView& p) {
           {"step_back", p.step_back ? Json(std::string(domain::state_name(*p.step_back))) : Json()},
           {"planned_procedure_date", optional_date(p.planned_procedure_date)},
           {"may_exit", p.may_exit},
-          {"next_gate", next_gate}};
+          {"next_gate", next_gate},
+          {"window", window}};
 }
 
 void put_form(Web& web, const Request& req, Response& res, FormKind kind) {

@@ -373,6 +373,10 @@ std::vector<Section> assessment_sections(const std::vector<VertebralLevel>& leve
                   pick("indication", "Indication", Input::kSelect, indications()),
                   ask("tumour_primary", "Primary tumour", Input::kText,
                       "For a metastasis: the primary tumour, or \"unknown primary\"", "20"),
+                  ask("haemangioma_symptoms", "Symptoms of the haemangioma", Input::kTextarea,
+                      "For a haemangioma: the symptoms it causes, for example pain at the level "
+                      "limiting walking. HTG3 supports symptomatic haemangioma; without its "
+                      "symptoms the MDT gate reports missing information."),
                   ask("fracture_date", "Fracture date", Input::kDate, "If known."),
                   ask("onset_date", "Date the pain began", Input::kDate,
                       "Used when the fracture date is not known.")};
@@ -417,7 +421,8 @@ std::vector<Section> assessment_sections(const std::vector<VertebralLevel>& leve
     s.fields = {ask("start", "Start date", Input::kDate),
                 ask("end", "End date", Input::kDate, "Leave blank if it continues."),
                 pick("effect", "Effect", Input::kSelect, effects()),
-                ask("detail", "Details", Input::kText, "", "30")};
+                ask("detail", "Details", Input::kText,
+                    "If it gave good relief, say why the pain still counts as refractory.", "30")};
     s.compact = true;
     out.push_back(std::move(s));
   }

@@ -238,9 +238,12 @@ void show_settings(Web& web, Response& res, const app::Actor& actor, int status,
       {"min_conservative_days", "Minimum conservative treatment (days)", f.min_conservative_days,
        FieldKind::kText,
        "How long conservative treatment must have been tried before pain counts as refractory "
-       "(HTG3-1.2-REFRACTORY). 0 to 365. Default " + std::to_string(d.min_conservative_days) +
-           " days. Source: HTG3 leaves the period to the unit; " +
-           std::to_string(d.min_conservative_days) + " days (6 weeks) is vertebro's default.",
+       "(HTG3-1.2-REFRACTORY), counting the first and last days. 0 to 365; while TA279 or EBI is "
+       "enabled, shorter than the recent fracture window. Default " +
+           std::to_string(d.min_conservative_days) +
+           " days. Source: HTG3 leaves the period to the unit; NICE TA279 (chapter 4) heard that "
+           "the pain usually eases after 2 to 3 weeks and is often gone by 6, so 3 weeks of "
+           "optimal pain management leaves 3 weeks inside a 6-week window.",
        "3", "off"},
       errors));
   fields.push_back(field_view(

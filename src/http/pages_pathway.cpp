@@ -223,38 +223,6 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
 
 // ---- The pathway page ----------------------------------------------------------------------
 
-std::string outcome_label(const std::string& outcome) {
-  if (outcome == "pass") return "Pass";
-  if (outcome == "warn") return "Warning";
-  if (outcome == "fail") return "Fail";
-  return "Missing";
-}
-
-std::string tag_class(const std::string& outcome) {
-  if (outcome == "pass") return "nhsuk-tag--green";
-  if (outcome == "warn") return "nhsuk-tag--yellow";
-  if (outcome == "fail") return "nhsuk-tag--red";
-  return "nhsuk-tag--grey";
-}
-
-// Findings as app::findings_json() writes them (and transitions store them).
-Json findings_view(const Json& findings) {
-  Json out = Json::array();
-  if (!findings.is_array()) return out;
-  for (const auto& f : findings) {
-    if (!f.is_object()) continue;
-    const std::string outcome = f.value("outcome", "missing");
-    out.push_back({{"outcome_label", outcome_label(outcome)},
-                   {"tag_class", tag_class(outcome)},
-                   {"requirement", f.value("requirement", "")},
-                   {"pack", f.value("pack", "")},
-                   {"advisory", !f.value("required", true)},
-                   {"message", f.value("message", "")},
-                   {"evidence", text_or_null(f.value("evidence", ""))}});
-  }
-  return out;
-}
-
 std::string gate_label(guidance::Gate g) {
   switch (g) {
     case guidance::Gate::kAssessmentToMdt: return "assessment to MDT";
@@ -433,6 +401,35 @@ std::string surgery_text(const std::optional<domain::SiteSurgeryRecord>& s, doma
   return "None recorded: this site has no access to a spinal surgery service.";
 }
 
+// The window of an osteoporotic fracture (guidance::refractory_window), for pathway.mustache:
+// {refractory_from, refractory_note, recent_after, recent_note, closed}; null when none applies.
+Json window_view(const std::optional<guidance::RefractoryWindow>& w) {
+  if (!w) return nullptr;
+  const int min_days = w->min_days;
+  const int window_days = w->window_days;
+  const std::string of = w->from_onset ? "the onset of pain" : "the fracture";
+  Json out = {{"recent_after", w->recent_until.display()},
+              {"recent_note", std::to_string(window_days) + " days after " + of + " on " +
+                                  w->fracture.display() +
+                                  ", the unit's recent-fracture window (TA279, EBI)."},
+              {"closed", w->refractory_from && !w->open()}};
+  if (w->refractory_from) {
+    out["refractory_from"] = w->refractory_from->display();
+    out["refractory_note"] =
+        std::to_string(min_days) + " days of conservative treatment, the unit's minimum "
+        "(HTG3-1.2-REFRACTORY), counting the first and last days" +
+        (w->treatment_assumed ? ", if treatment began on the day of " + of +
+                                    ": no conservative treatment is recorded yet."
+                              : ", from the treatment recorded.");
+  } else {
+    out["refractory_from"] = "Not reached";
+    out["refractory_note"] = "The conservative treatment recorded ended before reaching the "
+                             "unit's minimum of " +
+                             std::to_string(min_days) + " days (HTG3-1.2-REFRACTORY).";
+  }
+  return out;
+}
+
 Json forms_view(const app::PathwayView& p) {
   Json out = Json::array();
   const EpisodeId id = p.episode.id;
@@ -519,6 +516,7 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
   data["levels"] = domain::format_levels(p.episode.referral.levels);
   data["indication_label"] = std::string(domain::indication_label(p.episode.referral.indication));
   data["episode_href"] = "/episodes/" + id.str();
+  data["window"] = window_view(p.window);
   Json other_moves = Json::array();
   for (auto to : p.moves) {
     if (p.next_gate && p.next_gate->to == to) continue;

@@ -342,10 +342,15 @@ void add_record_pages(Router& router, Web& web) {
     Json history = Json::array();
     for (const auto& h : view->history) history.push_back(audit_view(h));
     const auto& f = view->indication_finding;
+    const std::string outcome(guidance::outcome_name(f.outcome));
+    // The same outcome, tag and words as HTG3-IND at the assessment -> MDT gate
+    // (guidance::assess_indication).
     Json data = {{"patient", patient_view(view->patient, t)},
                  {"episode", episode_view(view->episode, view->site_name, t)},
                  {"finding", {{"requirement", f.requirement},
-                              {"outcome", std::string(guidance::outcome_name(f.outcome))},
+                              {"outcome", outcome},
+                              {"outcome_label", outcome_label(outcome)},
+                              {"tag_class", outcome_tag_class(outcome)},
                               {"warn", f.outcome != guidance::Outcome::kPass},
                               {"message", f.message}}},
                  {"history", history},

@@ -138,4 +138,48 @@ nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
 
+namespace {
+struct OutcomeLook {
+  std::string_view outcome, label, tag;
+};
+// Anything else (and "missing") shows as Missing on grey.
+constexpr OutcomeLook kOutcomeLooks[] = {{"pass", "Pass", "nhsuk-tag--green"},
+                                         {"warn", "Warning", "nhsuk-tag--yellow"},
+                                         {"fail", "Fail", "nhsuk-tag--red"},
+                                         {"not_applicable", "Not applicable", "nhsuk-tag--blue"},
+                                         {"missing", "Missing", "nhsuk-tag--grey"}};
+const OutcomeLook& look_of(const std::string& outcome) {
+  for (const auto& l : kOutcomeLooks) {
+    if (l.outcome == outcome) return l;
+  }
+  return kOutcomeLooks[std::size(kOutcomeLooks) - 1];
+}
+}  // namespace
+
+std::string outcome_label(const std::string& outcome) {
+  return std::string(look_of(outcome).label);
+}
+
+std::string outcome_tag_class(const std::string& outcome) {
+  return std::string(look_of(outcome).tag);
+}
+
+nlohmann::json findings_view(const nlohmann::json& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  if (!findings.is_array()) return out;
+  for (const auto& f : findings) {
+    if (!f.is_object()) continue;
+    const std::string outcome = f.value("outcome", "missing");
+    out.push_back({{"outcome_label", outcome_label(outcome)},
+                   {"tag_class", outcome_tag_class(outcome)},
+                   {"requirement", f.value("requirement", "")},
+                   {"pack", f.value("pack", "")},
+                   // A "not applicable" finding is informational, not an advisory rule.
+                   {"advisory", !f.value("required", true) && outcome != "not_applicable"},
+                   {"message", f.value("message", "")},
+                   {"evidence", text_or_null(f.value("evidence", ""))}});
+  }
+  return out;
+}
+
 }  // namespace vertebro::http

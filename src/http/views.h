@@ -25,4 +25,13 @@ std::string nhs_formatted(const std::string& digits);
 // The text, or null when it is empty: Mustache opens a section for any string, even "".
 nlohmann::json text_or_null(const std::string& s);
 
+// A guidance finding's outcome as every page shows it, from its stored name: "Pass" on a green
+// tag, "Warning" yellow, "Fail" red, "Missing" grey, "Not applicable" blue.
+std::string outcome_label(const std::string& outcome);
+std::string outcome_tag_class(const std::string& outcome);
+// Findings as app::findings_json() writes them (and transitions store them), for
+// _findings.mustache: [{outcome_label, tag_class, requirement, pack, advisory, message,
+// evidence}].
+nlohmann::json findings_view(const nlohmann::json& findings);
+
 }  // namespace vertebro::http

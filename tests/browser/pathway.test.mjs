@@ -220,7 +220,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.expectHeading('Pathway: Follow-up');
         const main = await page.locator('main').innerText();
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
-        assert.match(main, /htg3-2026\.1/);
+        assert.match(main, /htg3-2026\.2/);
         await s.check('follow-up');
       });
     });

@@ -5,18 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include "test_dates.h"
+
 #include <set>
 #include <string>
 #include <vector>
 
 namespace vertebro::guidance {
 namespace {
-
-domain::Date D(const char* iso) {
-  auto d = domain::Date::parse(iso, "date", "date");
-  EXPECT_TRUE(d.ok()) << iso;
-  return d.ok() ? *d : domain::Date();
-}
 
 domain::VertebralLevel Level(const char* name) {
   return domain::VertebralLevel::parse(name).value_or(domain::VertebralLevel::from_index(0));
@@ -51,12 +47,9 @@ EpisodeSnapshot Complete() {
   return s;
 }
 
-// A unit that asks for 3 weeks of conservative treatment, leaving the 6-week window room.
-UnitSettings Settings() {
-  UnitSettings u;
-  u.min_conservative_days = 21;
-  return u;
-}
+// The default settings: 3 weeks of conservative treatment inside a 6-week recent-fracture
+// window.
+UnitSettings Settings() { return UnitSettings{}; }
 
 // At the assessment gate the procedure date is usually not yet set.
 EpisodeSnapshot AtAssessment() {
@@ -126,22 +119,82 @@ TEST(GuidanceRulesTest, TumourRunsHtg3RulesAndSinsButNotTa279OrEbi) {
   s.tumour_primary = "breast";
   s.sins_total = 5;
   const Findings f = evaluate(Gate::kAssessmentToMdt, s, Settings());
+  // TA279 and EBI are shown as considered and not applicable, last.
   EXPECT_EQ(Ids(f), (std::vector<std::string>{"HTG3-IND-TUMOUR", "HTG3-IND-TUMOUR-SINS",
-                                              "HTG3-1.2-REFRACTORY"}))
+                                              "HTG3-1.2-REFRACTORY", "TA279, EBI"}))
       << Describe(f);
   EXPECT_NE(f[0].message.find("NG234"), std::string::npos);
   EXPECT_FALSE(blocks(f)) << Describe(f);
 
-  s.sins_total = 9;  // warrants surgical consultation: a warning, not a block
+  s.sins_total = 9;  // indeterminate: a surgeon's opinion is advised, a warning, not a block
   const Findings warned = evaluate(Gate::kAssessmentToMdt, s, Settings());
   ASSERT_NE(Find(warned, "HTG3-IND-TUMOUR-SINS"), nullptr);
   EXPECT_EQ(Find(warned, "HTG3-IND-TUMOUR-SINS")->outcome, Outcome::kWarn);
   EXPECT_FALSE(blocks(warned));
 
+  s.sins_total = 13;  // unstable: blocks until overridden with the surgeon's review named
+  const Findings unstable = evaluate(Gate::kAssessmentToMdt, s, Settings());
+  ASSERT_NE(Find(unstable, "HTG3-IND-TUMOUR-SINS"), nullptr);
+  EXPECT_EQ(Find(unstable, "HTG3-IND-TUMOUR-SINS")->outcome, Outcome::kFail);
+  EXPECT_TRUE(blocks(unstable));
+
   s = Complete();
   s.indication = domain::Indication::kMyeloma;
   EXPECT_EQ(Ids(evaluate(Gate::kConsentToProcedure, s, Settings())),
-            (std::vector<std::string>{"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1"}));
+            (std::vector<std::string>{"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1",
+                                      "TA279, EBI"}));
+}
+
+// "TA279, EBI: not applicable to a haemangioma": one informational finding, never blocking,
+// naming only the packs that are enabled and have rules at the gate.
+TEST(GuidanceRulesTest, NotApplicablePacksAreShownAndNeverBlock) {
+  EpisodeSnapshot s = AtAssessment();
+  s.indication = domain::Indication::kHaemangioma;
+  s.haemangioma_symptoms = "Pain at T12 limiting walking";
+  const Findings f = evaluate(Gate::kAssessmentToMdt, s, Settings());
+  const Finding* na = Find(f, "TA279, EBI");
+  ASSERT_NE(na, nullptr) << Describe(f);
+  EXPECT_EQ(&f.back(), na);
+  EXPECT_EQ(na->outcome, Outcome::kNotApplicable);
+  EXPECT_FALSE(na->required);
+  EXPECT_EQ(na->pack, "TA279, EBI");
+  EXPECT_EQ(na->message.rfind("TA279, EBI: not applicable to a haemangioma", 0), 0u) << na->message;
+  EXPECT_FALSE(blocks(f)) << Describe(f);
+  EXPECT_FALSE(blocks({*na}));
+
+  // At MDT -> consent only EBI has a rule (EBI-VA-MDT).
+  const Findings consent = evaluate(Gate::kMdtToConsent, s, Settings());
+  ASSERT_NE(Find(consent, "EBI"), nullptr) << Describe(consent);
+  EXPECT_EQ(Find(consent, "EBI")->message.rfind("EBI: not applicable to a haemangioma", 0), 0u);
+
+  UnitSettings ta279_only = Settings();
+  ta279_only.enabled_packs = {Pack::kHtg3, Pack::kTa279};
+  EXPECT_NE(Find(evaluate(Gate::kAssessmentToMdt, s, ta279_only), "TA279"), nullptr);
+  UnitSettings htg3_only = Settings();
+  htg3_only.enabled_packs = {Pack::kHtg3};
+  for (const auto& one : evaluate(Gate::kAssessmentToMdt, s, htg3_only)) {
+    EXPECT_NE(one.outcome, Outcome::kNotApplicable) << one.requirement;
+  }
+  // Osteoporotic: the packs apply; no indication recorded: HTG3-IND reports that instead.
+  for (const auto& one : evaluate(Gate::kAssessmentToMdt, AtAssessment(), Settings())) {
+    EXPECT_NE(one.outcome, Outcome::kNotApplicable) << one.requirement;
+  }
+  EpisodeSnapshot unknown;
+  for (const auto& one : evaluate(Gate::kAssessmentToMdt, unknown, Settings())) {
+    EXPECT_NE(one.outcome, Outcome::kNotApplicable) << one.requirement;
+  }
+  // The wording names each indication.
+  for (auto [indication, words] :
+       {std::pair{domain::Indication::kMetastasis, "a vertebral metastasis"},
+        std::pair{domain::Indication::kMyeloma, "myeloma"},
+        std::pair{domain::Indication::kTraumatic, "a traumatic fracture in non-osteoporotic bone"},
+        std::pair{domain::Indication::kOther, "an indication outside HTG3's"}}) {
+    s.indication = indication;
+    const Findings g = evaluate(Gate::kAssessmentToMdt, s, Settings());
+    ASSERT_NE(Find(g, "TA279, EBI"), nullptr) << words;
+    EXPECT_NE(Find(g, "TA279, EBI")->message.find(words), std::string::npos)
+        << Find(g, "TA279, EBI")->message;
+  }
 }
 
 TEST(GuidanceRulesTest, OnlyEnabledPacksRunAndFindingsNameTheirPack) {
@@ -222,8 +275,17 @@ TEST(GuidanceRulesTest, OtherIndicationFailsAtTheMdtGate) {
   EXPECT_EQ(Find(f, "HTG3-IND")->outcome, Outcome::kFail);
   EXPECT_NE(Find(f, "HTG3-IND")->message.find("outside"), std::string::npos);
   EXPECT_TRUE(blocks(f));
-  // assess_indication, shown beside the referral, still only warns.
-  EXPECT_EQ(assess_indication(domain::Indication::kOther).outcome, Outcome::kWarn);
+  // The episode page shows assess_indication: the same outcome and words.
+  EXPECT_EQ(assess_indication(domain::Indication::kOther).outcome, Outcome::kFail);
+  EXPECT_EQ(assess_indication(domain::Indication::kOther).message, Find(f, "HTG3-IND")->message);
+
+  s.indication = domain::Indication::kTraumatic;
+  const Findings t = evaluate(Gate::kAssessmentToMdt, s, Settings());
+  ASSERT_NE(Find(t, "HTG3-IND"), nullptr) << Describe(t);
+  EXPECT_EQ(Find(t, "HTG3-IND")->outcome, Outcome::kFail);
+  EXPECT_EQ(assess_indication(domain::Indication::kTraumatic).message,
+            Find(t, "HTG3-IND")->message);
+  EXPECT_TRUE(blocks(t));
 }
 
 // Refractory yet recent: a case failing either window shows the failing one.
@@ -236,14 +298,22 @@ TEST(GuidanceRulesTest, RefractoryButNoLongerRecentShowsTheRecencyFailure) {
   for (const char* id : {"TA279-SEVERE-RECENT", "EBI-VA-PAIN"}) {
     ASSERT_NE(Find(f, id), nullptr) << id;
     EXPECT_EQ(Find(f, id)->outcome, Outcome::kFail) << id << Describe(f);
-    EXPECT_NE(Find(f, id)->message.find("HTG3-1.2-REFRACTORY"), std::string::npos) << id;
+    // HTG3-1.2-REFRACTORY passed: the recency failure does not point at it.
+    EXPECT_EQ(Find(f, id)->message.find("HTG3-1.2-REFRACTORY"), std::string::npos)
+        << id << ": " << Find(f, id)->message;
   }
+  // With too little treatment as well, it names both windows.
+  s.conservative_treatments[0].start = D("2026-03-10");  // 11 days by 20 Mar
+  const Findings g = evaluate(Gate::kAssessmentToMdt, s, Settings());
+  EXPECT_EQ(Find(g, "HTG3-1.2-REFRACTORY")->outcome, Outcome::kFail) << Describe(g);
+  EXPECT_NE(Find(g, "EBI-VA-PAIN")->message.find("HTG3-1.2-REFRACTORY"), std::string::npos)
+      << Find(g, "EBI-VA-PAIN")->message;
   EXPECT_TRUE(blocks(f));
 }
 
 TEST(GuidanceRulesTest, RecentButNotYetRefractoryShowsTheRefractoryFailure) {
   EpisodeSnapshot s = AtAssessment();
-  s.today = D("2026-02-15");  // 14 days of treatment, the unit asks for 21
+  s.today = D("2026-02-15");  // 15 days of treatment (1 to 15 Feb), the unit asks for 21
   const Findings f = evaluate(Gate::kAssessmentToMdt, s, Settings());
   const Finding* refractory = Find(f, "HTG3-1.2-REFRACTORY");
   ASSERT_NE(refractory, nullptr);
@@ -264,12 +334,15 @@ TEST(GuidanceRulesTest, RecencyIsJudgedAtTheProcedureDate) {
   EXPECT_FALSE(blocks(evaluate(Gate::kConsentToProcedure, s, Settings())));
 }
 
-// With the default settings (42 and 42 days) the windows leave no margin: an advisory warning
-// that never blocks on its own.
+// Settings saved before the settings refused them (42 and 42 days) leave almost no margin: an
+// advisory warning that never blocks on its own.
 TEST(GuidanceRulesTest, WindowWarningIsAdvisory) {
   EpisodeSnapshot s = AtAssessment();
-  s.today = D("2026-03-15");  // day 42: both met, exactly
-  const Findings f = evaluate(Gate::kAssessmentToMdt, s, UnitSettings{});
+  s.today = D("2026-03-15");  // day 42: both met
+  UnitSettings legacy;
+  legacy.min_conservative_days = 42;
+  EXPECT_FALSE(validate_settings(legacy).ok());
+  const Findings f = evaluate(Gate::kAssessmentToMdt, s, legacy);
   const Finding* window = Find(f, "HTG3-1.2-REFRACTORY-WINDOW");
   ASSERT_NE(window, nullptr);
   EXPECT_EQ(window->outcome, Outcome::kWarn) << window->message;
@@ -320,7 +393,7 @@ TEST(GuidanceRulesTest, GatesFollowThePathway) {
 TEST(GuidanceSettingsTest, DefaultsAreValidAndCiteTheirValues) {
   const UnitSettings u;
   EXPECT_TRUE(validate_settings(u).ok());
-  EXPECT_EQ(u.min_conservative_days, 21);
+  EXPECT_EQ(u.min_conservative_days, 21);  // TA279 chapter 4; REFERENCE.md 1.2a
   EXPECT_EQ(u.recent_fracture_window_days, 42);
   EXPECT_EQ(u.pain_threshold, 7);
   EXPECT_EQ(u.enabled_packs, (std::set<Pack>{Pack::kHtg3, Pack::kTa279, Pack::kEbi}));
@@ -347,6 +420,30 @@ TEST(GuidanceSettingsTest, RefusesBadValuesNamingEachField) {
     ASSERT_EQ(s.error().fields.size(), 1u) << r.field;
     EXPECT_EQ(s.error().fields[0].field, r.field);
   }
+  // While TA279 or EBI is on, the minimum must be shorter than the window: one error on each.
+  for (int min_days : {42, 43, 60}) {
+    UnitSettings u;
+    u.min_conservative_days = min_days;
+    const Status s = validate_settings(u);
+    ASSERT_FALSE(s.ok()) << min_days;
+    ASSERT_EQ(s.error().fields.size(), 2u) << min_days;
+    EXPECT_EQ(s.error().fields[0].field, "min_conservative_days");
+    EXPECT_EQ(s.error().fields[1].field, "recent_fracture_window_days");
+    EXPECT_TRUE(validate_setting_ranges(u).ok()) << min_days;
+  }
+  UnitSettings shorter;
+  shorter.min_conservative_days = 41;
+  EXPECT_TRUE(validate_settings(shorter).ok());
+  for (auto packs : {std::set<Pack>{Pack::kHtg3, Pack::kTa279}, std::set<Pack>{Pack::kHtg3, Pack::kEbi}}) {
+    UnitSettings one;
+    one.min_conservative_days = 42;
+    one.enabled_packs = packs;
+    EXPECT_FALSE(validate_settings(one).ok());
+  }
+  UnitSettings htg3_only;  // no recency window to meet
+  htg3_only.min_conservative_days = 60;
+  htg3_only.enabled_packs = {Pack::kHtg3};
+  EXPECT_TRUE(validate_settings(htg3_only).ok());
   // Boundaries that are allowed.
   UnitSettings edge;
   edge.min_conservative_days = 0;

@@ -359,6 +359,42 @@ TEST_F(MdtAdminTest, CaseNotAwaitingMdtIsRefused) {
   EXPECT_TRUE(names_field(json_of(*bad), "episode_id"));
 }
 
+// A meeting dated before the episode's referral cannot have discussed it: listing it there is
+// refused (422 naming episode_id) through the API and the page, and nothing is listed
+// (HTG3-1.2-MDT also ignores such a decision). The referral is dated 2 Nov 2026.
+TEST_F(MdtAdminTest, CaseReferredAfterTheMeetingIs422AndNotListed) {
+  const std::int64_t before = create_meeting(site1_, "2026-11-01");
+  const auto [episode, nhs] = episode_awaiting_mdt(site1_, "Laterreferred");
+  ASSERT_GT(episode, 0);
+  ASSERT_EQ(server().episode(episode)->referral.referral_date.iso(), "2026-11-02");
+  auto r = add_case(before, episode);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 422) << r->body;
+  EXPECT_TRUE(names_field(json_of(*r), "episode_id")) << r->body;
+  EXPECT_NE(json_of(*r).dump().find("before the episode's referral"), std::string::npos) << r->body;
+  auto page = client()->Post(("/mdt/" + std::to_string(before) + "/cases").c_str(), page_cookie(),
+                             httplib::Params{{"csrf", s_.csrf}, {"episode_id", std::to_string(episode)}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 422);
+  EXPECT_TRUE(contains(page->body, "href=\"#episode_id\""));
+  EXPECT_TRUE(contains(page->body, "referral (2 Nov 2026)")) << page->body;
+  EXPECT_TRUE(meeting(before)["cases"].empty());
+  auto offered = [&](std::int64_t m) {
+    const Json candidates = meeting(m)["candidates"];
+    return std::any_of(candidates.begin(), candidates.end(), [&](const Json& c) {
+      return c.value("episode_id", std::int64_t{0}) == episode;
+    });
+  };
+  EXPECT_FALSE(offered(before)) << "a meeting that cannot list it does not offer it";
+
+  // A meeting on the day of the referral may list it.
+  const std::int64_t same_day = create_meeting(site1_, "2026-11-02");
+  EXPECT_TRUE(offered(same_day));
+  auto ok = add_case(same_day, episode);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 201) << ok->body;
+}
+
 TEST_F(MdtAdminTest, DecisionBeforeTheMeetingIsHeldIs422) {
   const std::int64_t id = create_meeting(site1_, kFuture);
   const auto [episode, nhs] = episode_awaiting_mdt(site1_, "Tooearly");
@@ -747,6 +783,56 @@ TEST_F(MdtAdminSettingsTest, DisablingHtg3Is422NamingEnabledPacks) {
   EXPECT_EQ(settings_updates(), before);
 }
 
+// While TA279 or EBI is enabled, a minimum of conservative treatment that is not shorter than
+// the recent-fracture window is refused (422 naming both fields) through the API and the page,
+// and nothing is saved: every osteoporotic case would otherwise need an override (H-020).
+TEST_F(MdtAdminSettingsTest, MinimumNotShorterThanTheWindowIs422NamingBoth) {
+  const std::size_t before = settings_updates();
+  for (const Json& body : {Json{{"min_conservative_days", 42}},
+                           Json{{"recent_fracture_window_days", 21}},
+                           Json{{"min_conservative_days", 60}, {"enabled_packs", {"HTG3", "EBI"}}}}) {
+    auto r = put(admin_.token, body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << body.dump() << " " << r->body;
+    EXPECT_TRUE(names_field(json_of(*r), "min_conservative_days")) << r->body;
+    EXPECT_TRUE(names_field(json_of(*r), "recent_fracture_window_days")) << r->body;
+  }
+  EXPECT_EQ(settings_updates(), before);
+  auto got = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(got);
+  EXPECT_EQ(json_of(*got)["min_conservative_days"], 21);
+
+  const auto session = cookie("vb_session=" + admin_.token);
+  httplib::Params form{{"csrf", admin_.csrf},
+                       {"min_conservative_days", "42"},
+                       {"recent_fracture_window_days", "42"},
+                       {"pain_threshold", "7"},
+                       {"radiologist_roles", "Radiologist"},
+                       {"spinal_surgeon_roles", "Spinal surgeon"},
+                       {"enabled_packs", "HTG3"},
+                       {"enabled_packs", "TA279"},
+                       {"override_roles.assessment_to_mdt", "operator"}};
+  auto page = client()->Post("/settings", session, form);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 422);
+  EXPECT_TRUE(contains(page->body, "href=\"#min_conservative_days\""));
+  EXPECT_TRUE(contains(page->body, "href=\"#recent_fracture_window_days\""));
+  EXPECT_EQ(settings_updates(), before);
+
+  // One day shorter is accepted; so is any minimum when neither TA279 nor EBI is enabled.
+  auto shorter = put(admin_.token, {{"min_conservative_days", 41}});
+  ASSERT_TRUE(shorter);
+  EXPECT_EQ(shorter->status, 200) << shorter->body;
+  auto htg3_only = put(admin_.token, {{"min_conservative_days", 60}, {"enabled_packs", {"HTG3"}}});
+  ASSERT_TRUE(htg3_only);
+  EXPECT_EQ(htg3_only->status, 200) << htg3_only->body;
+  // Switching TA279 back on with that minimum is refused.
+  auto back_on = put(admin_.token, {{"enabled_packs", {"HTG3", "TA279"}}});
+  ASSERT_TRUE(back_on);
+  EXPECT_EQ(back_on->status, 422) << back_on->body;
+  EXPECT_TRUE(names_field(json_of(*back_on), "recent_fracture_window_days")) << back_on->body;
+}
+
 TEST_F(MdtAdminSettingsTest, NonAdministratorCannotChangeSettings) {
   const std::size_t before = settings_updates();
   auto r = put(s_.token, {{"min_conservative_days", 14}});
@@ -781,7 +867,8 @@ TEST_F(MdtAdminSettingsTest, SettingsPageShowsDefaultsAndKeepsValuesOnError) {
   auto page = client()->Get("/settings", session);
   ASSERT_TRUE(page);
   ASSERT_EQ(page->status, 200);
-  EXPECT_TRUE(contains(page->body, "Default 42 days"));
+  EXPECT_TRUE(contains(page->body, "Default 21 days"));
+  EXPECT_TRUE(contains(page->body, "TA279 (chapter 4)"));
   EXPECT_TRUE(contains(page->body, "Default 7."));
   EXPECT_TRUE(contains(page->body, "name=\"override_roles.assessment_to_mdt\""));
 

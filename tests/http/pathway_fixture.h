@@ -45,11 +45,12 @@ inline Json finding(const Json& findings, const std::string& requirement) {
   return {};
 }
 
-// An assessment that passes the assessment-to-MDT gate for a haemangioma (TA279 and EBI apply
-// to osteoporotic fractures only): 85 days of analgesics, pain 8/10, judged refractory.
+// An assessment that passes the assessment-to-MDT gate for a symptomatic haemangioma (TA279
+// and EBI apply to osteoporotic fractures only): 85 days of analgesics, pain 8/10, judged refractory.
 inline Json passing_assessment() {
   return {{"assessed_on", "2026-11-20"},
           {"indication", "haemangioma"},
+          {"haemangioma_symptoms", "Pain at T12 on standing, limiting walking"},
           {"levels",
            {{"T12",
              {{"height_loss_percent", 30},

@@ -422,7 +422,8 @@ TEST_F(PathwayTest, ProcedurePageNamesTheLevelInItsErrors) {
                                           {"levels.T12.cement_ml", "25"}});
   expect_status(r, 422);
   EXPECT_NE(r->body.find("href=\"#levels.T12.cement_ml\""), std::string::npos);
-  EXPECT_NE(r->body.find("Level T12: Cement volume"), std::string::npos);
+  EXPECT_NE(r->body.find("Level T12: Cement volume must be more than 0 and at most 20 mL"),
+            std::string::npos);
   EXPECT_EQ(state(id), "procedure");
 }
 

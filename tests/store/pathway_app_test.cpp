@@ -124,6 +124,28 @@ class PathwayAppTest : public StoreTest {
     return {"arrangement", "City spinal surgery", "2026-12-01"};
   }
 
+  // After the MDT gate: the MDT decides to proceed, the site has on-site surgery, and the
+  // episode moves to consent and, with consent recorded, to procedure (each gate passing).
+  void consent_and_procedure(const std::string& surgery_review_date) {
+    mdt_proceed();
+    must(app::set_site_surgery(ctx(), admin_, site_, {"on_site", "", surgery_review_date}),
+         "surgery");
+    auto r = move(coord_, "consent");
+    ASSERT_TRUE(r.ok() && r->moved) << describe(r);
+    save(app::FormKind::kConsent, consent());
+    r = move(op_, "procedure");
+    ASSERT_TRUE(r.ok() && r->moved) << describe(r);
+  }
+  // Records a procedure on 24 Nov 2026 at `level`.
+  Result<app::FormSaved> record_procedure(const std::string& level) {
+    return app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
+                          {{"date", "2026-11-24"}, {"primary_operator", "Dr Op"},
+                           {"image_guidance", "ct"}, {"anaesthesia", "local"},
+                           {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+                           {"levels", {{level, {{"approach", "transpedicular"},
+                                                {"pedicles", "unipedicular"},
+                                                {"cement_ml", 3.5}}}}}});
+  }
   std::vector<store::TransitionRecord> transitions() {
     return must(app::view_pathway(ctx(), op_, episode_), "view").transitions;
   }
@@ -148,20 +170,8 @@ TEST_P(PathwayAppTest, WalksEveryGateToFollowUpAndStoresFindings) {
   ASSERT_TRUE(r.ok()) << describe(r);
   EXPECT_TRUE(r->moved);
   EXPECT_FALSE(r->overridden);
-  mdt_proceed();
-  must(app::set_site_surgery(ctx(), admin_, site_, {"on_site", "", "2027-06-01"}), "surgery");
-  r = move(coord_, "consent");
-  ASSERT_TRUE(r.ok() && r->moved) << describe(r);
-  save(app::FormKind::kConsent, consent());
-  r = move(op_, "procedure");
-  ASSERT_TRUE(r.ok() && r->moved) << describe(r);
-  auto saved = app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
-                              {{"date", "2026-11-24"}, {"primary_operator", "Dr Op"},
-                               {"image_guidance", "ct"}, {"anaesthesia", "local"},
-                               {"cement_product", "PMMA"}, {"cement_lot", "A1"},
-                               {"levels", {{"L2", {{"approach", "transpedicular"},
-                                                   {"pedicles", "unipedicular"},
-                                                   {"cement_ml", 3.5}}}}}});
+  consent_and_procedure("2027-06-01");
+  auto saved = record_procedure("L2");
   ASSERT_TRUE(saved.ok()) << describe(saved);
   EXPECT_EQ(saved->episode.state, PathwayState::kFollowUp);
 
@@ -182,6 +192,70 @@ TEST_P(PathwayAppTest, WalksEveryGateToFollowUpAndStoresFindings) {
   EXPECT_EQ(t[3].rule_pack_version, guidance::kRulePackVersion);
   ASSERT_TRUE(saved->check.has_value());
   EXPECT_FALSE(saved->check->blocked);
+}
+
+// Issue 14, "done when": with the default settings, a textbook osteoporotic case (fracture 4
+// weeks ago, 3 weeks of optimal pain management that failed, an MDT with a radiologist and a
+// spinal surgeon, consent, on-site spinal surgery) reaches follow-up without any override (H-020).
+TEST_P(PathwayAppTest, TextbookOsteoporoticCaseNeedsNoOverrideWithTheDefaults) {
+  ASSERT_EQ(domain::Date::today(clock_).iso(), "2026-11-25");
+  save(app::FormKind::kAssessment,
+       {{"assessed_on", "2026-11-19"},
+        {"indication", "osteoporotic"},
+        {"fracture_date", "2026-10-28"},  // 28 days ago
+        {"levels", {{"L1", {{"height_loss_percent", 30}, {"mri_oedema", "yes"},
+                            {"focal_tenderness", "yes"}}}}},
+        {"pain_at_rest", 6},
+        {"pain_on_movement", 8},
+        {"analgesic", "weak_opioid"},
+        {"treatments", {{"analgesics", {{"start", "2026-10-28"}, {"effect", "no_relief"}}},
+                        {"bracing", {{"start", "2026-11-01"}, {"effect", "partial_relief"}}}}},
+        {"refractory", true},
+        {"bone_health", true}});
+  auto r = move(op_, "mdt");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_TRUE(r->moved) << "the assessment gate blocked";
+  for (const auto& f : r->findings) {
+    EXPECT_TRUE(f.outcome == guidance::Outcome::kPass) << f.requirement << ": " << f.message;
+  }
+  consent_and_procedure("");
+  auto saved = record_procedure("L1");
+  ASSERT_TRUE(saved.ok()) << describe(saved);
+  EXPECT_EQ(saved->episode.state, PathwayState::kFollowUp);
+  for (const auto& t : transitions()) {
+    EXPECT_FALSE(t.blocked) << t.gate;
+    EXPECT_TRUE(t.override_reason.empty()) << t.gate;
+  }
+}
+
+// Settings saved before the window check (the old default 42 and 42 days) are still read: the
+// episode opens and the gate runs, and HTG3-1.2-REFRACTORY-WINDOW warns about them; a change that
+// keeps them is refused naming both fields.
+TEST_P(PathwayAppTest, SettingsSavedBeforeTheWindowCheckAreReadAndWarned) {
+  json legacy = app::unit_config_json(app::UnitConfig{});
+  legacy["min_conservative_days"] = 42;
+  must(store().transact(store::TxMode::kWrite,
+                        [&](store::Tx& tx) { return tx.set_meta("unit_settings", legacy.dump()); }),
+       "set_meta");
+  save(app::FormKind::kAssessment, {{"assessed_on", "2026-11-19"},
+                                    {"indication", "osteoporotic"},
+                                    {"fracture_date", "2026-11-01"},
+                                    {"levels", {{"L1", {{"height_loss_percent", 30}}}}}});
+  const auto view = must(app::view_pathway(ctx(), op_, episode_), "view");
+  ASSERT_TRUE(view.next_gate.has_value());
+  bool warned = false;
+  for (const auto& f : view.next_gate->findings) {
+    if (f.requirement == "HTG3-1.2-REFRACTORY-WINDOW") warned = f.outcome == guidance::Outcome::kWarn;
+  }
+  EXPECT_TRUE(warned);
+  ASSERT_TRUE(view.window.has_value());
+  EXPECT_EQ(view.window->min_days, 42);
+  auto change = app::put_unit_config(ctx(), admin_, {{"pain_threshold", 8}});
+  ASSERT_FALSE(change.ok());
+  EXPECT_EQ(change.error().code, Errc::kInvalid);
+  ASSERT_EQ(change.error().fields.size(), 2u);
+  EXPECT_EQ(change.error().fields[0].field, "min_conservative_days");
+  EXPECT_EQ(change.error().fields[1].field, "recent_fracture_window_days");
 }
 
 TEST_P(PathwayAppTest, BlockedGateNeedsAReasonAndWritesOnlyItsAuditEntry) {

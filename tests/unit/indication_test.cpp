@@ -76,10 +76,15 @@ TEST(IndicationGuidanceTest, TumoursMentionNg234) {
   }
 }
 
-TEST(IndicationGuidanceTest, OtherWarnsRatherThanFails) {
-  const Finding f = assess_indication(domain::Indication::kOther);
-  EXPECT_EQ(f.outcome, Outcome::kWarn);
-  EXPECT_FALSE(f.message.empty());
+// Outside HTG3's indications: the episode page shows a failure, as the gate does (an override
+// with a reason is needed to go ahead), not a mere warning.
+TEST(IndicationGuidanceTest, OutsideHtg3FailsAsAtTheGate) {
+  for (auto i : {domain::Indication::kOther, domain::Indication::kTraumatic}) {
+    const Finding f = assess_indication(i);
+    EXPECT_EQ(f.requirement, "HTG3-IND");
+    EXPECT_EQ(f.outcome, Outcome::kFail);
+    EXPECT_NE(f.message.find("override"), std::string::npos) << f.message;
+  }
 }
 
 TEST(IndicationGuidanceTest, OutcomeNames) {
@@ -87,6 +92,7 @@ TEST(IndicationGuidanceTest, OutcomeNames) {
   EXPECT_EQ(outcome_name(Outcome::kWarn), "warn");
   EXPECT_EQ(outcome_name(Outcome::kFail), "fail");
   EXPECT_EQ(outcome_name(Outcome::kMissing), "missing");
+  EXPECT_EQ(outcome_name(Outcome::kNotApplicable), "not_applicable");
 }
 
 }  // namespace

@@ -120,6 +120,37 @@ TEST(AssessmentForm, TumourNeedsPrimaryAndScoresSins) {
             (std::vector<std::string>{"sins.pain"}));
 }
 
+// HTG3 supports *symptomatic* haemangioma: the form keeps the symptoms (up to 1,000 characters)
+// for a haemangioma only, and the snapshot reads them (HTG3-IND-HAEMANGIOMA).
+TEST(AssessmentForm, HaemangiomaKeepsItsSymptoms) {
+  json in = assessment();
+  in["indication"] = "haemangioma";
+  in["haemangioma_symptoms"] = "  Pain at T12 on standing  ";
+  auto r = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_TRUE(r.ok()) << testing::PrintToString(fields_of(r));
+  EXPECT_EQ(r->document["haemangioma_symptoms"], "Pain at T12 on standing");
+  guidance::EpisodeSnapshot s;
+  fill_from_assessment(r->document, s);
+  EXPECT_EQ(s.haemangioma_symptoms, "Pain at T12 on standing");
+
+  in["haemangioma_symptoms"] = std::string(1001, 'x');
+  EXPECT_EQ(fields_of(validate_form(FormKind::kAssessment, in, context())),
+            (std::vector<std::string>{"haemangioma_symptoms"}));
+
+  // Another indication does not keep them.
+  in["indication"] = "osteoporotic";
+  in["haemangioma_symptoms"] = "Pain";
+  auto other = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_TRUE(other.ok());
+  EXPECT_FALSE(other->document.contains("haemangioma_symptoms"));
+
+  // A traumatic fracture in non-osteoporotic bone is an indication of its own.
+  in["indication"] = "traumatic";
+  auto traumatic = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_TRUE(traumatic.ok());
+  EXPECT_EQ(traumatic->document["indication"], "traumatic");
+}
+
 TEST(AssessmentForm, ContraindicationsWarnAndUnknownOnesAreRefused) {
   json in = assessment();
   in["contraindications"] = "active_infection, cement_allergy";
@@ -182,9 +213,14 @@ TEST(ProcedureForm, CementVolumeBoundaries) {
   for (const char* bad : {"20.1", "25", "0", "-1", "lots"}) {
     json in = procedure();
     in["levels"]["T12"]["cement_ml"] = bad;
-    EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, context())),
-              (std::vector<std::string>{"levels.T12.cement_ml"}))
-        << bad;
+    auto r = validate_form(FormKind::kProcedure, in, context());
+    EXPECT_EQ(fields_of(r), (std::vector<std::string>{"levels.T12.cement_ml"})) << bad;
+    if (!r.ok() && std::string(bad) != "lots") {
+      // It refuses 0, so it must not say "from 0 to 20".
+      EXPECT_EQ(r.error().fields[0].message,
+                "Cement volume must be more than 0 and at most 20 mL")
+          << bad;
+    }
   }
 }
 
@@ -247,6 +283,19 @@ TEST(UnitConfigParse, DefaultsAndEachBadSetting) {
   for (const auto& e : bad.error().fields) f.push_back(e.field);
   EXPECT_EQ(f, (std::vector<std::string>{"pain_threshold", "radiologist_roles", "enabled_packs",
                                          "override_roles.mdt_to_consent"}));
+
+  // While TA279 or EBI is on, the minimum must be shorter than the window: both fields named.
+  // Settings stored before that check are still read (parse_stored_unit_config).
+  const json legacy = {{"min_conservative_days", 42}, {"recent_fracture_window_days", 42}};
+  auto window = parse_unit_config(legacy);
+  ASSERT_FALSE(window.ok());
+  f.clear();
+  for (const auto& e : window.error().fields) f.push_back(e.field);
+  EXPECT_EQ(f, (std::vector<std::string>{"min_conservative_days", "recent_fracture_window_days"}));
+  auto stored = parse_stored_unit_config(legacy);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->rules.min_conservative_days, 42);
+  EXPECT_FALSE(parse_stored_unit_config({{"pain_threshold", 11}}).ok());
 
   auto more = parse_unit_config({{"override_roles", {{"mdt_to_consent", "operator, coordinator"}}},
                                  {"enabled_packs", "HTG3"}});

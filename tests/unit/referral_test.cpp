@@ -148,6 +148,7 @@ TEST(IndicationTest, NamesRoundTripForEveryIndication) {
                          {Indication::kHaemangioma, "haemangioma"},
                          {Indication::kMetastasis, "metastasis"},
                          {Indication::kMyeloma, "myeloma"},
+                         {Indication::kTraumatic, "traumatic"},
                          {Indication::kOther, "other"}};
   const auto all = all_indications();
   ASSERT_EQ(all.size(), std::size(kCases));

@@ -1,0 +1,56 @@
+#include "app/episode_snapshot.h"
+
+namespace vertebro::app {
+
+namespace {
+
+std::optional<domain::Date> iso_date(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  auto d = domain::Date::parse(s, "date", "Date");
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+}  // namespace
+
+guidance::EpisodeSnapshot episode_snapshot(const SnapshotSources& src, domain::Date today) {
+  guidance::EpisodeSnapshot s;
+  s.today = today;
+  s.referral_date = src.referral_date;
+  if (src.assessment) fill_from_assessment(*src.assessment, s);
+  if (src.consent) fill_from_consent(*src.consent, s);
+  if (src.procedure) fill_from_procedure(*src.procedure, s);
+  if (!s.procedure_date && src.planned_procedure_date) {
+    s.procedure_date = src.planned_procedure_date;
+    s.procedure_date_planned = true;
+  }
+  for (const auto& m : src.mdt) {
+    auto decision = guidance::parse_mdt_decision(m.listing.decision);
+    auto date = iso_date(m.meeting.meeting_date);
+    if (!decision || !date) continue;
+    guidance::MdtDecision d;
+    d.meeting_date = *date;
+    d.decision = *decision;
+    d.decided_at = m.listing.decided_at;
+    for (const auto& a : m.attendees) d.attendee_roles.push_back(a.professional_role);
+    s.mdt_decisions.push_back(std::move(d));
+  }
+  if (src.surgery) {
+    if (auto kind = guidance::parse_surgery_access(src.surgery->access)) {
+      s.surgery_access = guidance::SurgeryAccess{*kind, iso_date(src.surgery->review_date)};
+    }
+  }
+  return s;
+}
+
+FormContext form_context(const SnapshotSources& src, domain::Date today,
+                         domain::Date date_of_birth) {
+  FormContext fc;
+  fc.today = today;
+  fc.referral_date = src.referral_date;
+  fc.date_of_birth = date_of_birth;
+  if (src.assessment) fc.assessed_levels = assessed_levels(*src.assessment);
+  return fc;
+}
+
+}  // namespace vertebro::app
