@@ -31,8 +31,6 @@ std::string when(const std::string& at);
 void show_pathway(Web& web, const Request& req, Response& res, const app::Actor& actor,
                   EpisodeId id, int status, Json data, const app::MoveResult* blocked = nullptr);
 
-// Findings as app::findings_json() writes them, for the _findings template.
-Json findings_view(const Json& findings);
 // The date a gate judged at, in words: "the planned procedure date, 14 Dec 2026", "the
 // procedure date, 14 Dec 2026" (planned false), or "today, 25 Nov 2026" when none.
 std::string judged_at_text(const std::optional<domain::Date>& procedure_date, bool planned,

@@ -126,7 +126,7 @@ app::EpisodeMdt mdt_listing(const json& j, const std::string& where, domain::Dat
   if (j.contains("attendees")) {
     if (!j["attendees"].is_array()) bad(where + ".attendees", "expected a list of roles");
     for (const auto& role : j["attendees"]) {
-      store::AttendeeRecord a;
+      domain::AttendeeRecord a;
       a.professional_role = text(role, where + ".attendees");
       a.name = "Attendee";
       m.attendees.push_back(std::move(a));
@@ -135,10 +135,10 @@ app::EpisodeMdt mdt_listing(const json& j, const std::string& where, domain::Dat
   return m;
 }
 
-store::SiteSurgeryRecord site_surgery(const json& j, const std::string& where) {
+domain::SiteSurgeryRecord site_surgery(const json& j, const std::string& where) {
   only_keys(j, where, {"access", "review_date"});
   if (!j.contains("access")) bad(where, "\"access\" is required");
-  store::SiteSurgeryRecord r;
+  domain::SiteSurgeryRecord r;
   r.access = text(j["access"], where + ".access");
   if (!parse_surgery_access(r.access)) bad(where + ".access", "unknown access \"" + r.access + "\"");
   if (j.contains("review_date")) r.review_date = date(j["review_date"], where).iso();

@@ -105,7 +105,7 @@ TEST_P(AccessTest, EveryRefusalLeavesItsDeniedEntry) {
        },
        "mdt_meeting", held_b},
       {"move_episode",
-       [&] { return as_status(app::move_episode(ctx(), coord_a_, at_b.id, {"consent", 1, ""})); },
+       [&] { return as_status(app::move_episode(ctx(), coord_a_, at_b.id, {"consent", 1, "", "", ""})); },
        "episode", at_b.id.value},
       {"exit_episode",
        [&] {

@@ -133,7 +133,7 @@ TEST_P(FaultTest, FailedTransitionInsertLeavesTheEpisodeAsItWas) {
   // set_episode_state has already run when the transition row fails.
   plan_->add({"INSERT INTO transitions", "UPDATE episodes", 0, 1, store::faults::broken(), ""});
 
-  auto moved = app::move_episode(ctx(), op, episode.id, {"assessment", episode.version, ""});
+  auto moved = app::move_episode(ctx(), op, episode.id, {"assessment", episode.version, "", "", ""});
   ASSERT_FALSE(moved.ok());
   EXPECT_EQ(plan_->injected(), 1);
   EXPECT_EQ(raw()->query_int("SELECT version FROM episodes WHERE id = " + episode.id.str()),
@@ -144,7 +144,7 @@ TEST_P(FaultTest, FailedTransitionInsertLeavesTheEpisodeAsItWas) {
   EXPECT_EQ(raw()->query_int("SELECT COUNT(*) FROM transitions"), 0);
   EXPECT_EQ(audit_head(), head);
 
-  auto again = app::move_episode(ctx(), op, episode.id, {"assessment", episode.version, ""});
+  auto again = app::move_episode(ctx(), op, episode.id, {"assessment", episode.version, "", "", ""});
   ASSERT_TRUE(again.ok()) << describe(again);
   EXPECT_TRUE(again->moved);
   EXPECT_EQ(raw()->query_int("SELECT COUNT(*) FROM transitions"), 1);
