@@ -169,6 +169,7 @@ void add_pathway_api(Router& router, Web& web) {
         auto body = json_body(req, res);
         if (!body) return;
         std::vector<FieldError> errors;
+        only_fields(*body, {"to", "override_reason"}, errors);
         app::MoveRequest move{member(*body, "to", errors), *version,
                               member(*body, "override_reason", errors)};
         if (!errors.empty()) return send_error(res, Error::invalid(errors));
@@ -212,6 +213,7 @@ void add_pathway_api(Router& router, Web& web) {
         auto body = json_body(req, res);
         if (!body) return;
         std::vector<FieldError> errors;
+        only_fields(*body, {"state", "reason", "date"}, errors);
         app::ExitRequest in{member(*body, "state", errors), member(*body, "reason", errors),
                             member(*body, "date", errors), *version};
         if (!errors.empty()) return send_error(res, Error::invalid(errors));

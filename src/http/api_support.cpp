@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "app/input_reader.h"
 #include "app/sessions.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -91,6 +92,11 @@ std::string member(const Json& j, const std::string& key, std::vector<FieldError
   if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
   errors.push_back({key, "Must be a string"});
   return {};
+}
+
+void only_fields(const Json& j, std::initializer_list<std::string_view> known,
+                 std::vector<FieldError>& errors) {
+  app::InputReader(j, errors).only(known);
 }
 
 std::string bearer(const Request& req) {
