@@ -108,7 +108,7 @@ std::string bearer(const Request& req) {
 std::optional<app::Actor> api_actor(Web& web, const Request& req, Response& res) {
   std::string token = bearer(req);
   const bool by_cookie = token.empty();
-  if (by_cookie) token = session_cookie(req);
+  if (by_cookie) token = session_cookie(web, req);
   auto actor = app::authenticate(web.ctx, token);
   if (!actor) {
     send_error(res, actor.error());
