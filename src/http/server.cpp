@@ -73,6 +73,7 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   svr.set_tcp_nodelay(true);  // BoundedServer sets it on each accepted socket too
   install_request_limits(svr, web);
   svr.set_keep_alive_timeout(5);
+  svr.set_keep_alive_max_count(100);  // httplib's default closes a connection after 5 requests
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(10, 0);
   svr.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
