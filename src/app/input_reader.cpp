@@ -1,5 +1,6 @@
 #include "app/input_reader.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -47,6 +48,15 @@ void InputReader::error(const std::string& key, const std::string& message) cons
     if (e.field == f) return;  // the first problem with a field is the one to fix
   }
   errors_.push_back({f, message});
+}
+
+void InputReader::only(std::initializer_list<std::string_view> known, std::string_view noun) const {
+  if (!input_.is_object()) return;
+  for (const auto& [key, value] : input_.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      error(key, "Unknown " + std::string(noun) + " \"" + key + "\"");
+    }
+  }
 }
 
 std::string InputReader::lower_first(std::string s) {

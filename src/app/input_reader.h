@@ -8,8 +8,10 @@
 // `required` it also records "Enter ..." for it. Values may come as JSON numbers and booleans
 // (API) or as strings (forms): 8 and "8", true and "yes" are the same answer.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -59,6 +61,11 @@ class InputReader {
   }
   // An array of strings, or one string with items separated by commas or new lines.
   std::vector<std::string> list(const std::string& key, const std::string& label) const;
+
+  // Records `Unknown field "k"` (or `Unknown <noun> "k"`), named prefix + k, for each member k
+  // of this reader's object that is not in `known`: a misspelt key must be refused, never
+  // dropped with its value. Every JSON write checks its objects this way.
+  void only(std::initializer_list<std::string_view> known, std::string_view noun = "field") const;
 
   bool has_errors() const { return !errors_.empty(); }
 

@@ -212,6 +212,8 @@ bool is_tumour(domain::Indication i) {
 // ---- Assessment ----------------------------------------------------------------------------
 
 json assessment_level(domain::VertebralLevel level, const InputReader& in) {
+  in.only({"level", "height_loss_percent", "genant", "morphology", "mri_oedema",
+           "bone_scan_uptake", "focal_tenderness"});
   json out = {{"level", level.name()}};
   auto loss = in.number("height_loss_percent", "Height loss (%)", 0, 100);
   if (loss) {
@@ -237,6 +239,7 @@ json assessment_level(domain::VertebralLevel level, const InputReader& in) {
 }
 
 json treatment(guidance::ConservativeKind kind, const InputReader& in, Date today) {
+  in.only({"kind", "start", "end", "effect", "detail"});
   json out = {{"kind", guidance::conservative_kind_name(kind)}};
   auto start = in.date("start", "Start date", true);
   auto end = in.date("end", "End date");
@@ -253,6 +256,9 @@ json treatment(guidance::ConservativeKind kind, const InputReader& in, Date toda
 }
 
 json sins_part(const InputReader& in, const std::vector<VertebralLevel>& levels) {
+  // "total" and "category" are calculated: a stored document sent back keeps them.
+  in.only({"level", "pain", "bone_lesion", "alignment", "collapse", "posterolateral", "total",
+           "category"});
   guidance::SinsInput si;
   auto level = in.choice("level", "Level scored", parse_level, true);
   auto pain = in.choice("pain", "Pain", parse_named(sins_pain_names()), true);
@@ -285,6 +291,11 @@ json sins_part(const InputReader& in, const std::vector<VertebralLevel>& levels)
 }
 
 ValidatedForm validate_assessment(const InputReader& in, const FormContext& ctx) {
+  in.only({"assessed_on", "indication", "tumour_primary", "haemangioma_symptoms", "fracture_date",
+           "onset_date", "levels",
+           "pain_at_rest", "pain_on_movement", "analgesic", "treatments", "refractory",
+           "bone_health", "bone_health_detail", "sins", "contraindications",
+           "contraindication_notes"});
   json out = json::object();
   auto assessed_on = in.date("assessed_on", "Date of assessment", true);
   check_not_future(in, "assessed_on", "Date of assessment", assessed_on, ctx.today);
@@ -391,6 +402,7 @@ ValidatedForm validate_assessment(const InputReader& in, const FormContext& ctx)
 // ---- Consent -------------------------------------------------------------------------------
 
 ValidatedForm validate_consent(const InputReader& in, const FormContext& ctx) {
+  in.only({"date", "clinician", "leaflet_version", "capacity_confirmed", "risks", "form_reference"});
   json out = json::object();
   auto date = in.date("date", "Date of consent", true);
   check_not_future(in, "date", "Date of consent", date, ctx.today);
@@ -426,6 +438,8 @@ ValidatedForm validate_consent(const InputReader& in, const FormContext& ctx) {
 // ---- Procedure -----------------------------------------------------------------------------
 
 json procedure_level(VertebralLevel level, const InputReader& in) {
+  in.only({"level", "approach", "pedicles", "cement_ml", "leakage", "leakage_symptomatic",
+           "leakage_detected_by"});
   json out = {{"level", level.name()}};
   put(out, "approach", in.choice("approach", "Approach", parse_from(approach_choices()), true));
   put(out, "pedicles", in.choice("pedicles", "Pedicles", parse_from(pedicle_choices()), true));
@@ -452,6 +466,9 @@ json procedure_level(VertebralLevel level, const InputReader& in) {
 }
 
 ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) {
+  in.only({"date", "start_time", "primary_operator", "supervisor", "image_guidance", "anaesthesia",
+           "cement_product", "cement_lot", "levels", "complications", "dap", "dap_unit",
+           "fluoroscopy_seconds"});
   json out = json::object();
   ValidatedForm v{};
   auto date = in.date("date", "Date of procedure", true);

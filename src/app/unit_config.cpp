@@ -66,15 +66,9 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
   UnitConfig c;
   std::vector<FieldError> errors;
   InputReader in(j, errors);
-  if (j.is_object()) {
-    for (const auto& [key, value] : j.items()) {
-      static const std::set<std::string> known = {
-          "min_conservative_days", "recent_fracture_window_days", "pain_threshold",
-          "radiologist_roles",     "spinal_surgeon_roles",        "enabled_packs",
-          "override_roles"};
-      if (!known.count(key)) in.error(key, "Unknown setting \"" + key + "\"");
-    }
-  }
+  in.only({"min_conservative_days", "recent_fracture_window_days", "pain_threshold",
+           "radiologist_roles", "spinal_surgeon_roles", "enabled_packs", "override_roles"},
+          "setting");
   if (auto v = in.integer("min_conservative_days", "Minimum conservative treatment", 0, 365)) {
     c.rules.min_conservative_days = static_cast<int>(*v);
   }

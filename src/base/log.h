@@ -16,6 +16,13 @@ void configure(const std::string& file, const std::string& level = "info");
 // Replaces every NHS-number-shaped run of digits with "[redacted]".
 std::string redact(std::string_view text);
 
+// Makes `text` one line that cannot pass for another: CR, LF and tab become \r, \n and \t,
+// other control characters (C0, DEL) \xNN, the Unicode line breaks U+0085, U+2028 and U+2029
+// \u0085, \u2028 and \u2029, and a backslash \\ (so an escape in the input is told apart).
+// Every sink applies it to each message after redact(), so a user name or a path holding CR/LF
+// cannot forge log lines.
+std::string escape_controls(std::string_view text);
+
 // Flushes every sink (tests read the file afterwards).
 void flush();
 

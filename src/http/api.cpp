@@ -29,12 +29,16 @@ Json episode_json(Web& web, const domain::EpisodeRecord& e) {
 }
 
 domain::PatientInput patient_input(const Json& j, std::vector<FieldError>& errors) {
+  only_fields(j, {"site_id", "nhs_number", "family_name", "given_name", "date_of_birth", "sex"},
+              errors);
   return {member(j, "nhs_number", errors), member(j, "family_name", errors),
           member(j, "given_name", errors), member(j, "date_of_birth", errors),
           member(j, "sex", errors)};
 }
 
 domain::ReferralInput referral_input(const Json& j, std::vector<FieldError>& errors) {
+  only_fields(j, {"site_id", "referring_clinician", "referral_date", "indication", "levels", "reason"},
+              errors);
   return {member(j, "site_id", errors),    member(j, "referring_clinician", errors),
           member(j, "referral_date", errors), member(j, "indication", errors),
           member(j, "levels", errors),     member(j, "reason", errors)};
@@ -56,6 +60,7 @@ void add_api(Router& router, Web& web) {
                 auto j = json_body(req, res);
                 if (!j) return;
                 std::vector<FieldError> errors;
+                only_fields(*j, {"username", "password"}, errors);
                 const auto username = member(*j, "username", errors);
                 const auto password = member(*j, "password", errors);
                 if (!errors.empty()) return send_error(res, Error::invalid(errors));

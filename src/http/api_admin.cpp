@@ -126,6 +126,7 @@ void add_admin_api(Router& router, Web& web) {
                 auto j = json_body(req, res);
                 if (!j) return;
                 std::vector<FieldError> errors;
+                only_fields(*j, {"site_id", "meeting_date", "title"}, errors);
                 app::MeetingInput in{member(*j, "site_id", errors),
                                      member(*j, "meeting_date", errors),
                                      member(*j, "title", errors)};
@@ -185,6 +186,7 @@ void add_admin_api(Router& router, Web& web) {
                 auto j = json_body(req, res);
                 if (!j) return;
                 std::vector<FieldError> errors;
+                only_fields(*j, {"name", "professional_role"}, errors);
                 const auto name = member(*j, "name", errors);
                 const auto role = member(*j, "professional_role", errors);
                 if (!errors.empty()) return send_error(res, Error::invalid(errors));
@@ -211,10 +213,11 @@ void add_admin_api(Router& router, Web& web) {
                 if (!actor) return;
                 auto j = json_body(req, res);
                 if (!j) return;
+                std::vector<FieldError> errors;
+                only_fields(*j, {"episode_id"}, errors);
                 const std::int64_t episode = id_member(*j, "episode_id");
-                if (episode == 0) {
-                  return send_error(res, Error::invalid({{"episode_id", "Enter the episode's id"}}));
-                }
+                if (episode == 0) errors.push_back({"episode_id", "Enter the episode's id"});
+                if (!errors.empty()) return send_error(res, Error::invalid(errors));
                 const std::int64_t id = path_id(req);
                 auto s = app::add_case(web.ctx, *actor, id, EpisodeId{episode});
                 if (!s) return send_error(res, s.error());
@@ -243,6 +246,7 @@ void add_admin_api(Router& router, Web& web) {
                auto j = json_body(req, res);
                if (!j) return;
                std::vector<FieldError> errors;
+               only_fields(*j, {"decision", "rationale"}, errors);
                const auto decision = member(*j, "decision", errors);
                const auto rationale = member(*j, "rationale", errors);
                if (!errors.empty()) return send_error(res, Error::invalid(errors));
@@ -280,6 +284,7 @@ void add_admin_api(Router& router, Web& web) {
                auto j = json_body(req, res);
                if (!j) return;
                std::vector<FieldError> errors;
+               only_fields(*j, {"access", "service", "review_date"}, errors);
                app::SurgeryInput in{member(*j, "access", errors), member(*j, "service", errors),
                                     member(*j, "review_date", errors)};
                if (!errors.empty()) return send_error(res, Error::invalid(errors));

@@ -232,6 +232,7 @@ void add_pathway_api(Router& router, Web& web) {
         auto body = json_body(req, res);
         if (!body) return;
         std::vector<FieldError> errors;
+        only_fields(*body, {"to", "override_reason", "planned_procedure_date", "reason"}, errors);
         app::MoveRequest move{member(*body, "to", errors), *version,
                               member(*body, "override_reason", errors),
                               member(*body, "planned_procedure_date", errors),
@@ -273,6 +274,7 @@ void add_pathway_api(Router& router, Web& web) {
         auto body = json_body(req, res);
         if (!body) return;
         std::vector<FieldError> errors;
+        only_fields(*body, {"state", "reason", "date"}, errors);
         app::ExitRequest in{member(*body, "state", errors), member(*body, "reason", errors),
                             member(*body, "date", errors), *version};
         if (!errors.empty()) return send_error(res, Error::invalid(errors));

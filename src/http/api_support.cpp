@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "app/input_reader.h"
 #include "app/sessions.h"
 #include "base/crypto.h"
 #include "base/log.h"
@@ -94,6 +95,11 @@ std::string member(const Json& j, const std::string& key, std::vector<FieldError
   return {};
 }
 
+void only_fields(const Json& j, std::initializer_list<std::string_view> known,
+                 std::vector<FieldError>& errors) {
+  app::InputReader(j, errors).only(known);
+}
+
 std::string bearer(const Request& req) {
   const auto h = req.get_header_value("Authorization");
   if (h.rfind("Bearer ", 0) == 0) return h.substr(7);
@@ -103,7 +109,7 @@ std::string bearer(const Request& req) {
 std::optional<app::Actor> api_actor(Web& web, const Request& req, Response& res) {
   std::string token = bearer(req);
   const bool by_cookie = token.empty();
-  if (by_cookie) token = session_cookie(req);
+  if (by_cookie) token = session_cookie(web, req);
   auto actor = app::authenticate(web.ctx, token);
   if (!actor) {
     send_error(res, actor.error());

@@ -3,8 +3,10 @@
 // {"error": {"code", "message", "fields": [{"field", "message"}]}} (docs/api.md).
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/web.h"
@@ -22,6 +24,10 @@ void send_error(Response& res, const Error& e);
 std::optional<Json> json_body(const Request& req, Response& res);
 // A string member, or "" if absent; a member of another type is a field error.
 std::string member(const Json& j, const std::string& key, std::vector<FieldError>& errors);
+// An `Unknown field "k"` error for each member k of `j` not in `known`, as every JSON write
+// refuses a misspelt key (app::InputReader::only).
+void only_fields(const Json& j, std::initializer_list<std::string_view> known,
+                 std::vector<FieldError>& errors);
 // The token of an "Authorization: Bearer" header, or "".
 std::string bearer(const Request& req);
 // Authenticates an API request (bearer token, or session cookie plus X-CSRF-Token for changes);

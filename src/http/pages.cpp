@@ -102,8 +102,22 @@ std::string cookie_value(const Request& req, const std::string& name) {
 
 }  // namespace
 
-std::string session_cookie(const Request& req) { return cookie_value(req, kSessionCookie); }
-std::string pre_session_cookie(const Request& req) { return cookie_value(req, kPreSessionCookie); }
+std::string cookie_name(const Web& web, const char* name) {
+  return (web.options.secure_cookies ? "__Host-" : "") + std::string(name);
+}
+
+std::string cookie_header(const Web& web, const char* name, const std::string& value,
+                          const std::string& extra) {
+  return cookie_name(web, name) + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" +
+         (web.options.secure_cookies ? "; Secure" : "") + extra;
+}
+
+std::string session_cookie(const Web& web, const Request& req) {
+  return cookie_value(req, cookie_name(web, kSessionCookie));
+}
+std::string pre_session_cookie(const Web& web, const Request& req) {
+  return cookie_value(req, cookie_name(web, kPreSessionCookie));
+}
 
 void render_page(Web& web, Response& res, int status, const std::string& tpl, Json data,
                  const std::string& title, const app::Actor* actor, const std::string& nav) {
@@ -176,7 +190,7 @@ void render_error(Web& web, Response& res, const Error& error, const app::Actor*
 }
 
 std::optional<app::Actor> page_actor(Web& web, const Request& req, Response& res) {
-  auto actor = app::authenticate(web.ctx, session_cookie(req));
+  auto actor = app::authenticate(web.ctx, session_cookie(web, req));
   if (actor) return std::move(*actor);
   if (actor.error().code != Errc::kUnauthenticated) {
     render_error(web, res, actor.error(), nullptr);
@@ -184,9 +198,7 @@ std::optional<app::Actor> page_actor(Web& web, const Request& req, Response& res
   }
   // Ask for sign-in on the same URL; after signing in the user returns here.
   const std::string pre = crypto::random_hex(16);
-  res.set_header("Set-Cookie", std::string(kPreSessionCookie) + "=" + pre +
-                                   "; Path=/; HttpOnly; SameSite=Lax" +
-                                   (web.options.secure_cookies ? "; Secure" : ""));
+  res.set_header("Set-Cookie", cookie_header(web, kPreSessionCookie, pre));
   Json data = {{"pre_csrf", pre},
                {"next", req.method == "GET" ? req.path : std::string("/worklist")},
                {"notice", actor.error().message}};

@@ -18,15 +18,9 @@ std::string safe_next(const std::string& next) {
   return next;
 }
 
-std::string cookie(const Web& web, const std::string& name, const std::string& value,
-                   const std::string& extra = "") {
-  return name + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" +
-         (web.options.secure_cookies ? "; Secure" : "") + extra;
-}
-
 void show_sign_in(Web& web, Response& res, int status, Json data) {
   const std::string pre = crypto::random_hex(16);
-  res.set_header("Set-Cookie", cookie(web, kPreSessionCookie, pre));
+  res.set_header("Set-Cookie", cookie_header(web, kPreSessionCookie, pre));
   data["pre_csrf"] = pre;
   render_page(web, res, status, "sign_in", data, "Sign in", nullptr);
 }
@@ -35,7 +29,7 @@ void show_sign_in(Web& web, Response& res, int status, Json data) {
 
 void add_auth_pages(Router& router, Web& web) {
   router.get("/", "Home: the worklist, or sign-in", [&web](const Request& req, Response& res) {
-    auto actor = app::authenticate(web.ctx, session_cookie(req));
+    auto actor = app::authenticate(web.ctx, session_cookie(web, req));
     redirect(res, actor ? "/worklist" : "/sign-in");
   });
 
@@ -46,7 +40,7 @@ void add_auth_pages(Router& router, Web& web) {
   router.post("/sign-in", "Sign in", [&web](const Request& req, Response& res) {
     const std::string username = form(req, "username");
     const std::string next = safe_next(form(req, "next"));
-    const std::string pre = pre_session_cookie(req);
+    const std::string pre = pre_session_cookie(web, req);
     if (pre.empty() || !crypto::constant_time_equal(pre, form(req, "csrf"))) {
       show_sign_in(web, res, 403,
                    Json{{"next", next}, {"username", username},
@@ -82,13 +76,13 @@ void add_auth_pages(Router& router, Web& web) {
       }
     }
     // A new token at every sign-in; the pre-session cookie is spent.
-    res.set_header("Set-Cookie", cookie(web, kSessionCookie, signed_in->token));
-    res.headers.emplace("Set-Cookie", cookie(web, kPreSessionCookie, "", "; Max-Age=0"));
+    res.set_header("Set-Cookie", cookie_header(web, kSessionCookie, signed_in->token));
+    res.headers.emplace("Set-Cookie", cookie_header(web, kPreSessionCookie, "", "; Max-Age=0"));
     redirect(res, next);
   });
 
   router.post("/sign-out", "Sign out", [&web](const Request& req, Response& res) {
-    auto actor = app::authenticate(web.ctx, session_cookie(req));
+    auto actor = app::authenticate(web.ctx, session_cookie(web, req));
     if (actor) {
       if (!check_csrf(web, *actor, req, res)) return;
       if (auto s = app::sign_out(web.ctx, *actor); !s) {
@@ -96,7 +90,7 @@ void add_auth_pages(Router& router, Web& web) {
         return;
       }
     }
-    res.set_header("Set-Cookie", cookie(web, kSessionCookie, "", "; Max-Age=0"));
+    res.set_header("Set-Cookie", cookie_header(web, kSessionCookie, "", "; Max-Age=0"));
     show_sign_in(web, res, 200, Json{{"next", "/worklist"}, {"notice", "You have signed out."}});
   });
 }

@@ -1,7 +1,6 @@
 #include "http/router.h"
 
-#include <cstdlib>
-
+#include "http/bounded_server.h"
 
 namespace vertebro::http {
 
@@ -30,37 +29,28 @@ void Router::get(const std::string& pattern, const std::string& summary, Handler
 }
 // cpp-httplib 0.11.4 answers 413 to any url-encoded form over 8 KiB, a limit compiled into the
 // library; a referral with a full 4,000-character reason is larger. Bodies are therefore read
-// through a content reader (still capped by the server's payload limit), and the form is parsed
-// here into the request, which the server owns and does not read again. The content-reader
-// path skips httplib's own payload limit, so the cap is applied here.
+// through a content reader, and the form is parsed here into the request, which the server owns
+// and does not read again. The pre-routing handler (request_limits.h) has already refused a body
+// over the cap, chunked or compressed, so at most `max` bytes arrive here; the cap is checked
+// again as a backstop.
 httplib::Server::HandlerWithContentReader Router::reading_body(Handler h) const {
   return [h = std::move(h), max = max_body_](const httplib::Request& req, httplib::Response& res,
                                              const httplib::ContentReader& reader) {
-    // Over the cap, the rest of the body is read and dropped (up to a bound) so the client,
-    // still sending, reads the 413 rather than a broken connection.
-    constexpr std::size_t kDrainLimit = 64u << 20;
     std::string body;
-    std::size_t seen = 0;
     bool too_large = false;
     const bool complete = reader([&](const char* data, std::size_t length) {
-      seen += length;
-      if (seen > max) too_large = true;
+      too_large = too_large || body.size() + length > max;
       if (!too_large) body.append(data, length);
-      return seen <= kDrainLimit;
+      return !too_large;
     });
-    // httplib itself stops reading at its payload limit (the same cap) and reports failure.
-    const std::string declared = req.get_header_value("Content-Length");
-    if (!complete && declared.size() > 0 &&
-        std::strtoull(declared.c_str(), nullptr, 10) > max) {
-      too_large = true;
-    }
-    if (!complete && !too_large) {
-      res.status = 400;
-      return;
-    }
     if (too_large) {
       res.status = 413;
       res.set_header("Connection", "close");
+      BoundedServer::close_after_response();
+      return;
+    }
+    if (!complete) {
+      res.status = 400;
       return;
     }
     auto& request = const_cast<httplib::Request&>(req);

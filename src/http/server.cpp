@@ -7,6 +7,8 @@
 #include "app/health.h"
 #include "app/users.h"
 #include "base/log.h"
+#include "http/bounded_server.h"
+#include "http/request_limits.h"
 #include "http/web.h"
 
 namespace vertebro::http {
@@ -29,8 +31,13 @@ void replace_header(Response& res, const char* name, const char* value) {
   res.set_header(name, value);
 }
 
-void security_headers(const Request& req, Response& res) {
+// A request line and its headers together; longer heads are refused unread (414/431).
+constexpr std::size_t kMaxHead = 64 * 1024;
+
+void security_headers(const Request& req, Response& res, bool https) {
   replace_header(res, "Content-Security-Policy", kCsp);
+  // Behind TLS (--secure-cookies): browsers must never fall back to plain HTTP for this host.
+  if (https) replace_header(res, "Strict-Transport-Security", "max-age=31536000");
   replace_header(res, "X-Content-Type-Options", "nosniff");
   replace_header(res, "X-Frame-Options", "DENY");
   replace_header(res, "Referrer-Policy", "no-referrer");
@@ -43,8 +50,9 @@ void security_headers(const Request& req, Response& res) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const app::Context& ctx, ServerOptions options) : web{ctx, std::move(options), {}, false} {}
-  httplib::Server svr;
+  Impl(const app::Context& ctx, ServerOptions options)
+      : svr(kMaxHead), web{ctx, std::move(options), {}, false} {}
+  BoundedServer svr;
   Web web;
   std::unique_ptr<Router> router;  // outlives every handler that lists the routes
   std::atomic<bool> started{false};
@@ -62,7 +70,10 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   const int threads = std::max(4, web.options.threads);
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   svr.set_payload_max_length(web.options.max_body);
+  svr.set_tcp_nodelay(true);  // BoundedServer sets it on each accepted socket too
+  install_request_limits(svr, web);
   svr.set_keep_alive_timeout(5);
+  svr.set_keep_alive_max_count(100);  // httplib's default closes a connection after 5 requests
   svr.set_read_timeout(10, 0);
   svr.set_write_timeout(10, 0);
   svr.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
@@ -79,14 +90,16 @@ Server::Server(const app::Context& ctx, ServerOptions options)
     }
   }
 
-  svr.set_post_routing_handler([](const Request& req, Response& res) { security_headers(req, res); });
+  const bool https = web.options.secure_cookies;
+  svr.set_post_routing_handler(
+      [https](const Request& req, Response& res) { security_headers(req, res, https); });
 
   // Access log: method, path without its query string (which may hold search terms), status.
   svr.set_logger([](const Request& req, const Response& res) {
     if (!is_static(req.path)) log::info("{} {} {}", req.method, req.path, res.status);
   });
 
-  svr.set_exception_handler([&web](const Request& req, Response& res, std::exception_ptr ep) {
+  svr.set_exception_handler([&web, https](const Request& req, Response& res, std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
       std::rethrow_exception(ep);
@@ -109,14 +122,14 @@ Server::Server(const app::Context& ctx, ServerOptions options)
         res.set_content("The request failed and nothing was saved.", "text/plain");
       }
     }
-    security_headers(req, res);
+    security_headers(req, res, https);
   });
 
   // Fills in a body for errors raised by httplib itself (404 no route, 413, 400) and leaves
   // handler-written bodies alone.
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
-      [&web](const Request& req, Response& res) -> httplib::Server::HandlerResponse {
-        security_headers(req, res);
+      [&web, https](const Request& req, Response& res) -> httplib::Server::HandlerResponse {
+        security_headers(req, res, https);
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         std::string message = "The request could not be handled.";
         std::string code = "bad_request";
@@ -130,6 +143,9 @@ Server::Server(const app::Context& ctx, ServerOptions options)
         } else if (res.status == 405) {
           code = "method_not_allowed";
           message = "That method is not allowed here.";
+        } else if (res.status == 414) {
+          code = "uri_too_long";
+          message = "The address is too long.";
         }
         if (is_api(req.path)) {
           Json body = {{"error", {{"code", code}, {"message", message}, {"fields", Json::array()}}}};
@@ -190,6 +206,7 @@ void Server::stop() {
   // stop) has nothing left to wait for.
   if (impl_->stopping.exchange(true)) return;
   if (!impl_->started) return;
+  impl_->svr.end_connections();
   // stop() before the listener runs is lost, so wait until it is running (or has given up).
   for (int i = 0; i < 500 && !impl_->svr.is_running() && !impl_->finished; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -28,6 +28,14 @@ struct Web {
 
 inline constexpr const char* kSessionCookie = "vb_session";
 inline constexpr const char* kPreSessionCookie = "vb_pre";
+// A cookie's name as sent: with --secure-cookies, "__Host-" + `name`, which browsers accept only
+// from HTTPS, for this host alone (no Domain) and Path=/, so no other host or plain-HTTP
+// answer can set or replace it.
+std::string cookie_name(const Web& web, const char* name);
+// The Set-Cookie value for cookie `name` (HttpOnly, SameSite=Lax, Path=/, Secure with
+// --secure-cookies), followed by `extra` ("; Max-Age=0" clears it).
+std::string cookie_header(const Web& web, const char* name, const std::string& value,
+                          const std::string& extra = "");
 
 // Pages (pages.cpp).
 // The signed-in actor, or renders the sign-in page with 401 and returns nullopt.
@@ -63,6 +71,8 @@ void add_admin_api(Router& router, Web& web);      // api_admin.cpp: MDT, sites,
 }  // namespace vertebro::http
 
 namespace vertebro::http {
-std::string session_cookie(const Request& req);
-std::string pre_session_cookie(const Request& req);
+// The session and sign-in (double-submit) cookies of a request, under cookie_name()'s names
+// only, or "".
+std::string session_cookie(const Web& web, const Request& req);
+std::string pre_session_cookie(const Web& web, const Request& req);
 }  // namespace vertebro::http

@@ -85,8 +85,9 @@ export function describeViolations(violations) {
 }
 
 // Starts `binary serve` on a fresh demo database in a temporary directory, on a
-// free loopback port. Resolves to { url, stop() }; url ends with '/'.
-export async function startServer({ binary, staticDir, startTimeoutMs = 30000 }) {
+// free loopback port, with `extraArgs` (['--secure-cookies'], say) added to serve's options.
+// Resolves to { url, stop() }; url ends with '/'.
+export async function startServer({ binary, staticDir, startTimeoutMs = 30000, extraArgs = [] }) {
   const dir = await mkdtemp(path.join(tmpdir(), 'vertebro-browser-'));
   const db = path.join(dir, 't.sqlite');
   try {
@@ -98,7 +99,7 @@ export async function startServer({ binary, staticDir, startTimeoutMs = 30000 })
 
   const child = spawn(
     binary,
-    ['serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--static-dir', staticDir],
+    ['serve', '--db', db, '--port', '0', '--bind', '127.0.0.1', '--static-dir', staticDir, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

@@ -18,8 +18,9 @@ export function configureSessions({ browser, serverUrl, screenshots, prefix }) {
 
 // For a test file's before(): a vertebro server on a fresh demonstration database and a
 // browser, from VERTEBRO_BINARY, VERTEBRO_STATIC_DIR and VERTEBRO_SCREENSHOTS; removes this
-// file's old screenshots (those named `prefix`-*.png). Returns { server, browser }.
-export async function startHarness(prefix) {
+// file's old screenshots (those named `prefix`-*.png). `extraArgs` go to `vertebro serve`.
+// Returns { server, browser }.
+export async function startHarness(prefix, extraArgs = []) {
   const binary = process.env.VERTEBRO_BINARY;
   const staticDir = process.env.VERTEBRO_STATIC_DIR;
   const screenshots = process.env.VERTEBRO_SCREENSHOTS || path.resolve('browser-screenshots');
@@ -29,7 +30,7 @@ export async function startHarness(prefix) {
   for (const f of await readdir(screenshots)) {
     if (f.startsWith(`${prefix}-`) && f.endsWith('.png')) await rm(path.join(screenshots, f));
   }
-  const server = await startServer({ binary, staticDir, startTimeoutMs: 120_000 });
+  const server = await startServer({ binary, staticDir, startTimeoutMs: 120_000, extraArgs });
   const browser = await launchBrowser();
   configureSessions({ browser, serverUrl: server.url, screenshots, prefix });
   return { server, browser };

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "app/demo_data.h"
@@ -42,7 +44,8 @@ TimePoint start_time() {
   return sys_days{year{2026} / November / 25} + hours{10};
 }
 
-std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings, store::OpenOptions open) {
+std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings, store::OpenOptions open,
+                                              bool secure_cookies) {
   static const bool crypto_ready = crypto::init();
   if (!crypto_ready) fail("crypto::init() failed");
 
@@ -73,6 +76,7 @@ std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings, store::Ope
   http::ServerOptions options;
   options.static_dir = "";
   options.threads = 8;
+  options.secure_cookies = secure_cookies;
   s->server_ = std::make_unique<http::Server>(*s->ctx_, options);
   auto port = s->server_->bind("127.0.0.1", 0);
   if (!port) fail("bind failed: " + port.error().message);
@@ -99,6 +103,14 @@ LiveServer::~LiveServer() {
     std::filesystem::remove(db_path_ + suffix, ec);
   }
   std::filesystem::remove(log_path_, ec);
+}
+
+std::string LiveServer::log_text() const {
+  log::flush();
+  std::ifstream in(log_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 std::unique_ptr<httplib::Client> LiveServer::client() const {

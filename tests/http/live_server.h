@@ -39,9 +39,10 @@ TimePoint start_time();
 class LiveServer {
  public:
   // Starts a server; fails the current test (fatally) if anything cannot be set up. `open`
-  // can put the store's connections behind a fault plan (store/faults.h).
-  static std::unique_ptr<LiveServer> start(app::Settings settings,
-                                           store::OpenOptions open = {});
+  // can put the store's connections behind a fault plan (store/faults.h). `secure_cookies`: as
+  // `vertebro serve --secure-cookies` (behind TLS).
+  static std::unique_ptr<LiveServer> start(app::Settings settings, store::OpenOptions open = {},
+                                           bool secure_cookies = false);
   ~LiveServer();
   LiveServer(const LiveServer&) = delete;
   LiveServer& operator=(const LiveServer&) = delete;
@@ -50,6 +51,8 @@ class LiveServer {
   FixedClock& clock() { return clock_; }
   const app::Context& ctx() const { return *ctx_; }
   const std::string& log_path() const { return log_path_; }
+  // Everything the server has logged so far (flushed first).
+  std::string log_text() const;
 
   // A client with short timeouts and no redirect following.
   std::unique_ptr<httplib::Client> client() const;

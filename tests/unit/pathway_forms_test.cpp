@@ -3,6 +3,7 @@
 // guidance rules see.
 #include <gtest/gtest.h>
 
+#include "app/input_reader.h"
 #include "app/pathway_forms.h"
 #include "app/unit_config.h"
 
@@ -302,6 +303,151 @@ TEST(UnitConfigParse, DefaultsAndEachBadSetting) {
   ASSERT_TRUE(more.ok());
   EXPECT_TRUE(more->may_override(domain::Role::kCoordinator, guidance::Gate::kMdtToConsent));
   EXPECT_EQ(more->rules.enabled_packs.size(), 1u);
+}
+
+// ---- Unknown members ----------------------------------------------------------------------
+// Every object of the clinical forms and the unit settings refuses a member it does not know,
+// naming it by its path (app::InputReader::only), and accepts back whole what it stores, so a
+// document read from the API can be sent again.
+
+// Every member each form accepts, with SINS, leakage and a treatment, so that every object of
+// each form is present.
+json full_assessment() {
+  return {{"assessed_on", "2026-10-20"},
+          {"indication", "metastasis"},
+          {"tumour_primary", "Breast"},
+          {"fracture_date", "2026-10-10"},
+          {"onset_date", "2026-10-09"},
+          {"levels", {{"T12", {{"height_loss_percent", "30"}, {"mri_oedema", "yes"},
+                               {"bone_scan_uptake", "unknown"}, {"focal_tenderness", "yes"},
+                               {"morphology", "wedge"}}}}},
+          {"pain_at_rest", 7},
+          {"pain_on_movement", 9},
+          {"analgesic", "weak_opioid"},
+          {"treatments", {{"bracing", {{"start", "2026-10-12"}, {"end", "2026-11-01"},
+                                       {"effect", "no_relief"}, {"detail", "Soft brace"}}}}},
+          {"refractory", "yes"},
+          {"bone_health", "yes"},
+          {"bone_health_detail", "Bisphosphonate"},
+          {"sins", {{"level", "T12"}, {"pain", "mechanical"}, {"bone_lesion", "lytic"},
+                    {"alignment", "normal"}, {"collapse", "under_50"}, {"posterolateral", "none"}}},
+          {"contraindications", json::array({"cement_allergy"})},
+          {"contraindication_notes", "Reported, unconfirmed"}};
+}
+
+json full_consent() {
+  return {{"date", "2026-11-10"},          {"clinician", "Dr S Surgeon"},
+          {"leaflet_version", "v3"},       {"capacity_confirmed", "yes"},
+          {"risks", json::array({"cement_leakage"})}, {"form_reference", "C-1"}};
+}
+
+json full_procedure() {
+  return {{"date", "2026-11-20"},
+          {"start_time", "09:30"},
+          {"primary_operator", "Dr R Radiologist"},
+          {"supervisor", "Dr S Senior"},
+          {"image_guidance", "fluoroscopy_biplane"},
+          {"anaesthesia", "local"},
+          {"cement_product", "PMMA"},
+          {"cement_lot", "L1"},
+          {"levels", {{"T12", {{"approach", "transpedicular"}, {"pedicles", "bipedicular"},
+                               {"cement_ml", "4.5"}, {"leakage", json::array({"B"})},
+                               {"leakage_symptomatic", "no"},
+                               {"leakage_detected_by", "fluoroscopy"}}}}},
+          {"complications", "None"},
+          {"dap", 12.5},
+          {"dap_unit", "Gy.cm2"},
+          {"fluoroscopy_seconds", 200}};
+}
+
+struct FormCase {
+  const char* name;
+  FormKind kind;
+  json (*full)();
+};
+
+const FormCase kForms[] = {{"assessment", FormKind::kAssessment, full_assessment},
+                           {"consent", FormKind::kConsent, full_consent},
+                           {"procedure", FormKind::kProcedure, full_procedure}};
+
+TEST(FormUnknownFieldsTest, EveryFormAcceptsWhatItStoresBackWhole) {
+  for (const auto& f : kForms) {
+    SCOPED_TRACE(f.name);
+    auto first = validate_form(f.kind, f.full(), context());
+    ASSERT_TRUE(first.ok()) << testing::PrintToString(fields_of(first));
+    // The stored shape (levels and treatments as lists, calculated Genant and SINS) again.
+    auto again = validate_form(f.kind, first->document, context());
+    ASSERT_TRUE(again.ok()) << testing::PrintToString(fields_of(again));
+    EXPECT_EQ(again->document, first->document);
+  }
+}
+
+TEST(FormUnknownFieldsTest, EachUnknownMemberIsNamedByItsPath) {
+  struct Case {
+    const char* name;
+    FormKind kind;
+    json (*full)();
+    std::vector<std::string> path;  // where the stray member goes, its key last
+    const char* field;              // the field the refusal names
+  };
+  const std::vector<Case> cases = {
+      {"top level, misspelt", FormKind::kAssessment, full_assessment, {"pain_at_rst"}, "pain_at_rst"},
+      {"in a level", FormKind::kAssessment, full_assessment, {"levels", "T12", "oedema"},
+       "levels.T12.oedema"},
+      {"in a treatment", FormKind::kAssessment, full_assessment, {"treatments", "bracing", "stop"},
+       "treatments.bracing.stop"},
+      {"in SINS", FormKind::kAssessment, full_assessment, {"sins", "score"}, "sins.score"},
+      {"consent", FormKind::kConsent, full_consent, {"witness"}, "witness"},
+      {"procedure", FormKind::kProcedure, full_procedure, {"cement_volume"}, "cement_volume"},
+      {"procedure level", FormKind::kProcedure, full_procedure, {"levels", "T12", "cement_mls"},
+       "levels.T12.cement_mls"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    json in = c.full();
+    json* node = &in;
+    for (std::size_t i = 0; i + 1 < c.path.size(); ++i) node = &(*node)[c.path[i]];
+    (*node)[c.path.back()] = "5";
+    auto r = validate_form(c.kind, in, context());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::kInvalid);
+    EXPECT_EQ(fields_of(r), std::vector<std::string>{c.field});
+    EXPECT_EQ(r.error().fields.front().message, "Unknown field \"" + c.path.back() + "\"");
+  }
+}
+
+TEST(FormUnknownFieldsTest, EveryUnknownMemberIsNamedAtOnceBesideOtherErrors) {
+  json in = full_consent();
+  in["witnes"] = "A";
+  in["leaflet"] = "v3";
+  in["date"] = "not a date";
+  auto r = validate_form(FormKind::kConsent, in, context());
+  ASSERT_FALSE(r.ok());
+  const auto fields = fields_of(r);
+  for (const char* f : {"witnes", "leaflet", "date"}) {
+    EXPECT_NE(std::find(fields.begin(), fields.end(), f), fields.end()) << f;
+  }
+}
+
+TEST(FormUnknownFieldsTest, UnitSettingsUseTheSameCheck) {
+  auto r = parse_unit_config({{"min_conservative_day", 21}, {"pain_threshold", 5}});
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.error().fields.size(), 1u);
+  EXPECT_EQ(r.error().fields[0].field, "min_conservative_day");
+  EXPECT_EQ(r.error().fields[0].message, "Unknown setting \"min_conservative_day\"");
+}
+
+TEST(FormUnknownFieldsTest, ReaderOnlyReportsWithItsPrefixAndNoun) {
+  std::vector<FieldError> errors;
+  const json input = {{"a", 1}, {"b", 2}, {"c", {{"x", 1}, {"y", 2}}}};  // the reader keeps a reference
+  InputReader in(input, errors);
+  in.only({"a", "c"});
+  in.nested("c").only({"x"}, "part");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "b");
+  EXPECT_EQ(errors[0].message, "Unknown field \"b\"");
+  EXPECT_EQ(errors[1].field, "c.y");
+  EXPECT_EQ(errors[1].message, "Unknown part \"y\"");
 }
 
 }  // namespace
