@@ -87,6 +87,10 @@ json stored_form(app::FormKind kind, const json& given, const app::FormContext& 
   const json input = with_filler(kind, given, context.today);
   auto valid = app::validate_form(kind, input, context);
   if (!valid) {
+    // A key the form does not know is a typo in the case file, not a record the form refuses.
+    for (const auto& f : valid.error().fields) {
+      if (f.message.rfind("Unknown field", 0) == 0) bad("episode." + name, f.message);
+    }
     std::string why = name + ":";
     for (const auto& f : valid.error().fields) why += " " + f.field + ": " + f.message + ";";
     refused.push_back(why);
