@@ -9,11 +9,10 @@
 #include <vector>
 
 #include "store/migrate.h"
+#include "store/sqlite/sqlite_error.h"
 #include "store/sql_tx.h"
 
 namespace vertebro::store {
-
-namespace {
 
 Error sqlite_error(sqlite3* db, int rc) {
   const int primary = rc & 0xff;
@@ -32,6 +31,8 @@ Error sqlite_error(sqlite3* db, int rc) {
   }
   return Error::internal("Database error: " + msg);
 }
+
+namespace {
 
 class SqliteConnection final : public sql::Connection {
  public:
