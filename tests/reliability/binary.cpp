@@ -41,6 +41,7 @@ ServerProcess::~ServerProcess() {
 
 bool ServerProcess::start() {
   port_ = 0;
+  exit_code_.reset();
   const int out = ::open(output_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (out < 0) return false;
   const pid_t pid = ::fork();
@@ -67,6 +68,7 @@ bool ServerProcess::start() {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -92,6 +94,7 @@ void ServerProcess::kill() {
 }
 
 std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return exit_code_;
   const auto until = std::chrono::steady_clock::now() + timeout;
   while (pid_ > 0 && std::chrono::steady_clock::now() < until) {
     int status = 0;

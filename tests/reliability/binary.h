@@ -57,7 +57,8 @@ class ServerProcess {
   int stop();
   // SIGKILL and wait.
   void kill();
-  // Waits up to `timeout` for the process to exit by itself; its exit code, or nullopt.
+  // Waits up to `timeout` for the process to exit by itself (or returns at once when start()
+  // saw it exit); its exit code, or nullopt.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
   int port() const { return port_; }
@@ -69,6 +70,7 @@ class ServerProcess {
   std::string output_;
   int pid_ = -1;
   int port_ = 0;
+  std::optional<int> exit_code_;  // when start() saw the process exit
 };
 
 // A valid NHS number in the 999 test range, far above the demonstration data's numbers, one per
