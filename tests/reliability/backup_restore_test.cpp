@@ -43,11 +43,6 @@ void tamper(const std::string& db, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 class BackupRestoreTest : public ::testing::Test {
  protected:
   void SetUp() override {

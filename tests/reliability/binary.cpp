@@ -151,6 +151,11 @@ std::optional<Acknowledged> ApiWriter::register_patient(std::int64_t site_id,
                       std::chrono::steady_clock::now()};
 }
 
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 std::string sqlite_value(const std::string& db, const std::string& sql) {
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {

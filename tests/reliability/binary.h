@@ -104,6 +104,9 @@ class ApiWriter {
   int last_status_ = 0;
 };
 
+// The whole content of a file ("" when it cannot be read).
+std::string file_bytes(const std::string& path);
+
 // Reads a SQLite file directly (not through vertebro): the first column of the first row of
 // `sql` as text, or "" when there is no row. Throws std::runtime_error on SQL errors.
 std::string sqlite_value(const std::string& db, const std::string& sql);
