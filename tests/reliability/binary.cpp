@@ -125,11 +125,20 @@ std::string nhs_number(int index) {
   return {};
 }
 
-ApiWriter::ApiWriter(int port, const std::string& username)
-    : client_(std::make_unique<httplib::Client>("127.0.0.1", port)) {
-  client_->set_connection_timeout(2, 0);
-  client_->set_read_timeout(10, 0);
-  client_->set_write_timeout(10, 0);
+namespace {
+std::unique_ptr<httplib::Client> loopback_client(int port) {
+  auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
+  c->set_connection_timeout(2, 0);
+  c->set_read_timeout(10, 0);
+  c->set_write_timeout(10, 0);
+  return c;
+}
+}  // namespace
+
+ApiWriter::ApiWriter(int port, std::string token, bool /*reuse*/)
+    : client_(loopback_client(port)), token_(std::move(token)) {}
+
+ApiWriter::ApiWriter(int port, const std::string& username) : client_(loopback_client(port)) {
   const nlohmann::json body{{"username", username}, {"password", kPassword}};
   auto r = client_->Post("/api/v1/session", body.dump(), "application/json");
   if (r && r->status == 201) {
@@ -149,6 +158,22 @@ std::optional<Acknowledged> ApiWriter::register_patient(std::int64_t site_id,
   const auto j = nlohmann::json::parse(r->body, nullptr, false);
   return Acknowledged{nhs, family, j.value("id", std::int64_t{0}),
                       std::chrono::steady_clock::now()};
+}
+
+std::optional<std::int64_t> ApiWriter::register_episode(std::int64_t patient_id,
+                                                        std::int64_t site_id,
+                                                        const std::string& clinician) {
+  const nlohmann::json body{{"site_id", std::to_string(site_id)},
+                            {"referring_clinician", clinician},
+                            {"referral_date", "2026-11-02"},
+                            {"indication", "osteoporotic"},
+                            {"levels", "T12, L1"},
+                            {"reason", "Painful fracture despite analgesia"}};
+  auto r = client_->Post("/api/v1/patients/" + std::to_string(patient_id) + "/episodes", auth(),
+                         body.dump(), "application/json");
+  last_status_ = r ? r->status : 0;
+  if (!r || r->status != 201) return std::nullopt;
+  return nlohmann::json::parse(r->body, nullptr, false).value("id", std::int64_t{0});
 }
 
 std::string file_bytes(const std::string& path) {

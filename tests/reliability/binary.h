@@ -88,12 +88,20 @@ struct Acknowledged {
 // An API client signed in as one user.
 class ApiWriter {
  public:
+  // Signs in as `username` (demonstration password).
   ApiWriter(int port, const std::string& username);
+  // Uses a session made before (sessions live in the database, so one outlives a restart).
+  ApiWriter(int port, std::string token, bool /*reuse*/);
   bool signed_in() const { return !token_.empty(); }
+  const std::string& token() const { return token_; }
   // POST /api/v1/patients. The acknowledgement when the server answered 201; nullopt for any
   // other answer or no answer (connection refused or cut).
   std::optional<Acknowledged> register_patient(std::int64_t site_id, const std::string& nhs,
                                                const std::string& family);
+  // POST /api/v1/patients/{id}/episodes: the new episode's id when the server answered 201,
+  // else nullopt.
+  std::optional<std::int64_t> register_episode(std::int64_t patient_id, std::int64_t site_id,
+                                               const std::string& clinician);
   httplib::Client& http() { return *client_; }
   httplib::Headers auth() const { return {{"Authorization", "Bearer " + token_}}; }
   int last_status() const { return last_status_; }
