@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -203,6 +204,24 @@ std::string sqlite_value(const std::string& db, const std::string& sql) {
   sqlite3_finalize(stmt);
   sqlite3_close(h);
   if (rc != SQLITE_DONE) throw std::runtime_error("SQL failed (" + err + "): " + sql);
+  return out;
+}
+
+std::string pg_value(const std::string& uri, const std::string& sql) {
+  PGconn* c = PQconnectdb(uri.c_str());
+  if (PQstatus(c) != CONNECTION_OK) {
+    const std::string err = PQerrorMessage(c);
+    PQfinish(c);
+    throw std::runtime_error("cannot connect: " + err);
+  }
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+  std::string out;
+  if (ok && PQntuples(r) > 0) out = PQgetvalue(r, 0, 0);
+  const std::string err = PQerrorMessage(c);
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) throw std::runtime_error("SQL failed (" + err + "): " + sql);
   return out;
 }
 

@@ -119,4 +119,7 @@ std::string file_bytes(const std::string& path);
 // `sql` as text, or "" when there is no row. Throws std::runtime_error on SQL errors.
 std::string sqlite_value(const std::string& db, const std::string& sql);
 
+// The same on a PostgreSQL connection URI (libpq, as a separate client).
+std::string pg_value(const std::string& uri, const std::string& sql);
+
 }  // namespace vertebro::reliability
