@@ -12,12 +12,14 @@
 #include "app/audit_checkpoints.h"
 #include "app/audit_keys.h"
 #include "app/audit_verify.h"
+#include "app/backup.h"
 #include "app/context.h"
 #include "app/demo_data.h"
 #include "app/users.h"
 #include "base/crypto.h"
 #include "base/log.h"
 #include "http/server.h"
+#include "store/database_lock.h"
 #include "store/store.h"
 
 #ifndef VERTEBRO_DEFAULT_STATIC_DIR
@@ -86,6 +88,9 @@ int serve(const std::string& db, const std::string& bind, int port, const std::s
   if (anchoring.interval_seconds < 10) {
     return report(Error::invalid({{"checkpoint-interval", "Give at least 10 seconds"}}));
   }
+  // One server per SQLite file, held until this process ends (however it ends).
+  auto lock = store::DatabaseLock::acquire(db, store::LockUse::kServe);
+  if (!lock) return report(lock.error());
   auto store = store::open_store(db, open_options);
   if (!store) return report(store.error());
   SystemClock clock;
@@ -150,16 +155,23 @@ int checkpoint(const app::Context& ctx, const std::string& key_file, const std::
   return 0;
 }
 
-int verify(const app::Context& ctx, const std::vector<std::string>& public_keys,
-           const std::vector<std::string>& checkpoint_files) {
+Result<app::ChainCheckOptions> chain_options(const std::vector<std::string>& public_keys,
+                                             const std::vector<std::string>& checkpoint_files) {
   app::ChainCheckOptions options;
   auto trusted = app::load_trusted_keys(public_keys);
-  if (!trusted) return report(trusted.error());
+  if (!trusted) return std::move(trusted).error();
   options.trusted = std::move(*trusted);
   auto external = app::read_checkpoint_files(checkpoint_files);
-  if (!external) return report(external.error());
+  if (!external) return std::move(external).error();
   options.external = std::move(*external);
-  auto r = app::verify_chain(ctx, options);
+  return options;
+}
+
+int verify(const app::Context& ctx, const std::vector<std::string>& public_keys,
+           const std::vector<std::string>& checkpoint_files) {
+  auto options = chain_options(public_keys, checkpoint_files);
+  if (!options) return report(options.error());
+  auto r = app::verify_chain(ctx, *options);
   if (!r) return report(r.error());
   if (!r->ok) {
     std::cout << "audit chain BROKEN at entry " << r->bad_seq << ": " << r->problem << " ("
@@ -187,6 +199,35 @@ int verify(const app::Context& ctx, const std::vector<std::string>& public_keys,
                  "checkpoint";
   }
   std::cout << "\n";
+  return 0;
+}
+
+int backup(const std::string& db, const std::string& out) {
+  auto r = app::backup_database(db, out);
+  if (!r) return report(r.error());
+  std::cout << "backup written to " << out << ": schema version " << r->schema_version << ", "
+            << r->audit_entries
+            << " audit entries; integrity, foreign keys and the audit chain verified\n";
+  return 0;
+}
+
+int restore(const std::string& from, const std::string& db,
+            const std::vector<std::string>& public_keys,
+            const std::vector<std::string>& checkpoint_files) {
+  auto options = chain_options(public_keys, checkpoint_files);
+  if (!options) return report(options.error());
+  // Nobody else may have the database open while it is replaced.
+  auto lock = store::DatabaseLock::acquire(db, store::LockUse::kReplace);
+  if (!lock) return report(lock.error());
+  SystemClock clock;
+  auto r = app::restore_database(from, db, *options, format_timestamp(clock.now()));
+  if (!r) return report(r.error());
+  std::cout << "restored " << db << " from " << from << ": schema version " << r->schema_version
+            << ", " << r->audit_entries << " audit entries; integrity, foreign keys and the audit "
+            << "chain verified before anything was replaced\n";
+  if (!r->kept_previous.empty()) {
+    std::cout << "the database it replaced is kept as " << r->kept_previous << "\n";
+  }
   return 0;
 }
 
@@ -280,6 +321,22 @@ int run(int argc, char** argv) {
   checkpoint_cmd->add_option("--checkpoint-file", checkpoint_file,
                              "Also append the checkpoint's line to this file");
 
+  auto* backup_cmd = cli.add_subcommand(
+      "backup", "Copy a SQLite database while it is in use, then check the copy");
+  std::string backup_out;
+  backup_cmd->add_option("--db", db, "SQLite database file")->required();
+  backup_cmd->add_option("--out", backup_out, "The backup file to create (must not exist)")
+      ->required();
+  auto* restore_cmd = cli.add_subcommand(
+      "restore", "Replace a SQLite database with a checked backup (no server may be using it)");
+  std::string restore_from;
+  restore_cmd->add_option("--from", restore_from, "The backup file")->required();
+  restore_cmd->add_option("--db", db, "SQLite database file to replace")->required();
+  restore_cmd->add_option("--public-key", public_keys,
+                          "Also check the backup's signed audit checkpoints with this key");
+  restore_cmd->add_option("--checkpoints", checkpoint_files,
+                          "File of checkpoint lines kept outside the database");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -290,7 +347,12 @@ int run(int argc, char** argv) {
 
   if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, anchoring);
   if (*keygen_cmd) return keygen(key_out);
+  if (*restore_cmd) return restore(restore_from, db, public_keys, checkpoint_files);
 
+  // Short commands may run beside a server, but not during a restore.
+  auto lock = store::DatabaseLock::acquire(db, store::LockUse::kUse);
+  if (!lock) return report(lock.error());
+  if (*backup_cmd) return backup(db, backup_out);
   auto store = open(db);
   if (!store) return report(store.error());
   SystemClock clock;

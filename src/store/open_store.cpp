@@ -1,3 +1,4 @@
+#include "store/database_lock.h"
 #include "store/migrate.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -7,12 +8,9 @@ namespace vertebro::store {
 
 Result<std::unique_ptr<Store>> open_store(const std::string& target, const OpenOptions& options) {
   if (target.empty()) return Error::invalid({{"db", "Name the database file"}});
-  if (target.rfind("postgres://", 0) == 0 || target.rfind("postgresql://", 0) == 0) {
-    return open_postgres(target, options);
-  }
-  std::string path = target;
-  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
-  return open_sqlite(path, options);
+  const auto path = sqlite_file_of(target);
+  if (!path) return open_postgres(target, options);
+  return open_sqlite(*path, options);
 }
 
 int latest_schema_version() {

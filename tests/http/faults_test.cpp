@@ -5,8 +5,7 @@
 // statement that fails in the middle of a move saves nothing.
 
 #include "domain/pathway_state.h"
-#include "live_server.h"
-#include "store/faults.h"
+#include "fault_plan_server.h"
 
 namespace vertebro::http_test {
 namespace {
@@ -14,20 +13,8 @@ namespace {
 using store::faults::FaultPlan;
 using store::faults::kAlways;
 
-class StoreFaultTest : public CoordinatorTest {
+class StoreFaultTest : public FaultPlanServerTest {
  protected:
-  static void SetUpTestSuite() {
-    plan_ = std::make_shared<FaultPlan>();
-    store::OpenOptions open;
-    open.wrap_connection = store::faults::wrapper(plan_);
-    start_server(std::move(open));
-  }
-  static void TearDownTestSuite() {
-    HttpTest::TearDownTestSuite();
-    plan_.reset();
-  }
-  void TearDown() override { plan_->clear(); }
-
   httplib::Result post_patient(const std::string& nhs) {
     return client()->Post("/api/v1/patients", bearer(s_.token),
                           patient_json(site1_, nhs).dump(), "application/json");
@@ -40,16 +27,7 @@ class StoreFaultTest : public CoordinatorTest {
     }
     return n;
   }
-
-  std::int64_t last_seq() const {
-    const auto all = server().audit_all();
-    return all.empty() ? 0 : all.back().seq;
-  }
-
-  static std::shared_ptr<FaultPlan> plan_;
 };
-
-std::shared_ptr<FaultPlan> StoreFaultTest::plan_;
 
 TEST_F(StoreFaultTest, FailedCommitIs503SayingNothingWasSaved) {
   const std::string nhs = next_nhs_number();

@@ -21,6 +21,7 @@
 #include "app/patients.h"
 #include "domain/audit.h"
 #include "store_fixture.h"
+#include "support/run_command.h"
 
 #ifndef VERTEBRO_BINARY
 #error "VERTEBRO_BINARY names the vertebro executable under test"
@@ -31,25 +32,11 @@ namespace {
 
 using domain::Role;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string output;  // standard output and error
-};
+using test_support::CliRun;
 
-// Runs the shipped binary with `args` (each quoted for the shell).
+// Runs the shipped binary with `args`.
 CliRun vertebro(const std::vector<std::string>& args) {
-  std::string command = std::string("'") + VERTEBRO_BINARY + "'";
-  for (const auto& a : args) command += " '" + a + "'";
-  command += " 2>&1";
-  CliRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) throw std::runtime_error("cannot run " + command);
-  std::array<char, 4096> buf{};
-  std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) run.output.append(buf.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return test_support::run_command(VERTEBRO_BINARY, args);
 }
 
 bool has(const CliRun& r, const std::string& text) {

@@ -9,11 +9,10 @@
 #include <vector>
 
 #include "store/migrate.h"
+#include "store/sqlite/sqlite_error.h"
 #include "store/sql_tx.h"
 
 namespace vertebro::store {
-
-namespace {
 
 Error sqlite_error(sqlite3* db, int rc) {
   const int primary = rc & 0xff;
@@ -32,6 +31,8 @@ Error sqlite_error(sqlite3* db, int rc) {
   }
   return Error::internal("Database error: " + msg);
 }
+
+namespace {
 
 class SqliteConnection final : public sql::Connection {
  public:
@@ -56,6 +57,9 @@ class SqliteConnection final : public sql::Connection {
     std::string pragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
     pragmas += read_only ? " PRAGMA query_only = ON;" : " PRAGMA journal_mode = WAL;";
     if (auto s = c->exec_script(pragmas); !s) return std::move(s).error();
+    if (!read_only) {
+      if (auto s = c->check_durability(path); !s) return std::move(s).error();
+    }
     return c;
   }
 
@@ -120,6 +124,36 @@ class SqliteConnection final : public sql::Connection {
 
  private:
   SqliteConnection() = default;
+
+  // SQLite answers a pragma it cannot honour by leaving the setting as it was, without an
+  // error: a file system without shared memory, an in-memory database or a build without
+  // foreign keys would silently run without the guarantees vertebro's promises rest on. Each
+  // setting is read back, and a database that lacks one is refused.
+  Status check_durability(const std::string& path) {
+    const struct {
+      const char* pragma;
+      const char* wanted;
+      const char* why;
+    } checks[] = {
+        {"PRAGMA journal_mode", "wal",
+         "write-ahead logging (WAL), which lets readers and the writer work side by side"},
+        {"PRAGMA synchronous", "2",
+         "synchronous=FULL, so that a save is on disk before it is acknowledged"},
+        {"PRAGMA foreign_keys", "1", "foreign keys, so that no record points at nothing"},
+    };
+    for (const auto& check : checks) {
+      auto rows = query(check.pragma, {});
+      if (!rows) return std::move(rows).error();
+      const std::string got =
+          !rows->empty() && rows->front().size() > 0 ? rows->front().str(0) : "nothing";
+      if (got != check.wanted) {
+        return Error::internal("The database " + path + " cannot be used: vertebro needs " +
+                               check.why + ", but SQLite answered " + check.pragma + " = " +
+                               got + ". Use a file on a local disk.");
+      }
+    }
+    return {};
+  }
 
   Result<sqlite3_stmt*> prepare(std::string_view sql, const sql::Params& params) {
     sqlite3_stmt* stmt = nullptr;
