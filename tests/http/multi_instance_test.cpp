@@ -15,7 +15,7 @@
 #include "app/demo_data.h"
 #include "base/crypto.h"
 #include "base/log.h"
-#include "domain/nhs_number.h"
+#include "support/test_nhs_numbers.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "support/pg_schema.h"
@@ -46,14 +46,7 @@ struct Instance {
 
 // 999-range NHS numbers well above those the demonstration data uses.
 std::string nhs_number(int index) {
-  int found = -1;
-  for (int n = 500000; n < 1000000; ++n) {
-    const std::string nine = std::to_string(999000000 + n);
-    const int check = domain::NhsNumber::check_digit(nine);
-    if (check < 0) continue;
-    if (++found == index) return nine + static_cast<char>('0' + check);
-  }
-  return {};
+  return test_support::test_nhs_number(index, 500000);
 }
 
 class MultiInstanceTest : public ::testing::Test {

@@ -19,7 +19,7 @@
 
 #include <gtest/gtest.h>
 
-#include "domain/nhs_number.h"
+#include "support/test_nhs_numbers.h"
 
 namespace vertebro::reliability {
 
@@ -116,14 +116,7 @@ std::string ServerProcess::output() const {
 }
 
 std::string nhs_number(int index) {
-  int found = -1;
-  for (int n = 600000; n < 1000000; ++n) {
-    const std::string nine = std::to_string(999000000 + n);
-    const int check = domain::NhsNumber::check_digit(nine);
-    if (check < 0) continue;
-    if (++found == index) return nine + static_cast<char>('0' + check);
-  }
-  return {};
+  return test_support::test_nhs_number(index, 600000);
 }
 
 namespace {

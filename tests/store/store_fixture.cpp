@@ -13,7 +13,6 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "domain/date.h"
-#include "domain/nhs_number.h"
 #include "domain/patient.h"
 #include "domain/referral.h"
 #include "domain/vertebral_level.h"
@@ -139,17 +138,6 @@ std::string describe(const Error& e) {
 
 void must(const Status& s, const std::string& what) {
   if (!s) throw std::runtime_error(what + ": " + describe(s.error()));
-}
-
-std::string test_nhs_number(int index) {
-  int found = -1;
-  for (int n = 0; n < 1000000; ++n) {
-    std::string nine = std::to_string(999000000 + n);
-    const int check = domain::NhsNumber::check_digit(nine);
-    if (check < 0) continue;
-    if (++found == index) return nine + static_cast<char>('0' + check);
-  }
-  throw std::runtime_error("no more test NHS numbers");
 }
 
 TimePoint start_time() {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/context.h"
+#include "support/test_nhs_numbers.h"
 #include "base/clock.h"
 #include "base/result.h"
 #include "domain/audit.h"
@@ -56,8 +57,7 @@ T must(Result<T> r, const std::string& what) {
 }
 void must(const Status& s, const std::string& what);
 
-// The index-th valid NHS number in the 999 test range, counting from 999 000 000x.
-std::string test_nhs_number(int index);
+using test_support::test_nhs_number;
 
 // 2026-11-25T10:00:00Z, where every test's clock starts.
 TimePoint start_time();
