@@ -69,6 +69,11 @@ bool role_allows(Role r, Permission p) {
       return r == Role::kCoordinator || r == Role::kOperator;
     case Permission::kRecordExit:
       return r == Role::kCoordinator || r == Role::kOperator || r == Role::kNurse;
+    case Permission::kManageOperators:
+      return r == Role::kAdministrator || r == Role::kTrainer;
+    case Permission::kSignOffCompetence:
+      // The training lead alone: an administrator manages profiles but judges no competence.
+      return r == Role::kTrainer;
   }
   return false;
 }

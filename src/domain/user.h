@@ -39,6 +39,8 @@ enum class Permission {
   kRecordConsent,      // consent; moves a case to awaiting procedure
   kRecordProcedure,    // the procedure record
   kRecordExit,         // declined, withdrawn, not suitable, deceased
+  kManageOperators,    // operator profiles: create, change, see every profile and log
+  kSignOffCompetence,  // competence sign-offs and their revocation; checks training log entries
 };
 bool role_allows(Role r, Permission p);
 

@@ -31,6 +31,13 @@ std::string form(const Request& req, const std::string& name) {
   return req.has_param(name.c_str()) ? req.get_param_value(name.c_str()) : std::string();
 }
 
+std::vector<std::string> form_values(const Request& req, const std::string& name) {
+  std::vector<std::string> out;
+  auto [b, e] = req.params.equal_range(name);
+  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  return out;
+}
+
 void redirect(Response& res, const std::string& location) {
   res.status = 303;
   res.set_header("Location", location);
@@ -71,6 +78,10 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
       add("sites", "/sites", "Sites");
     }
     add("settings", "/settings", "Settings");
+  }
+  if (role_allows(actor.user.role, domain::Permission::kManageOperators) ||
+      actor.user.role == domain::Role::kOperator) {
+    add("operators", "/operators", "Operators");
   }
   return items;
 }

@@ -23,14 +23,6 @@ std::string join(const std::vector<std::string>& parts, const std::string& sep) 
   return out;
 }
 
-// Every value of a repeated form field (checkboxes).
-std::vector<std::string> form_values(const Request& req, const std::string& name) {
-  std::vector<std::string> out;
-  auto [b, e] = req.params.equal_range(name);
-  for (auto it = b; it != e; ++it) out.push_back(it->second);
-  return out;
-}
-
 bool require_admin(Web& web, Response& res, const app::Actor& actor, const std::string& what) {
   if (role_allows(actor.user.role, domain::Permission::kManageSettings)) return true;
   render_error(web, res, Error::forbidden("Only an administrator can change " + what), &actor);

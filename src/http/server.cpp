@@ -176,6 +176,8 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_mdt_pages(router, web);
   add_admin_pages(router, web);
   add_admin_api(router, web);
+  add_operator_pages(router, web);
+  add_operators_api(router, web);
 }
 
 Server::~Server() { stop(); }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/context.h"
 #include "http/router.h"
@@ -52,6 +53,8 @@ void render_status_page(Web& web, Response& res, int status, const std::string& 
 void redirect(Response& res, const std::string& location);
 // Form field: the value of `name` in a url-encoded body, or "".
 std::string form(const Request& req, const std::string& name);
+// Every value of a repeated form field (checkboxes), in the order sent.
+std::vector<std::string> form_values(const Request& req, const std::string& name);
 // The i-th path parameter as an integer (0 when it is not one; routes match digits only).
 std::int64_t path_id(const Request& req, std::size_t i = 1);
 // {"errors": {field: message}, "error_list": [{href, text}]} for an error summary.
@@ -67,6 +70,8 @@ void add_pathway_api(Router& router, Web& web);    // api_pathway.cpp
 void add_mdt_pages(Router& router, Web& web);      // pages_mdt.cpp
 void add_admin_pages(Router& router, Web& web);    // pages_admin.cpp: sites, unit settings
 void add_admin_api(Router& router, Web& web);      // api_admin.cpp: MDT, sites, settings
+void add_operator_pages(Router& router, Web& web);  // pages_operators.cpp: HTG3-1.2-TRAINING
+void add_operators_api(Router& router, Web& web);   // api_operators.cpp
 
 }  // namespace vertebro::http
 

@@ -89,6 +89,26 @@ class SqlTx final : public Tx {
   Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) override;
   Result<std::vector<MdtCaseRecord>> episode_mdt_cases(EpisodeId episode) override;
 
+  // Operators (sql_tx_operators.cpp).
+  Result<domain::OperatorRecord> insert_operator(const domain::OperatorRecord& r,
+                                                 const std::string& at) override;
+  Result<std::optional<domain::OperatorRecord>> find_operator(domain::OperatorId id) override;
+  Result<std::optional<domain::OperatorRecord>> find_operator_by_user(UserId user) override;
+  Result<std::vector<domain::OperatorRecord>> list_operators() override;
+  Result<domain::OperatorRecord> update_operator(const domain::OperatorRecord& r,
+                                                 std::int64_t expected_version,
+                                                 const std::string& at) override;
+  Result<domain::SignOffRecord> insert_sign_off(const domain::SignOffRecord& r) override;
+  Result<std::vector<domain::SignOffRecord>> operator_sign_offs(domain::OperatorId id) override;
+  Status revoke_sign_off(domain::OperatorId op, std::int64_t id, const std::string& revoked_on,
+                         UserId by, const std::string& reason, const std::string& at) override;
+  Result<domain::TrainingEntryRecord> insert_training_entry(
+      const domain::TrainingEntryRecord& r) override;
+  Result<std::vector<domain::TrainingEntryRecord>> operator_training(
+      domain::OperatorId id) override;
+  Status check_training_entry(domain::OperatorId op, std::int64_t id, UserId by,
+                              const std::string& at) override;
+
   Result<domain::AuditEntry> append_audit(domain::AuditEntry e) override;
   Status link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) override;
   Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) override;
@@ -109,6 +129,10 @@ class SqlTx final : public Tx {
   // the meeting's list, else kConflict with `conflict`.
   Status case_missing_or_conflict(std::int64_t meeting, EpisodeId episode,
                                   const std::string& conflict);
+  // The profiles a query over `operators o JOIN users u` returns, with their sites.
+  Result<std::vector<domain::OperatorRecord>> operators_where(const std::string& where,
+                                                               const sql::Params& params);
+  Status put_operator_sites(domain::OperatorId id, const std::vector<SiteId>& sites);
   sql::Connection& c_;
 };
 

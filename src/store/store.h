@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "domain/audit.h"
 #include "domain/audit_checkpoint.h"
+#include "domain/operator.h"
 #include "store/records.h"
 
 namespace vertebro::store {
@@ -143,6 +144,40 @@ class Tx {
   virtual Result<std::vector<MdtCaseRecord>> meeting_cases(std::int64_t meeting) = 0;
   // Every meeting list the episode is on, by meeting date then meeting id.
   virtual Result<std::vector<MdtCaseRecord>> episode_mdt_cases(EpisodeId episode) = 0;
+
+  // Operators (sql_tx_operators.cpp; HTG3-1.2-TRAINING). Profiles carry their user's name and
+  // their sites. insert_operator: kDuplicate when the user already has a profile.
+  virtual Result<domain::OperatorRecord> insert_operator(const domain::OperatorRecord& r,
+                                                         const std::string& at) = 0;
+  virtual Result<std::optional<domain::OperatorRecord>> find_operator(domain::OperatorId id) = 0;
+  virtual Result<std::optional<domain::OperatorRecord>> find_operator_by_user(UserId user) = 0;
+  // Every profile, by the user's display name.
+  virtual Result<std::vector<domain::OperatorRecord>> list_operators() = 0;
+  // Replaces role, registration number, sites and status when the stored version equals
+  // expected_version; returns the record with its new version. kConflict when stale,
+  // kNotFound when absent.
+  virtual Result<domain::OperatorRecord> update_operator(const domain::OperatorRecord& r,
+                                                         std::int64_t expected_version,
+                                                         const std::string& at) = 0;
+  // Fills id and created_at. Sign-offs are never deleted (the schema refuses it).
+  virtual Result<domain::SignOffRecord> insert_sign_off(const domain::SignOffRecord& r) = 0;
+  // An operator's sign-offs, oldest first.
+  virtual Result<std::vector<domain::SignOffRecord>> operator_sign_offs(domain::OperatorId id) = 0;
+  // Revokes sign-off `id` of operator `op` once. kNotFound when absent; kConflict when it is
+  // already revoked.
+  virtual Status revoke_sign_off(domain::OperatorId op, std::int64_t id,
+                                 const std::string& revoked_on, UserId by,
+                                 const std::string& reason, const std::string& at) = 0;
+  // Fills id. Entries are never deleted (the schema refuses it).
+  virtual Result<domain::TrainingEntryRecord> insert_training_entry(
+      const domain::TrainingEntryRecord& r) = 0;
+  // An operator's training log by entry date, then id.
+  virtual Result<std::vector<domain::TrainingEntryRecord>> operator_training(
+      domain::OperatorId id) = 0;
+  // Marks entry `id` of operator `op` checked. kNotFound when absent; kConflict when it is
+  // already checked.
+  virtual Status check_training_entry(domain::OperatorId op, std::int64_t id, UserId by,
+                                      const std::string& at) = 0;
 
   // Appends one entry to the hash chain: fills seq, prev_hash and hash. Serialised with every
   // other append, so the chain has no gaps or forks.

@@ -81,6 +81,17 @@ TEST_F(UnknownFieldsTest, EveryJsonWriteNamesEachUnknownMember) {
        {{"access", "on_site"}, {"reviewed", "2027-01-01"}}, "reviewed"},
       {"settings", "PUT", "/api/v1/settings", bearer(api_sign_in("admin").token),
        {{"pain_treshold", 5}}, "pain_treshold"},
+      {"operator profile", "POST", "/api/v1/operators", bearer(api_sign_in("admin").token),
+       {{"user_id", 4}, {"professional_role", "spinal_surgeon"}, {"gmc", "1"}}, "gmc"},
+      {"changed operator profile", "PUT", "/api/v1/operators/1", if_match(1, api_sign_in("admin").token),
+       {{"status", "active"}, {"grade", "consultant"}}, "grade"},
+      {"competence sign-off", "POST", "/api/v1/operators/1/sign-offs",
+       bearer(api_sign_in("trainer").token), {{"scope", "cervical"}, {"signed", "x"}}, "signed"},
+      {"sign-off revocation", "POST", "/api/v1/operators/1/sign-offs/1/revocation",
+       bearer(api_sign_in("trainer").token), {{"reason", "x"}, {"why", "x"}}, "why"},
+      {"training log entry", "POST", "/api/v1/operators/1/training",
+       bearer(api_sign_in("surgeon").token), {{"kind", "course"}, {"certificate", "x"}},
+       "certificate"},
   };
   const std::size_t audit_before = server().audit_all().size();
   for (const auto& c : cases) {

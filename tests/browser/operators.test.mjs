@@ -1,0 +1,85 @@
+// Operator profiles, competence sign-off and the training log in Chromium (HTG3-1.2-TRAINING):
+// a training lead adds the surgeon's profile, meets the error summary for a review date before
+// the sign-off date, signs off; the surgeon adds to their training log; the lead checks the
+// entry. axe-core on every page (0 serious or critical), screenshots prefixed "operators-".
+//
+// Environment as walking_skeleton.test.mjs. Run with `node --test`.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Session, startHarness, stopHarness } from './session.mjs';
+
+const TEST_TIMEOUT_MS = 600_000;
+
+const iso = (d) => d.toISOString().slice(0, 10);
+
+describe('operators in Chromium', { timeout: TEST_TIMEOUT_MS * 2 }, () => {
+  const harness = {};
+  before(async () => {
+    Object.assign(harness, await startHarness('operators'));
+  });
+  after(async () => stopHarness(harness));
+
+  it('a training lead signs off the surgeon, who keeps a training log', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const lead = await Session.open('trainer');
+    const surgeon = await Session.open('surgeon');
+    try {
+      const { page } = lead;
+      await lead.goto('/sign-in');
+      await lead.signIn('trainer');
+      await lead.navigate(() => page.getByRole('link', { name: 'Operators' }).first().click());
+      await lead.expectHeading('Operators');
+      await lead.check('list');
+
+      await lead.navigate(() => page.getByRole('button', { name: 'Add an operator profile' }).click());
+      await lead.expectHeading('Add an operator profile');
+      await lead.check('new');
+      await page.getByLabel('User', { exact: true }).selectOption({ label: 'Mr Sam Surgeon (surgeon, Operator)' });
+      await page.getByLabel('Spinal surgeon').check();
+      await page.getByLabel('Professional registration number').fill('GMC 7123456');
+      await page.getByLabel(/Northgate/).check();
+      await lead.navigate(() => page.getByRole('button', { name: 'Add the profile' }).click());
+      await lead.expectHeading('Mr Sam Surgeon');
+      const profileUrl = page.url().replace(/\?.*$/, '');
+
+      await lead.navigate(() => page.getByRole('button', { name: 'Sign off competence' }).click());
+      await lead.expectHeading('Sign off competence');
+      await page.getByLabel('Osteoporotic fracture, thoracic or lumbar').check();
+      await page.getByLabel('Review date').fill('2020-01-01');
+      await lead.navigate(() => page.getByRole('button', { name: 'Record the sign-off' }).click(), 422);
+      assert.match(await page.locator('.nhsuk-error-summary').innerText(), /review date must be after/);
+      await lead.check('sign-off-error');
+      const review = new Date();
+      review.setUTCFullYear(review.getUTCFullYear() + 2);
+      await page.getByLabel('Review date').fill(iso(review));
+      await lead.navigate(() => page.getByRole('button', { name: 'Record the sign-off' }).click());
+      assert.match(await page.locator('main').innerText(), /Current/);
+      await lead.check('profile-signed');
+
+      await surgeon.goto('/sign-in');
+      await surgeon.signIn('surgeon');
+      await surgeon.goto(new URL(profileUrl).pathname);
+      await surgeon.navigate(() => surgeon.page.getByRole('button', { name: 'Add to your training log' }).click());
+      await surgeon.expectHeading('Add to your training log');
+      await surgeon.check('training-new');
+      await surgeon.page.getByLabel('Simulation').check();
+      await surgeon.page.getByLabel('Date', { exact: true }).fill('2026-10-01');
+      await surgeon.page.getByLabel('Description').fill('Cement injection on a phantom spine');
+      await surgeon.page.getByLabel('Evidence reference').fill('SIM-BROWSER-1');
+      await surgeon.navigate(() => surgeon.page.getByRole('button', { name: 'Add the entry' }).click());
+      assert.match(await surgeon.page.locator('main').innerText(), /SIM-BROWSER-1/);
+      await surgeon.check('profile-own');
+
+      await lead.goto(new URL(profileUrl).pathname);
+      await lead.navigate(() => page.getByRole('button', { name: /Mark checked/ }).click());
+      assert.match(await page.locator('main').innerText(), /By Tess Trainer/);
+      await lead.check('profile-checked');
+    } catch (err) {
+      await lead.failureShot();
+      await surgeon.failureShot();
+      throw err;
+    } finally {
+      await lead.close();
+      await surgeon.close();
+    }
+  });
+});
