@@ -18,6 +18,7 @@
 #include "app/users.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "cli/stats_command.h"
 #include "http/server.h"
 #include "store/database_lock.h"
 #include "store/store.h"
@@ -337,6 +338,8 @@ int run(int argc, char** argv) {
   restore_cmd->add_option("--checkpoints", checkpoint_files,
                           "File of checkpoint lines kept outside the database");
 
+  StatsCommand stats_cmd(cli);  // `vertebro stats ...` (cli/stats_command.h)
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -345,6 +348,7 @@ int run(int argc, char** argv) {
   log::configure(log_file, log_level);
   const app::Actor cli_actor = app::system_actor("cli");
 
+  if (stats_cmd) return stats_cmd.run(std::cin, std::cout, std::cerr);
   if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, anchoring);
   if (*keygen_cmd) return keygen(key_out);
   if (*restore_cmd) return restore(restore_from, db, public_keys, checkpoint_files);

@@ -8,9 +8,11 @@
 
 namespace vertebro::test_support {
 
-CliRun run_command(const std::string& program, const std::vector<std::string>& args) {
+CliRun run_command(const std::string& program, const std::vector<std::string>& args,
+                   const std::string& stdin_file) {
   std::string command = "'" + program + "'";
   for (const auto& a : args) command += " '" + a + "'";
+  if (!stdin_file.empty()) command += " < '" + stdin_file + "'";
   command += " 2>&1";
   CliRun run;
   FILE* pipe = ::popen(command.c_str(), "r");

@@ -11,8 +11,9 @@ struct CliRun {
   std::string output;   // standard output and error together
 };
 
-// Runs `program args...`, each argument quoted for the shell. Throws std::runtime_error when it
-// cannot be started.
-CliRun run_command(const std::string& program, const std::vector<std::string>& args);
+// Runs `program args...`, each argument quoted for the shell, with standard input from the file
+// `stdin_file` when it is not empty. Throws std::runtime_error when it cannot be started.
+CliRun run_command(const std::string& program, const std::vector<std::string>& args,
+                   const std::string& stdin_file = "");
 
 }  // namespace vertebro::test_support
