@@ -18,6 +18,7 @@
 #include "app/users.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "cli/udi_command.h"
 #include "http/server.h"
 #include "store/database_lock.h"
 #include "store/store.h"
@@ -337,6 +338,7 @@ int run(int argc, char** argv) {
   restore_cmd->add_option("--checkpoints", checkpoint_files,
                           "File of checkpoint lines kept outside the database");
 
+  auto* udi_cmd = add_udi_command(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -347,6 +349,7 @@ int run(int argc, char** argv) {
 
   if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, anchoring);
   if (*keygen_cmd) return keygen(key_out);
+  if (*udi_cmd) return run_udi_command();
   if (*restore_cmd) return restore(restore_from, db, public_keys, checkpoint_files);
 
   // Short commands may run beside a server, but not during a restore.
