@@ -19,6 +19,7 @@
 #include "base/crypto.h"
 #include "base/log.h"
 #include "cli/stats_command.h"
+#include "cli/udi_command.h"
 #include "http/server.h"
 #include "store/database_lock.h"
 #include "store/store.h"
@@ -339,6 +340,7 @@ int run(int argc, char** argv) {
                           "File of checkpoint lines kept outside the database");
 
   StatsCommand stats_cmd(cli);  // `vertebro stats ...` (cli/stats_command.h)
+  auto* udi_cmd = add_udi_command(cli);  // `vertebro udi parse` (cli/udi_command.h)
 
   try {
     cli.parse(argc, argv);
@@ -351,6 +353,7 @@ int run(int argc, char** argv) {
   if (stats_cmd) return stats_cmd.run(std::cin, std::cout, std::cerr);
   if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, anchoring);
   if (*keygen_cmd) return keygen(key_out);
+  if (*udi_cmd) return run_udi_command();
   if (*restore_cmd) return restore(restore_from, db, public_keys, checkpoint_files);
 
   // Short commands may run beside a server, but not during a restore.
