@@ -176,6 +176,7 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_mdt_pages(router, web);
   add_admin_pages(router, web);
   add_admin_api(router, web);
+  add_follow_up_routes(router, web);
 }
 
 Server::~Server() { stop(); }

@@ -67,6 +67,7 @@ void add_pathway_api(Router& router, Web& web);    // api_pathway.cpp
 void add_mdt_pages(Router& router, Web& web);      // pages_mdt.cpp
 void add_admin_pages(Router& router, Web& web);    // pages_admin.cpp: sites, unit settings
 void add_admin_api(Router& router, Web& web);      // api_admin.cpp: MDT, sites, settings
+void add_follow_up_routes(Router& router, Web& web);  // follow_ups.cpp: the follow-up list
 
 }  // namespace vertebro::http
 
