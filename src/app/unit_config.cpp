@@ -37,6 +37,118 @@ bool UnitConfig::may_override(domain::Role role, guidance::Gate gate) const {
          std::find(it->second.begin(), it->second.end(), role) != it->second.end();
 }
 
+namespace {
+
+nlohmann::json time_points_json(const std::vector<guidance::FollowUpTimePoint>& points) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : points) {
+    out.push_back({{"time_point", p.name()},
+                   {"window_before_days", p.window_before_days},
+                   {"window_after_days", p.window_after_days}});
+  }
+  return out;
+}
+
+constexpr int kMaxTimePoints = 12;
+constexpr const char* kTimePointsField = "follow_up_time_points";
+
+// A window's days as a JSON number or a form's text; std::nullopt (with an error) otherwise.
+std::optional<int> window_days(InputReader& in, const nlohmann::json& v, const std::string& what) {
+  long long n = -1;
+  if (v.is_number_integer()) {
+    n = v.get<long long>();
+  } else if (v.is_string()) {
+    std::string t = v.get<std::string>();
+    const auto a = t.find_first_not_of(" \t");
+    if (a == std::string::npos) {
+      in.error(kTimePointsField, "Enter the " + what);
+      return std::nullopt;
+    }
+    t = t.substr(a, t.find_last_not_of(" \t") - a + 1);
+    if (t.find_first_not_of("0123456789") != std::string::npos || t.size() > 4) {
+      in.error(kTimePointsField, "The " + what + " must be a whole number of days from 0 to 365");
+      return std::nullopt;
+    }
+    n = std::stoll(t);
+  } else {
+    in.error(kTimePointsField, "Enter the " + what);
+    return std::nullopt;
+  }
+  if (n < 0 || n > 365) {
+    in.error(kTimePointsField, "The " + what + " must be a whole number of days from 0 to 365");
+    return std::nullopt;
+  }
+  return static_cast<int>(n);
+}
+
+// The time points: an array of {time_point, window_before_days, window_after_days}, in order.
+std::vector<guidance::FollowUpTimePoint> read_time_points(InputReader& in,
+                                                           const nlohmann::json& v) {
+  std::vector<guidance::FollowUpTimePoint> out;
+  if (!v.is_array() || v.empty()) {
+    in.error(kTimePointsField, "Enter at least one follow-up time point");
+    return out;
+  }
+  if (v.size() > static_cast<std::size_t>(kMaxTimePoints)) {
+    in.error(kTimePointsField, "Enter at most " + std::to_string(kMaxTimePoints) +
+                                   " follow-up time points");
+    return out;
+  }
+  bool ok = true;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto& item = v[i];
+    const std::string where = "time point " + std::to_string(i + 1);
+    if (!item.is_object()) {
+      in.error(kTimePointsField, "Give " + where + " as a time point and its window");
+      ok = false;
+      continue;
+    }
+    for (const auto& [key, value] : item.items()) {
+      if (key != "time_point" && key != "window_before_days" && key != "window_after_days") {
+        in.error(kTimePointsField, "Unknown field \"" + key + "\" in " + where);
+        ok = false;
+      }
+    }
+    std::optional<guidance::FollowUpTimePoint> p;
+    const auto name = item.find("time_point");
+    if (name == item.end() || !name->is_string()) {
+      in.error(kTimePointsField, "Enter " + where + ", such as \"3 months\"");
+    } else {
+      p = guidance::parse_time_point(name->get<std::string>());
+      if (!p) {
+        in.error(kTimePointsField, "Time point " + std::to_string(i + 1) +
+                                       " must be a number of days, weeks or months from 1 to "
+                                       "120, such as \"3 months\"");
+      }
+    }
+    const auto before = item.find("window_before_days");
+    const auto after = item.find("window_after_days");
+    auto b = window_days(in, before == item.end() ? nlohmann::json() : *before,
+                         "days before the due date of " + where);
+    auto a = window_days(in, after == item.end() ? nlohmann::json() : *after,
+                         "days after the due date of " + where);
+    if (!p || !b || !a) {
+      ok = false;
+      continue;
+    }
+    p->window_before_days = *b;
+    p->window_after_days = *a;
+    out.push_back(*p);
+  }
+  if (!ok) return {};
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    if (out[i].nominal_days() <= out[i - 1].nominal_days()) {
+      in.error(kTimePointsField, "List the time points from the earliest to the latest, each "
+                                 "later than the one before: " + out[i].name() +
+                                     " does not come after " + out[i - 1].name());
+      return {};
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json unit_config_json(const UnitConfig& c) {
   nlohmann::json packs = nlohmann::json::array();
   for (auto p : c.rules.enabled_packs) packs.push_back(std::string(guidance::pack_name(p)));
@@ -55,7 +167,9 @@ nlohmann::json unit_config_json(const UnitConfig& c) {
           {"radiologist_roles", c.rules.radiologist_roles},
           {"spinal_surgeon_roles", c.rules.spinal_surgeon_roles},
           {"enabled_packs", packs},
-          {"override_roles", overrides}};
+          {"override_roles", overrides},
+          {"follow_up_time_points", time_points_json(c.follow_up_time_points)},
+          {"primary_follow_up", c.primary_follow_up}};
 }
 
 namespace {
@@ -67,7 +181,8 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
   std::vector<FieldError> errors;
   InputReader in(j, errors);
   in.only({"min_conservative_days", "recent_fracture_window_days", "pain_threshold",
-           "radiologist_roles", "spinal_surgeon_roles", "enabled_packs", "override_roles"},
+           "radiologist_roles", "spinal_surgeon_roles", "enabled_packs", "override_roles",
+           "follow_up_time_points", "primary_follow_up"},
           "setting");
   if (auto v = in.integer("min_conservative_days", "Minimum conservative treatment", 0, 365)) {
     c.rules.min_conservative_days = static_cast<int>(*v);
@@ -135,6 +250,29 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
         }
         c.override_roles[*g] = roles;
       }
+    }
+  }
+  if (const auto* t = in.find("follow_up_time_points")) {
+    auto points = read_time_points(in, *t);
+    if (!points.empty()) c.follow_up_time_points = std::move(points);
+  }
+  if (in.find("primary_follow_up")) {
+    auto name = in.text("primary_follow_up", "Primary follow-up", 40, true);
+    auto p = name ? guidance::parse_time_point(*name) : std::nullopt;
+    if (name && !p) {
+      in.error("primary_follow_up", "Enter the primary follow-up as one of the time points, such "
+                                    "as \"1 month\"");
+    } else if (p) {
+      c.primary_follow_up = p->name();
+    }
+  }
+  if (errors.empty()) {
+    const bool listed = std::any_of(
+        c.follow_up_time_points.begin(), c.follow_up_time_points.end(),
+        [&](const guidance::FollowUpTimePoint& p) { return p.name() == c.primary_follow_up; });
+    if (!listed) {
+      in.error("primary_follow_up", "The primary follow-up must be one of the time points: " +
+                                        c.primary_follow_up + " is not listed");
     }
   }
   if (errors.empty()) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/context.h"
+#include "guidance/follow_up_schedule.h"
 #include "guidance/rules.h"
 #include "guidance/snapshot.h"
 
@@ -20,6 +21,13 @@ struct UnitConfig {
   // The roles whose users may record an override at each gate. Default: operators only (the
   // clinicians who take responsibility for the procedure).
   std::map<guidance::Gate, std::vector<domain::Role>> override_roles = default_override_roles();
+  // When follow-ups are due after the procedure, in order, each with its window (issue 12).
+  // Default: the VERTOS IV set with vertebro's own windows (docs/settings.md).
+  std::vector<guidance::FollowUpTimePoint> follow_up_time_points =
+      guidance::default_follow_up_time_points();
+  // The name of the time point audit reports use as the primary outcome; one of
+  // follow_up_time_points. Default "1 month".
+  std::string primary_follow_up = guidance::default_primary_follow_up();
 
   static std::map<guidance::Gate, std::vector<domain::Role>> default_override_roles();
   bool may_override(domain::Role role, guidance::Gate gate) const;
@@ -33,7 +41,8 @@ struct UnitConfig {
 
 nlohmann::json unit_config_json(const UnitConfig& c);
 // Reads and checks a settings document (from the API or a form). Missing keys keep their
-// defaults. Errors: kInvalid, one field error per bad key; while TA279 or EBI is enabled, a
+// defaults. Errors: kInvalid, one field error per bad key (time points: named
+// "follow_up_time_points", the message giving the time point's position); while TA279 or EBI is enabled, a
 // min_conservative_days not shorter than recent_fracture_window_days names both fields
 // (guidance::validate_settings).
 Result<UnitConfig> parse_unit_config(const nlohmann::json& j);

@@ -70,6 +70,7 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
     add("register", "/patients/new", "Register a patient");
   }
   if (role_allows(actor.user.role, domain::Permission::kViewPatients)) {
+    add("follow_ups", "/follow-ups", "Follow-ups");
     add("mdt", "/mdt", "MDT meetings");
     add("sites", "/sites", "Sites");
   }

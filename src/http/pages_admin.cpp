@@ -1,6 +1,7 @@
 // Administration pages: each site's access to spinal surgery (HTG3-1.2-SURGERY) and the
 // unit's settings, each shown with its default and the default's source (docs/settings.md).
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -151,7 +152,57 @@ struct SettingsForm {
   std::string spinal_surgeon_roles;  // one per line
   std::set<std::string> packs;
   std::map<std::string, std::set<std::string>> override_roles;  // gate name -> role names
+  // The follow-up settings; a form without them (posted before they existed) leaves them as
+  // they are.
+  bool has_follow_up = true;
+  std::string follow_up_time_points;  // one per line: "3 months, 14, 28"
+  std::string primary_follow_up;
 };
+
+// "3 months, 14, 28": a time point and the days of its window before and after the due date.
+std::string time_points_text(const std::vector<guidance::FollowUpTimePoint>& points) {
+  std::vector<std::string> lines;
+  for (const auto& p : points) {
+    lines.push_back(p.name() + ", " + std::to_string(p.window_before_days) + ", " +
+                    std::to_string(p.window_after_days));
+  }
+  return join(lines, "\n");
+}
+
+// The lines of the time points' text area as the settings document's array. A line with too
+// few parts leaves the missing ones blank, so the error names what is missing.
+Json time_points_document(const std::string& text) {
+  Json out = Json::array();
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::vector<std::string> parts;
+    std::size_t from = 0;
+    while (true) {
+      auto comma = line.find(',', from);
+      parts.push_back(line.substr(from, comma == std::string::npos ? std::string::npos
+                                                                 : comma - from));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    for (auto& part : parts) {
+      const auto a = part.find_first_not_of(" \t\r");
+      part = a == std::string::npos ? "" : part.substr(a, part.find_last_not_of(" \t\r") - a + 1);
+    }
+    parts.resize(std::max<std::size_t>(parts.size(), 3));
+    Json item = {{"time_point", parts[0]},
+                 {"window_before_days", parts[1]},
+                 {"window_after_days", parts[2]}};
+    // Extra parts are refused rather than dropped.
+    for (std::size_t i = 3; i < parts.size(); ++i) item["part " + std::to_string(i + 1)] = parts[i];
+    out.push_back(item);
+  }
+  return out;
+}
 
 SettingsForm settings_form(const app::UnitConfig& c) {
   SettingsForm f;
@@ -165,6 +216,8 @@ SettingsForm settings_form(const app::UnitConfig& c) {
     auto& set = f.override_roles[std::string(guidance::gate_name(gate))];
     for (auto r : roles) set.insert(std::string(domain::role_name(r)));
   }
+  f.follow_up_time_points = time_points_text(c.follow_up_time_points);
+  f.primary_follow_up = c.primary_follow_up;
   return f;
 }
 
@@ -184,6 +237,9 @@ SettingsForm settings_form(const Request& req) {
     auto& set = f.override_roles[std::string(guidance::gate_name(g))];
     for (auto& r : form_values(req, override_field(g))) set.insert(r);
   }
+  f.has_follow_up = req.has_param("follow_up_time_points") || req.has_param("primary_follow_up");
+  f.follow_up_time_points = form(req, "follow_up_time_points");
+  f.primary_follow_up = form(req, "primary_follow_up");
   return f;
 }
 
@@ -194,13 +250,18 @@ Json settings_document(const SettingsForm& f) {
   for (const auto& [gate, roles] : f.override_roles) {
     overrides[gate] = Json(std::vector<std::string>(roles.begin(), roles.end()));
   }
-  return {{"min_conservative_days", f.min_conservative_days},
-          {"recent_fracture_window_days", f.recent_fracture_window_days},
-          {"pain_threshold", f.pain_threshold},
-          {"radiologist_roles", f.radiologist_roles},
-          {"spinal_surgeon_roles", f.spinal_surgeon_roles},
-          {"enabled_packs", std::vector<std::string>(f.packs.begin(), f.packs.end())},
-          {"override_roles", overrides}};
+  Json doc = {{"min_conservative_days", f.min_conservative_days},
+              {"recent_fracture_window_days", f.recent_fracture_window_days},
+              {"pain_threshold", f.pain_threshold},
+              {"radiologist_roles", f.radiologist_roles},
+              {"spinal_surgeon_roles", f.spinal_surgeon_roles},
+              {"enabled_packs", std::vector<std::string>(f.packs.begin(), f.packs.end())},
+              {"override_roles", overrides}};
+  if (f.has_follow_up) {
+    doc["follow_up_time_points"] = time_points_document(f.follow_up_time_points);
+    doc["primary_follow_up"] = f.primary_follow_up;
+  }
+  return doc;
 }
 
 // A group of checkboxes, for settings.mustache: {id, name, label, hint, error, options[]}.
@@ -316,6 +377,33 @@ void show_settings(Web& web, Response& res, const app::Actor& actor, int status,
         errors));
   }
   data["gates"] = gates;
+
+  Json follow_up = Json::array();
+  follow_up.push_back(field_view(
+      {"follow_up_time_points", "Follow-up time points", f.follow_up_time_points,
+       FieldKind::kTextarea,
+       "One per line, earliest first: the time after the procedure, then the days the window "
+       "opens before the due date and stays open after it, separated by commas, such as "
+       "\"3 months, 14, 28\". Times are in days, weeks or months; a month is a calendar month, "
+       "ending on the month's last day when it is shorter (31 January + 1 month = 28 February). "
+       "Both ends of a window count. Default: " +
+           [] {
+             std::string t = time_points_text(guidance::default_follow_up_time_points());
+             std::replace(t.begin(), t.end(), '\n', ';');
+             return t;
+           }() +
+           " (one per line). Source: the time points are the VERTOS IV trial's; the windows are "
+           "vertebro's default, not a published standard."},
+      errors));
+  follow_up.push_back(field_view(
+      {"primary_follow_up", "Primary follow-up", f.primary_follow_up, FieldKind::kText,
+       "The time point audit reports use for the main outcome; one of the time points above. "
+       "Default " + guidance::default_primary_follow_up() +
+           ". Source: vertebro's default; VERTOS II reported 1-month and 1-year analyses, and no "
+           "published standard fixes the primary time point for a registry.",
+       "10", "off"},
+      errors));
+  data["follow_up_fields"] = follow_up;
   render_page(web, res, status, "settings", data, "Unit settings", &actor, "settings");
 }
 
@@ -369,7 +457,7 @@ void add_admin_pages(Router& router, Web& web) {
   router.post("/settings", "Change the unit's settings", [&web](const Request& req, Response& res) {
     auto actor = page_actor(web, req, res);
     if (!actor || !check_csrf(web, *actor, req, res)) return;
-    const SettingsForm f = settings_form(req);
+    SettingsForm f = settings_form(req);
     // A number left blank would otherwise fall back to its default without a word.
     std::vector<FieldError> blanks;
     if (f.min_conservative_days.find_first_not_of(" \t") == std::string::npos) {
@@ -380,6 +468,9 @@ void add_admin_pages(Router& router, Web& web) {
     }
     if (f.pain_threshold.find_first_not_of(" \t") == std::string::npos) {
       blanks.push_back({"pain_threshold", "Enter the pain threshold"});
+    }
+    if (f.has_follow_up && f.primary_follow_up.find_first_not_of(" \t") == std::string::npos) {
+      blanks.push_back({"primary_follow_up", "Enter the primary follow-up"});
     }
     const Json doc = settings_document(f);
     Error failed;
@@ -397,6 +488,14 @@ void add_admin_pages(Router& router, Web& web) {
         return render_error(web, res, saved.error(), &*actor);
       }
       failed = saved.error();
+    }
+    if (!f.has_follow_up) {
+      // Shown again as they are stored, since this form left them out.
+      auto c = app::get_unit_config(web.ctx, *actor);
+      if (!c) return render_error(web, res, c.error(), &*actor);
+      const SettingsForm stored = settings_form(*c);
+      f.follow_up_time_points = stored.follow_up_time_points;
+      f.primary_follow_up = stored.primary_follow_up;
     }
     show_settings(web, res, *actor, 422, f, error_view(failed));
   });

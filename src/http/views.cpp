@@ -100,6 +100,7 @@ nlohmann::json audit_view(const domain::AuditEntry& e) {
   std::string note;
   if (e.action == "list") {
     note = e.record_type == "worklist"      ? "Shown in a worklist page"
+           : e.record_type == "follow_ups"  ? "Shown in the follow-up list"
            : e.record_type == "mdt_meeting" ? "Shown on MDT meeting " + std::to_string(e.record_id)
                                             : "Shown in a list";
   } else if (e.action == "denied" && detail.is_object() && detail.contains("reason") &&

@@ -8,14 +8,10 @@
 #include <limits>
 #include <string>
 
+#include "test_dates.h"
+
 namespace vertebro::guidance {
 namespace {
-
-domain::VertebralLevel Level(const char* name) {
-  auto l = domain::VertebralLevel::parse(name);
-  EXPECT_TRUE(l.has_value()) << name;
-  return l.value_or(domain::VertebralLevel::from_index(0));
-}
 
 // Location for every level vertebro records (the occiput is not one).
 TEST(GuidanceSinsTest, LocationOfEveryLevel) {

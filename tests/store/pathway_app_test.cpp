@@ -1,8 +1,11 @@
 // The pathway's use cases on every backend: each gate passes, blocks or is overridden as the
 // unit's settings say; the findings, rule-pack version and override are stored with the
 // transition; refusals write nothing but their audit entry.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
+#include "app/follow_ups.h"
 #include "app/mdt.h"
 #include "app/pathway.h"
 #include "app/site_surgery.h"
@@ -692,6 +695,59 @@ TEST_P(PathwayAppTest, RoleWithNoPartIsRefusedBeforeTheEpisodeIsRead) {
     EXPECT_EQ(r.error().message, "Your role cannot move episodes along the pathway");
   }
   EXPECT_EQ(audit_head(), head);
+}
+
+// Issue 12: after the procedure (24 Nov 2026) the episode is on the follow-up list when a time
+// point's window has opened: 1 day due 25 Nov, open to 27 Nov; 1 week due 1 Dec, open 29 Nov to
+// 5 Dec. Overdue before due; only at the user's sites; each view audited with what it showed.
+TEST_P(PathwayAppTest, FollowUpListFollowsTheScheduleFromTheProcedureDate) {
+  save(app::FormKind::kAssessment, myeloma_assessment());
+  ASSERT_TRUE(move(op_, "mdt").ok());
+  consent_and_procedure("2027-06-01");
+  ASSERT_TRUE(record_procedure("L2").ok());
+  auto find = [&](const app::Actor& who) -> std::optional<app::FollowUpRow> {
+    auto list = must(app::list_follow_ups(ctx(), who), "list_follow_ups");
+    for (auto& r : list.rows) {
+      if (r.row.episode.id == episode_) return r;
+    }
+    return std::nullopt;
+  };
+  clock_.set(start_time() + std::chrono::days(2));  // 27 Nov: 1 day due, last day
+  auto row = find(nurse_);
+  ASSERT_TRUE(row.has_value());
+  ASSERT_TRUE(row->procedure_date.has_value());
+  EXPECT_EQ(row->procedure_date->iso(), "2026-11-24");
+  ASSERT_EQ(row->outstanding.size(), 1u);
+  EXPECT_EQ(row->outstanding[0].point.name(), "1 day");
+  EXPECT_EQ(row->outstanding[0].status, guidance::FollowUpStatus::kDue);
+
+  clock_.set(start_time() + std::chrono::days(4));  // 29 Nov
+  row = find(nurse_);
+  ASSERT_TRUE(row.has_value());
+  ASSERT_EQ(row->outstanding.size(), 2u);
+  EXPECT_EQ(row->outstanding[0].status, guidance::FollowUpStatus::kOverdue);
+  EXPECT_EQ(row->outstanding[1].point.name(), "1 week");
+  EXPECT_EQ(row->outstanding[1].status, guidance::FollowUpStatus::kDue);
+
+  const SiteId other = insert_site("S2");
+  EXPECT_FALSE(find(insert_actor("nurse2", Role::kNurse, {other})).has_value());
+  auto refused = app::list_follow_ups(ctx(), insert_actor("res", Role::kResearcher, {site_}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::kForbidden);
+
+  int lists = 0;
+  for (const auto& e : audit_entries()) {
+    if (e.action != "list" || e.record_type != "follow_ups") continue;
+    ++lists;
+    const auto detail = json::parse(e.detail);
+    const bool named = detail["episodes"].is_array() && !detail["episodes"].empty() &&
+                       std::find(detail["episodes"].begin(), detail["episodes"].end(),
+                                 json(episode_.value)) != detail["episodes"].end();
+    // The unit's nurse was shown the episode; the other site's nurse was not.
+    EXPECT_EQ(named, e.user_id == nurse_.user.id.value) << e.detail;
+  }
+  EXPECT_EQ(lists, 3);  // the unit nurse's two views and the other site's nurse's one
+  clock_.set(start_time());
 }
 
 VERTEBRO_STORE_SUITE(PathwayAppTest);

@@ -265,6 +265,59 @@ TEST(ProcedureForm, LeakageNeedsDetailsAndUnassessedLevelsWarn) {
             (std::vector<std::string>{"start_time", "dap_unit"}));
 }
 
+// The follow-up schedule settings (issue 12): the VERTOS IV default, and each bad time point
+// named "follow_up_time_points"; the primary time point must be one of them.
+TEST(UnitConfigParse, FollowUpTimePoints) {
+  auto c = parse_unit_config(json::object());
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->follow_up_time_points.size(), 6u);
+  EXPECT_EQ(c->follow_up_time_points[2].name(), "1 month");
+  EXPECT_EQ(c->follow_up_time_points[2].window_before_days, 7);
+  EXPECT_EQ(c->follow_up_time_points[2].window_after_days, 14);
+  EXPECT_EQ(c->primary_follow_up, "1 month");
+
+  auto point = [](const char* name, json before, json after) {
+    return json{{"time_point", name}, {"window_before_days", before}, {"window_after_days", after}};
+  };
+  const json bad[] = {
+      json::array(),
+      "1 month",
+      json::array({"1 month"}),
+      json::array({point("1 fortnight", 0, 0)}),
+      json::array({point("1 month", 366, 0)}),
+      json::array({point("1 month", 0, "7 days")}),
+      json::array({point("1 month", 0, 1.5)}),
+      json::array({point("1 month", 0, nullptr)}),
+      json::array({point("30 days", 0, 0), point("1 month", 0, 0)}),  // not later
+      json::array({point("1 week", 0, 0), point("1 week", 0, 0)}),
+  };
+  for (const auto& b : bad) {
+    auto r = parse_unit_config({{"follow_up_time_points", b}, {"primary_follow_up", "1 week"}});
+    ASSERT_FALSE(r.ok()) << b.dump();
+    ASSERT_FALSE(r.error().fields.empty());
+    EXPECT_EQ(r.error().fields[0].field, "follow_up_time_points") << b.dump();
+  }
+  json thirteen = json::array();
+  for (int m = 1; m <= 13; ++m) thirteen.push_back(point((std::to_string(m) + " months").c_str(), 0, 0));
+  EXPECT_FALSE(parse_unit_config({{"follow_up_time_points", thirteen}}).ok());
+
+  auto ok = parse_unit_config({{"follow_up_time_points",
+                                json::array({point("2 weeks", "3", 4), point("6 months", 0, 365)})},
+                               {"primary_follow_up", " 6 Month "}});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->primary_follow_up, "6 months");
+  EXPECT_EQ(ok->follow_up_time_points[0].window_before_days, 3);
+  auto round = parse_unit_config(unit_config_json(*ok));
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(unit_config_json(*round), unit_config_json(*ok));
+
+  for (const json& primary : {json("2 months"), json("soon"), json("")}) {
+    auto r = parse_unit_config({{"primary_follow_up", primary}});
+    ASSERT_FALSE(r.ok()) << primary.dump();
+    EXPECT_EQ(r.error().fields[0].field, "primary_follow_up");
+  }
+}
+
 TEST(UnitConfigParse, DefaultsAndEachBadSetting) {
   auto c = parse_unit_config(json::object());
   ASSERT_TRUE(c.ok());

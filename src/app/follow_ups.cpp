@@ -1,0 +1,96 @@
+#include "app/follow_ups.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "app/access.h"
+#include "app/audit_trail.h"
+#include "app/unit_config.h"
+#include "store/store.h"
+
+namespace vertebro::app {
+
+namespace {
+
+constexpr int kBatch = 200;
+
+// The procedure's recorded date (the procedure form's "date").
+Result<std::optional<domain::Date>> procedure_date(store::Tx& tx, EpisodeId episode) {
+  auto form = tx.find_episode_form(episode, "procedure");
+  if (!form) return std::move(form).error();
+  if (!form->has_value()) return std::optional<domain::Date>{};
+  auto doc = nlohmann::json::parse((*form)->data, nullptr, false);
+  if (!doc.is_object() || !doc.contains("date") || !doc["date"].is_string()) {
+    return std::optional<domain::Date>{};
+  }
+  auto d = domain::Date::parse(doc["date"].get<std::string>(), "date", "date");
+  if (!d) return std::optional<domain::Date>{};
+  return std::optional<domain::Date>{*d};
+}
+
+// 0: an overdue follow-up; 1: one due; 2: no procedure date.
+int rank(const FollowUpRow& r) {
+  if (!r.procedure_date) return 2;
+  return r.outstanding.front().status == guidance::FollowUpStatus::kOverdue ? 0 : 1;
+}
+
+}  // namespace
+
+Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
+  if (!role_allows(actor.user.role, domain::Permission::kViewPatients)) {
+    return Error::forbidden("Your role cannot see patient records");
+  }
+  const auto today = domain::Date::today(ctx.clock());
+  FollowUpList list;
+  auto s = ctx.write([&](store::Tx& tx) -> Status {
+    list.rows.clear();
+    auto config = load_unit_config(tx);
+    if (!config) return std::move(config).error();
+    list.primary_follow_up = config->primary_follow_up;
+    store::WorklistQuery q;
+    q.sites = actor.user.sites;
+    q.state = domain::PathwayState::kFollowUp;
+    q.limit = kBatch;
+    while (true) {
+      auto rows = tx.worklist(q);
+      if (!rows) return std::move(rows).error();
+      const bool more = rows->size() >= static_cast<std::size_t>(kBatch);
+      if (more) {
+        const auto& last = rows->back().episode;
+        q.after = std::make_pair(last.referral.referral_date.iso(), last.id.value);
+      }
+      for (auto& row : *rows) {
+        if (!may_see_episode(actor, row.episode)) continue;
+        auto date = procedure_date(tx, row.episode.id);
+        if (!date) return std::move(date).error();
+        FollowUpRow r;
+        r.procedure_date = *date;
+        if (*date) {
+          r.outstanding = guidance::outstanding_follow_ups(**date, config->follow_up_time_points,
+                                                           {}, today);
+          if (r.outstanding.empty()) continue;
+        }
+        r.row = std::move(row);
+        list.rows.push_back(std::move(r));
+      }
+      if (!more) break;
+    }
+    std::stable_sort(list.rows.begin(), list.rows.end(),
+                     [](const FollowUpRow& a, const FollowUpRow& b) {
+                       if (rank(a) != rank(b)) return rank(a) < rank(b);
+                       if (a.procedure_date && b.procedure_date) {
+                         return a.outstanding.front().due < b.outstanding.front().due;
+                       }
+                       return false;
+                     });
+    std::vector<store::ShownRecord> shown;
+    for (const auto& r : list.rows) shown.push_back({r.row.episode.id, r.row.episode.patient});
+    nlohmann::json detail = {{"rows", list.rows.size()}};
+    return audit_list(tx, ctx, actor, {"follow_ups", 0, 0, 0}, std::move(detail), shown);
+  });
+  if (!s) return std::move(s).error();
+  return list;
+}
+
+}  // namespace vertebro::app

@@ -1,0 +1,36 @@
+#pragma once
+// The nurses' follow-up list (issue 12): every episode in follow-up at the user's sites whose
+// follow-ups are due or overdue today, by the unit's schedule (UnitConfig::follow_up_time_points)
+// counted from the recorded procedure date. Each list view is written to the access and change
+// log naming every episode and patient shown, as the worklist does.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "domain/records.h"
+#include "guidance/follow_up_schedule.h"
+
+namespace vertebro::app {
+
+struct FollowUpRow {
+  domain::WorklistRow row;  // the episode and enough of the patient to recognise them
+  // The recorded procedure's date; std::nullopt when the episode has no procedure date (listed
+  // so that it is noticed, with no time points).
+  std::optional<domain::Date> procedure_date;
+  // Overdue first, then due, each in due-date order (guidance::outstanding_follow_ups).
+  std::vector<guidance::FollowUpDue> outstanding;
+};
+
+struct FollowUpList {
+  // Episodes with an overdue follow-up first, then those with one due, then those with no
+  // procedure date; within each, the earliest due date first.
+  std::vector<FollowUpRow> rows;
+  std::string primary_follow_up;  // the unit's primary time point, for display
+};
+
+// Needs kViewPatients. Errors: kForbidden; store errors (kBusy, kUnavailable, kInternal).
+Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor);
+
+}  // namespace vertebro::app

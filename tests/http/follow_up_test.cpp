@@ -1,0 +1,285 @@
+// HTTP tests of the follow-up schedule (issue 12): the unit's time points on the settings page
+// and API, and the nurses' list of due and overdue follow-ups (/follow-ups and
+// GET /api/v1/follow-ups), audited as the worklist is. The server's clock starts at
+// 2026-11-25T10:00:00Z; tests that move it put it back.
+
+#include <algorithm>
+#include <chrono>
+
+#include "app/unit_config.h"
+#include "pathway_fixture.h"
+
+namespace vertebro::http_test {
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class FollowUpTest : public PathwayTest {
+ protected:
+  void SetUp() override {
+    PathwayTest::SetUp();
+    if (HasFatalFailure()) return;
+    admin_ = api_sign_in("admin");
+  }
+  void TearDown() override {
+    server().clock().set(start_time());
+    admin_ = api_sign_in("admin");
+    auto r = put_settings(app::unit_config_json(app::UnitConfig{}));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+  }
+  httplib::Result put_settings(const Json& body) {
+    return client()->Put("/api/v1/settings", bearer(admin_.token), body.dump(),
+                         "application/json");
+  }
+  // An episode in follow-up after a procedure recorded today (2026-11-25).
+  std::int64_t episode_in_follow_up() {
+    const std::int64_t id = episode_at_procedure();
+    expect_status(put_form(operator_, id, "procedure", procedure("2026-11-25")), 200);
+    EXPECT_EQ(state(id), "follow_up");
+    return id;
+  }
+  void set_today(const std::string& iso) {
+    auto d = domain::Date::parse(iso, "today", "today");
+    ASSERT_TRUE(d.ok());
+    server().clock().set(TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+                             d->days().time_since_epoch())) +
+                         std::chrono::hours(10));
+  }
+  // The API list's item for an episode, or null, as `username` signed in now (moving the
+  // clock by days ends every earlier session).
+  Json listed(const std::string& username, std::int64_t id) {
+    const ApiSession s = api_sign_in(username);
+    auto r = client()->Get("/api/v1/follow-ups", bearer(s.token));
+    EXPECT_TRUE(r);
+    if (!r) return {};
+    EXPECT_EQ(r->status, 200) << r->body;
+    const Json body = json_of(*r);
+    for (const auto& item : body["items"]) {
+      if (item.value("id", std::int64_t{0}) == id) return item;
+    }
+    return {};
+  }
+  std::size_t follow_up_lists() const {
+    const auto all = server().audit_all();
+    return static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const auto& e) {
+      return e.action == "list" && e.record_type == "follow_ups";
+    }));
+  }
+  ApiSession admin_;
+};
+
+TEST_F(FollowUpTest, SettingsApiHasTheVertosDefaultsAndRefusesBadTimePoints) {
+  auto got = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->status, 200);
+  const Json j = json_of(*got);
+  ASSERT_EQ(j["follow_up_time_points"].size(), 6u);
+  EXPECT_EQ(j["follow_up_time_points"][0]["time_point"], "1 day");
+  EXPECT_EQ(j["follow_up_time_points"][5]["time_point"], "12 months");
+  EXPECT_EQ(j["primary_follow_up"], "1 month");
+
+  const Json bad[] = {
+      Json{{"follow_up_time_points", Json::array()}},
+      Json{{"follow_up_time_points", {{{"time_point", "1 year"},
+                                       {"window_before_days", 0},
+                                       {"window_after_days", 0}}}}},
+      Json{{"follow_up_time_points", {{{"time_point", "1 month"},
+                                       {"window_before_days", -1},
+                                       {"window_after_days", 0}}}}},
+      Json{{"follow_up_time_points", {{{"time_point", "3 months"},
+                                       {"window_before_days", 0},
+                                       {"window_after_days", 0}},
+                                      {{"time_point", "1 month"},
+                                       {"window_before_days", 0},
+                                       {"window_after_days", 0}}}}},
+      Json{{"follow_up_time_points", {{{"time_point", "1 month"},
+                                       {"window_before_days", 0},
+                                       {"window_after_days", 0},
+                                       {"colour", "red"}}}}},
+  };
+  for (const auto& body : bad) {
+    auto r = put_settings(body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << body.dump() << " " << r->body;
+    EXPECT_TRUE(names_field(json_of(*r), "follow_up_time_points")) << r->body;
+  }
+  // The primary time point must be one of the time points.
+  auto primary = put_settings({{"primary_follow_up", "2 months"}});
+  ASSERT_TRUE(primary);
+  EXPECT_EQ(primary->status, 422);
+  EXPECT_TRUE(names_field(json_of(*primary), "primary_follow_up")) << primary->body;
+  auto dropped = put_settings({{"follow_up_time_points",
+                                {{{"time_point", "3 months"},
+                                  {"window_before_days", 14},
+                                  {"window_after_days", 28}}}}});
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(dropped->status, 422);
+  EXPECT_TRUE(names_field(json_of(*dropped), "primary_follow_up")) << dropped->body;
+
+  auto good = put_settings({{"follow_up_time_points",
+                             {{{"time_point", "2 Weeks"},
+                               {"window_before_days", 3},
+                               {"window_after_days", "5"}},
+                              {{"time_point", "3 months"},
+                               {"window_before_days", 14},
+                               {"window_after_days", 28}}}},
+                            {"primary_follow_up", "3 months"}});
+  ASSERT_TRUE(good);
+  ASSERT_EQ(good->status, 200) << good->body;
+  const Json saved = json_of(*good);
+  EXPECT_EQ(saved["follow_up_time_points"][0]["time_point"], "2 weeks");
+  EXPECT_EQ(saved["follow_up_time_points"][0]["window_after_days"], 5);
+  EXPECT_EQ(saved["primary_follow_up"], "3 months");
+}
+
+TEST_F(FollowUpTest, SettingsPageShowsAndSavesTheTimePoints) {
+  const auto session = cookie("vb_session=" + admin_.token);
+  auto page = client()->Get("/settings", session);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "name=\"follow_up_time_points\""));
+  EXPECT_TRUE(contains(page->body, "1 month, 7, 14"));
+  EXPECT_TRUE(contains(page->body, "not a published standard"));
+
+  httplib::Params form{{"csrf", admin_.csrf},
+                       {"min_conservative_days", "21"},
+                       {"recent_fracture_window_days", "42"},
+                       {"pain_threshold", "7"},
+                       {"radiologist_roles", "Radiologist"},
+                       {"spinal_surgeon_roles", "Spinal surgeon"},
+                       {"enabled_packs", "HTG3"},
+                       {"override_roles.assessment_to_mdt", "operator"},
+                       {"follow_up_time_points", "1 month, 7\n3 months, 14, 28"},
+                       {"primary_follow_up", "1 month"}};
+  auto bad = client()->Post("/settings", session, form);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_TRUE(contains(bad->body, "href=\"#follow_up_time_points\""));
+  EXPECT_TRUE(contains(bad->body, "days after the due date of time point 1"));
+  EXPECT_TRUE(contains(bad->body, "3 months, 14, 28"));  // kept as typed
+
+  form.erase("follow_up_time_points");
+  form.emplace("follow_up_time_points", "1 month, 7, 14\r\n\r\n3 months, 14, 28\r\n");
+  form.erase("primary_follow_up");
+  form.emplace("primary_follow_up", "");
+  auto blank = client()->Post("/settings", session, form);
+  ASSERT_TRUE(blank);
+  EXPECT_EQ(blank->status, 422);
+  EXPECT_TRUE(contains(blank->body, "href=\"#primary_follow_up\""));
+
+  form.erase("primary_follow_up");
+  form.emplace("primary_follow_up", "3 months");
+  auto ok = client()->Post("/settings", session, form);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 303) << ok->body.substr(0, 800);
+  auto now = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(now);
+  const Json j = json_of(*now);
+  ASSERT_EQ(j["follow_up_time_points"].size(), 2u);
+  EXPECT_EQ(j["follow_up_time_points"][1]["time_point"], "3 months");
+  EXPECT_EQ(j["primary_follow_up"], "3 months");
+}
+
+TEST_F(FollowUpTest, ListShowsOverdueBeforeDueAndIsAudited) {
+  const std::int64_t id = episode_in_follow_up();
+  // On the procedure day nothing is due yet.
+  EXPECT_TRUE(listed("coordinator", id).is_null());
+
+  // 1 day: due 26 Nov, open to 28 Nov. 1 week: due 2 Dec, open 30 Nov to 6 Dec.
+  set_today("2026-11-28");
+  Json item = listed("coordinator", id);
+  ASSERT_FALSE(item.is_null());
+  ASSERT_EQ(item["follow_ups"].size(), 1u);
+  EXPECT_EQ(item["follow_ups"][0]["time_point"], "1 day");
+  EXPECT_EQ(item["follow_ups"][0]["status"], "due");
+  EXPECT_EQ(item["procedure_date"], "2026-11-25");
+
+  set_today("2026-11-30");
+  item = listed("coordinator", id);
+  ASSERT_EQ(item["follow_ups"].size(), 2u);
+  EXPECT_EQ(item["follow_ups"][0]["time_point"], "1 day");
+  EXPECT_EQ(item["follow_ups"][0]["status"], "overdue");
+  EXPECT_EQ(item["follow_ups"][1]["time_point"], "1 week");
+  EXPECT_EQ(item["follow_ups"][1]["status"], "due");
+  EXPECT_EQ(item["follow_ups"][1]["due_date"], "2026-12-02");
+  EXPECT_EQ(item["follow_ups"][1]["window_start"], "2026-11-30");
+  EXPECT_EQ(item["patient"]["family_name"], "Pathwayson");
+
+  // Overdue episodes come before those only due: the whole list is in that order.
+  const ApiSession now = api_sign_in("coordinator");
+  auto r = client()->Get("/api/v1/follow-ups", bearer(now.token));
+  ASSERT_TRUE(r);
+  bool seen_due = false;
+  const Json all_items = json_of(*r)["items"];
+  for (const auto& i : all_items) {
+    const bool overdue = i["follow_ups"][0]["status"] == "overdue";
+    if (!overdue) seen_due = true;
+    EXPECT_FALSE(overdue && seen_due) << "an overdue episode after one only due";
+  }
+
+  // The page shows the episode; every view is in the access log naming the episodes shown.
+  const std::size_t before = follow_up_lists();
+  auto page = client()->Get("/follow-ups", page_cookie(now));
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "/episodes/" + std::to_string(id) + "\""));
+  EXPECT_TRUE(contains(page->body, "Overdue"));
+  EXPECT_TRUE(contains(page->body, "due 2 Dec 2026"));
+  EXPECT_EQ(follow_up_lists(), before + 1);
+  const auto all = server().audit_all();
+  auto last = std::find_if(all.rbegin(), all.rend(), [](const auto& e) {
+    return e.action == "list" && e.record_type == "follow_ups";
+  });
+  ASSERT_NE(last, all.rend());
+  const Json detail = Json::parse(last->detail, nullptr, false);
+  const auto& episodes = detail["episodes"];
+  EXPECT_NE(std::find(episodes.begin(), episodes.end(), Json(id)), episodes.end())
+      << last->detail;
+}
+
+TEST_F(FollowUpTest, ListKeepsToTheUsersSitesAndRoles) {
+  const std::int64_t id = episode_in_follow_up();
+  set_today("2026-11-30");
+  EXPECT_FALSE(listed("coordinator", id).is_null());
+  // The nurse works at RVB02 only; the episode is at RVB01.
+  EXPECT_TRUE(listed("nurse", id).is_null());
+  // A researcher cannot see patient records.
+  const auto researcher = api_sign_in("researcher");
+  auto r = client()->Get("/api/v1/follow-ups", bearer(researcher.token));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403);
+  auto page = client()->Get("/follow-ups", page_cookie(researcher));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 403);
+  auto anonymous = client()->Get("/api/v1/follow-ups");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_F(FollowUpTest, ListFollowsTheUnitsTimePoints) {
+  const std::int64_t id = episode_in_follow_up();
+  auto saved = put_settings({{"follow_up_time_points",
+                              {{{"time_point", "1 month"},
+                                {"window_before_days", 0},
+                                {"window_after_days", 0}}}},
+                             {"primary_follow_up", "1 month"}});
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 200) << saved->body;
+  set_today("2026-12-24");
+  EXPECT_TRUE(listed("coordinator", id).is_null());
+  set_today("2026-12-25");
+  Json item = listed("coordinator", id);
+  ASSERT_FALSE(item.is_null());
+  ASSERT_EQ(item["follow_ups"].size(), 1u);
+  EXPECT_EQ(item["follow_ups"][0]["status"], "due");
+  EXPECT_EQ(item["follow_ups"][0]["primary"], true);
+  set_today("2026-12-26");
+  item = listed("coordinator", id);
+  EXPECT_EQ(item["follow_ups"][0]["status"], "overdue");
+}
+
+}  // namespace
+}  // namespace vertebro::http_test
