@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/mdt.h"
+#include "app/operators.h"
 #include "app/pathway.h"
 #include "app/patients.h"
 #include "app/referrals.h"
@@ -373,6 +374,37 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
     s.check(
         set_site_surgery(past, admin, s.site(1),
                          {"arrangement", "Northgate General Hospital spinal surgery", s.day(-14)}));
+  });
+
+  // Operator profiles (docs/training.md), a year ago: both operators signed off for osteoporotic
+  // fractures; the radiologist's older sign-off for vertebral tumours passed its review date a
+  // month ago and has not been renewed; the radiologist's training log has a checked course and
+  // an observed case still waiting for the training lead.
+  tl.at({-364, 9, 0}, [&] {
+    const Actor trainer = s.actor("trainer");
+    const auto rana = s.check(create_operator(
+        past, admin,
+        {std::to_string(c.rana.user.id.value), "interventional_radiologist", "GMC 7000001",
+         {std::to_string(s.site(0).value)}, "active"}));
+    const auto sam = s.check(create_operator(
+        past, admin,
+        {std::to_string(c.sam.user.id.value), "spinal_surgeon", "GMC 7000002",
+         {std::to_string(s.site(0).value), std::to_string(s.site(1).value)}, "active"}));
+    if (!rana || !sam) return;
+    s.check(sign_off_competence(past, trainer, rana->id,
+                                {s.day(-364), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
+    s.check(sign_off_competence(past, trainer, rana->id,
+                                {s.day(-1500), "tumour_thoracolumbar", s.day(-30)}));
+    s.check(sign_off_competence(past, trainer, sam->id,
+                                {s.day(-364), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
+    const auto course = s.check(add_training_entry(
+        past, c.rana, rana->id,
+        {"course", s.day(-400), "Vertebral augmentation course (two days, with simulation)",
+         "Certificate VA-2025-118"}));
+    if (course) s.check(check_training_entry(past, trainer, rana->id, course->id));
+    s.check(add_training_entry(past, c.rana, rana->id,
+                               {"observed_case", s.day(-380), "Observed a T11 vertebroplasty",
+                                "Case log 14"}));
   });
 
   const std::vector<std::pair<std::string, std::string>> northgate = {

@@ -1,5 +1,5 @@
 // Operator profiles, competence sign-off and the training log in Chromium (HTG3-1.2-TRAINING):
-// a training lead adds the surgeon's profile, meets the error summary for a review date before
+// a training lead opens the surgeon's profile (from the demonstration data), meets the error summary for a review date before
 // the sign-off date, signs off; the surgeon adds to their training log; the lead checks the
 // entry. axe-core on every page (0 serious or critical), screenshots prefixed "operators-".
 //
@@ -33,17 +33,16 @@ describe('operators in Chromium', { timeout: TEST_TIMEOUT_MS * 2 }, () => {
       await lead.navigate(() => page.getByRole('button', { name: 'Add an operator profile' }).click());
       await lead.expectHeading('Add an operator profile');
       await lead.check('new');
-      await page.getByLabel('User', { exact: true }).selectOption({ label: 'Mr Sam Surgeon (surgeon, Operator)' });
-      await page.getByLabel('Spinal surgeon').check();
-      await page.getByLabel('Professional registration number').fill('GMC 7123456');
-      await page.getByLabel(/Northgate/).check();
-      await lead.navigate(() => page.getByRole('button', { name: 'Add the profile' }).click());
+      // The demonstration data already holds both operators' profiles (docs/training.md); the
+      // form offers the users who have none yet.
+      await lead.goto('/operators');
+      await lead.navigate(() => page.getByRole('link', { name: 'Mr Sam Surgeon' }).click());
       await lead.expectHeading('Mr Sam Surgeon');
       const profileUrl = page.url().replace(/\?.*$/, '');
 
       await lead.navigate(() => page.getByRole('button', { name: 'Sign off competence' }).click());
       await lead.expectHeading('Sign off competence');
-      await page.getByLabel('Osteoporotic fracture, thoracic or lumbar').check();
+      await page.getByLabel('Tumour (metastasis or myeloma), thoracic or lumbar').check();
       await page.getByLabel('Review date').fill('2020-01-01');
       await lead.navigate(() => page.getByRole('button', { name: 'Record the sign-off' }).click(), 422);
       assert.match(await page.locator('.nhsuk-error-summary').innerText(), /review date must be after/);
@@ -52,7 +51,7 @@ describe('operators in Chromium', { timeout: TEST_TIMEOUT_MS * 2 }, () => {
       review.setUTCFullYear(review.getUTCFullYear() + 2);
       await page.getByLabel('Review date').fill(iso(review));
       await lead.navigate(() => page.getByRole('button', { name: 'Record the sign-off' }).click());
-      assert.match(await page.locator('main').innerText(), /Current/);
+      assert.match(await page.locator('main').innerText(), /Tumour \(metastasis or myeloma\)[^\n]*\n?[^\n]*Current/);
       await lead.check('profile-signed');
 
       await surgeon.goto('/sign-in');
