@@ -97,9 +97,17 @@ void show_form(Web& web, Response& res, const app::Actor& actor, int status, con
   data["caption"] = caption(l);
   data["action"] = "/episodes/" + id.str() + "/" + name;
   data["version"] = state.version;
+  app::Choices operators;
+  for (const auto& o : l.pathway.site_operators) operators.emplace_back(std::to_string(o.id), o.name);
+  Values values = state.values;
+  for (const char* role : {"primary_operator", "supervisor"}) {
+    // A chosen operator's name is stored beside the id; the visiting field stays empty.
+    if (values.count(std::string(role) + "_id") != 0) values.erase(role);
+  }
   data["sections"] = clinical_forms::sections_json(
-      kind, state.levels, state.values, errors,
-      state.levels_list.empty() ? domain::format_levels(state.levels) : state.levels_list);
+      kind, state.levels, values, errors,
+      state.levels_list.empty() ? domain::format_levels(state.levels) : state.levels_list,
+      operators);
   data["levels_shown"] = has_levels(kind) ? Json(domain::format_levels(state.levels)) : Json();
   const bool overriding = data.contains("check") && data["check"].value("may_override", false);
   data["submit_label"] = (overriding ? "Override the guidance and save the " : "Save the ") + name;
