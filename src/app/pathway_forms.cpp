@@ -518,10 +518,10 @@ void procedure_operators(const InputReader& in, const FormContext& ctx, json& ou
 }
 
 ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) {
-  in.only({"date", "start_time", "primary_operator", "primary_operator_id",
-           "primary_operator_visiting", "supervisor", "supervisor_id", "supervisor_visiting",
-           "image_guidance", "anaesthesia", "cement_product", "cement_lot", "levels", "complications", "dap", "dap_unit",
-           "fluoroscopy_seconds"});
+  in.only({"date", "start_time", "primary_operator", "supervisor", "image_guidance", "anaesthesia",
+           "cement_product", "cement_lot", "levels", "complications", "dap", "dap_unit",
+           "fluoroscopy_seconds", "primary_operator_id", "primary_operator_visiting",
+           "supervisor_id", "supervisor_visiting"});
   json out = json::object();
   ValidatedForm v{};
   auto date = in.date("date", "Date of procedure", true);

@@ -491,9 +491,7 @@ std::vector<FieldDef> operator_fields(const app::Choices* operators) {
   return {pick("primary_operator_id", "Primary operator", Input::kSelect, *operators,
                "Operators with a profile at this site."),
           ask("primary_operator", "Visiting primary operator", Input::kText,
-              "Only for an operator with no profile here: the training check then needs an "
-              "override.",
-              "30"),
+              "Only for an operator with no profile at this site: recorded as visiting.", "30"),
           pick("supervisor_id", "Supervising operator", Input::kSelect, *operators,
                "If a trainee was the primary operator."),
           ask("supervisor", "Visiting supervising operator", Input::kText,

@@ -501,8 +501,28 @@ TEST_F(ProcedureOperatorsTest, NamesOperatorsActiveAtTheSite) {
   EXPECT_EQ(doc["supervisor_id"], surgeon.id.value);
   EXPECT_EQ(doc["supervisor"], surgeon.display_name);
 
-  // A free-text name (as procedures saved before issue 11 were) is a visiting operator.
+  // The form page of the saved procedure has the chosen operators selected.
+  auto edit = client()->Get(url, page_cookie(operator_));
+  expect_status(edit, 200);
+  EXPECT_NE(edit->body.find("<option value=\"" + std::to_string(radiologist.id.value) +
+                            "\" selected>"),
+            std::string::npos);
+
+  // A free-text name (as procedures saved before issue 11 were) is a visiting operator; the page
+  // keeps it when it shows another error (no operator chosen from the list).
   const std::int64_t visiting = episode_at_procedure();
+  const std::string vurl = "/episodes/" + std::to_string(visiting) + "/procedure";
+  auto kept = client()->Post(vurl, page_cookie(operator_),
+                             httplib::Params{{"csrf", operator_.csrf},
+                                             {"version", "0"},
+                                             {"levels_shown", "T12"},
+                                             {"levels_list", "T12"},
+                                             {"date", "2026-11-25"},
+                                             {"primary_operator_id", ""},
+                                             {"primary_operator", "Dr V Visitor"},
+                                             {"levels.T12.cement_ml", "25"}});
+  expect_status(kept, 422);
+  EXPECT_NE(kept->body.find("value=\"Dr V Visitor\""), std::string::npos);
   expect_status(put_form(operator_, visiting, "procedure", procedure()), 200);
   const Json vdoc = get_pathway(visiting)["forms"]["procedure"]["document"];
   EXPECT_EQ(vdoc["primary_operator"], "Dr R Operator");
