@@ -283,7 +283,7 @@ json consent(const Script& s, int day) {
           {"form_reference", "FYCON-4"}};
 }
 
-json procedure(const Script& s, const Story& st) {
+json procedure(const Script& s, const Story& st, std::int64_t operator_id) {
   json l = {
       {"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", st.cement_ml}};
   if (st.leak) {
@@ -293,7 +293,7 @@ json procedure(const Script& s, const Story& st) {
   }
   return {{"date", s.day(*st.treated)},
           {"start_time", "14:00"},
-          {"primary_operator", "Dr Rana Radiologist"},
+          {"primary_operator_id", operator_id},
           {"image_guidance", "fluoroscopy_biplane"},
           {"anaesthesia", "sedation"},
           {"cement_product", "PMMA bone cement (high viscosity)"},
@@ -307,6 +307,8 @@ json procedure(const Script& s, const Story& st) {
 
 struct Cast {
   Actor coordinator, rana, sam;
+  // Their operator profiles' ids, once the profiles are made (the procedure form names them).
+  std::int64_t rana_profile = 0, sam_profile = 0;
 };
 
 // Puts a story's steps on the timeline, at working-day times. `n` staggers the minutes so two
@@ -349,8 +351,10 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
     });
   }
   if (st.treated) {
-    tl.at({*st.treated, 16, n},
-          [&s, op, &st] { s.form(op, st.id, FormKind::kProcedure, procedure(s, st)); });
+    tl.at({*st.treated, 16, n}, [&s, &c, op, &st] {
+      const std::int64_t profile = st.site == 0 ? c.rana_profile : c.sam_profile;
+      s.form(op, st.id, FormKind::kProcedure, procedure(s, st, profile));
+    });
   }
 }
 
@@ -363,7 +367,7 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   const Context past(ctx.store(), walk, ctx.settings());
   Script s(past, sites, next_nhs_number, today);
   const Actor admin = s.actor("admin");
-  const Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon")};
+  Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon")};
   if (!s.ok()) return s.error();
   Timeline tl;
 
@@ -391,6 +395,8 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
         {std::to_string(c.sam.user.id.value), "spinal_surgeon", "GMC 7000002",
          {std::to_string(s.site(0).value), std::to_string(s.site(1).value)}, "active"}));
     if (!rana || !sam) return;
+    c.rana_profile = rana->id.value;
+    c.sam_profile = sam->id.value;
     s.check(sign_off_competence(past, trainer, rana->id,
                                 {s.day(-364), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
     s.check(sign_off_competence(past, trainer, rana->id,

@@ -114,6 +114,21 @@ std::optional<domain::Date> iso_date(const std::string& s) {
   return *d;
 }
 
+// The operator profiles active at `site` (the procedure form's choices), by name.
+static Result<std::vector<SiteOperator>> site_operators(store::Tx& tx, SiteId site) {
+  auto all = tx.list_operators();
+  if (!all) return std::move(all).error();
+  std::vector<SiteOperator> out;
+  for (const auto& op : *all) {
+    if (op.active && std::find(op.sites.begin(), op.sites.end(), site) != op.sites.end()) {
+      out.push_back({op.id.value, op.display_name});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SiteOperator& a, const SiteOperator& b) { return a.name < b.name; });
+  return out;
+}
+
 Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   Loaded l;
   l.referral_date = e.referral.referral_date;
@@ -130,6 +145,9 @@ Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   auto s = tx.find_site_surgery(e.referral.site);
   if (!s) return std::move(s).error();
   l.surgery = std::move(*s);
+  auto ops = site_operators(tx, e.referral.site);
+  if (!ops) return std::move(ops).error();
+  l.site_operators = std::move(*ops);
   return l;
 }
 
@@ -310,6 +328,7 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
     v.consent = loaded->consent;
     v.procedure = loaded->procedure;
     v.mdt = loaded->mdt;
+    v.site_operators = loaded->site_operators;
     v.surgery = loaded->surgery;
     v.transitions = std::move(*transitions);
     const domain::Role role = actor.user.role;
@@ -412,8 +431,9 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
                                                : kind == FormKind::kConsent  ? loaded->consent
                                                                              : loaded->procedure;
     const std::int64_t stored_version = current ? current->version : 0;
-    const FormContext fc = form_context(sources_of(*loaded), domain::Date::today(ctx.clock()),
-                                        (*p)->details.date_of_birth);
+    FormContext fc = form_context(sources_of(*loaded), domain::Date::today(ctx.clock()),
+                                  (*p)->details.date_of_birth);
+    fc.site_operators = loaded->site_operators;
     auto valid = validate_form(kind, input, fc);
     if (!valid) return std::move(valid).error();
     if (stored_version != expected_version) {

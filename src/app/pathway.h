@@ -52,6 +52,7 @@ struct PathwayView {
   std::optional<StoredForm> procedure;
   std::vector<EpisodeMdt> mdt;
   std::optional<domain::SiteSurgeryRecord> surgery;
+  std::vector<SiteOperator> site_operators;  // the procedure form's operator choices
   std::vector<domain::TransitionRecord> transitions;  // oldest first
   // Forward moves the actor may make now: by their role's permission, or, for a gated move
   // whose gate blocks, as a role the unit allows to override that gate.

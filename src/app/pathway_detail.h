@@ -36,6 +36,7 @@ struct Loaded {
   std::optional<StoredForm> assessment, consent, procedure;
   std::vector<EpisodeMdt> mdt;
   std::optional<domain::SiteSurgeryRecord> surgery;
+  std::vector<SiteOperator> site_operators;  // active at the episode's site, by name
 };
 Result<Loaded> load_all(store::Tx& tx, const domain::EpisodeRecord& e);
 // The snapshot the rules judge `today` (app/episode_snapshot.h), from what load_all read.

@@ -465,10 +465,63 @@ json procedure_level(VertebralLevel level, const InputReader& in) {
   return out;
 }
 
+// One operator role of the procedure (primary operator or supervisor): an operator chosen from
+// those active at the site ("<role>_id", stored with their name as "<role>"), or a visiting
+// operator's name typed instead (stored as "<role>" with "<role>_visiting": true). A stored
+// document sent back keeps its chosen operator's name beside the id, which is accepted; a
+// "<role>_visiting" sent in is ignored (it is worked out again). Returns the chosen operator's
+// id.
+std::optional<std::int64_t> procedure_operator(const InputReader& in, const FormContext& ctx,
+                                               const std::string& role, const std::string& label,
+                                               bool required, json& out) {
+  const std::string id_key = role + "_id";
+  const json* raw_id = in.find(id_key);
+  const auto id = raw_id && raw_id->is_number_integer()
+                      ? std::optional(std::to_string(raw_id->get<std::int64_t>()))
+                      : in.text(id_key, label, 20);
+  auto name = in.text(role, label + " (visiting)", 200);
+  const auto found = std::find_if(
+      ctx.site_operators.begin(), ctx.site_operators.end(),
+      [&](const SiteOperator& o) { return id && std::to_string(o.id) == *id; });
+  if (id && name && (found == ctx.site_operators.end() || found->name != *name)) {
+    in.error(role, label + ": choose from the list or name a visiting operator, not both");
+    return std::nullopt;
+  }
+  if (name && !id) {
+    out[role] = *name;
+    out[role + "_visiting"] = true;
+    return std::nullopt;
+  }
+  if (!id) {
+    if (required) {
+      in.error(id_key, "Choose the primary operator, or name a visiting operator");
+    }
+    return std::nullopt;
+  }
+  if (found == ctx.site_operators.end()) {
+    in.error(id_key, label + " must be an operator active at the episode's site");
+    return std::nullopt;
+  }
+  out[id_key] = found->id;
+  out[role] = found->name;
+  return found->id;
+}
+
+void procedure_operators(const InputReader& in, const FormContext& ctx, json& out) {
+  const auto primary = procedure_operator(in, ctx, "primary_operator", "Primary operator",
+                                          /*required=*/true, out);
+  const auto supervisor = procedure_operator(in, ctx, "supervisor", "Supervising operator",
+                                             /*required=*/false, out);
+  if (primary && supervisor && *primary == *supervisor) {
+    in.error("supervisor_id", "The supervising operator cannot be the primary operator");
+  }
+}
+
 ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) {
   in.only({"date", "start_time", "primary_operator", "supervisor", "image_guidance", "anaesthesia",
            "cement_product", "cement_lot", "levels", "complications", "dap", "dap_unit",
-           "fluoroscopy_seconds"});
+           "fluoroscopy_seconds", "primary_operator_id", "primary_operator_visiting",
+           "supervisor_id", "supervisor_visiting"});
   json out = json::object();
   ValidatedForm v{};
   auto date = in.date("date", "Date of procedure", true);
@@ -485,8 +538,7 @@ ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) 
       out["start_time"] = *t;
     }
   }
-  put(out, "primary_operator", in.text("primary_operator", "Primary operator", 200, true));
-  put(out, "supervisor", in.text("supervisor", "Supervising operator", 200));
+  procedure_operators(in, ctx, out);
   put(out, "image_guidance",
       in.choice("image_guidance", "Image guidance", parse_from(image_guidance_choices()), true));
   put(out, "anaesthesia",

@@ -9,6 +9,7 @@
 //
 // Pure: no I/O. docs/api.md documents every key.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,12 +28,22 @@ enum class FormKind { kAssessment, kConsent, kProcedure };
 std::string_view form_kind_name(FormKind k);  // "assessment", "consent", "procedure"
 std::optional<FormKind> parse_form_kind(std::string_view name);
 
+// An operator the procedure form offers: a profile active at the episode's site
+// (HTG3-1.2-TRAINING).
+struct SiteOperator {
+  std::int64_t id = 0;  // domain::OperatorId
+  std::string name;     // the linked user's display name
+};
+
 // What a form's dates and levels are checked against.
 struct FormContext {
   domain::Date today{};
   domain::Date referral_date{};
   domain::Date date_of_birth{};
   std::vector<domain::VertebralLevel> assessed_levels{};  // procedure: warn for others
+  // Procedure: the primary operator and supervisor are chosen from these (primary_operator_id,
+  // supervisor_id); a name typed instead (primary_operator, supervisor) is a visiting operator.
+  std::vector<SiteOperator> site_operators{};
   // A procedure dated before its MDT or its consent is not refused here: recording it runs
   // the procedure's rules at its date (gate procedure_recorded), which block it unless someone
   // the unit allows overrides them with a reason (app/pathway.h, save_form).

@@ -481,19 +481,38 @@ std::vector<Section> consent_sections() {
   return {std::move(s)};
 }
 
-std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& levels) {
+// The operator fields: on the form (`operators` given), a choice of the operators active at the
+// site with a name field for a visiting operator; in a summary, the recorded names.
+std::vector<FieldDef> operator_fields(const app::Choices* operators) {
+  if (operators == nullptr) {
+    return {ask("primary_operator", "Primary operator", Input::kText),
+            ask("supervisor", "Supervising operator", Input::kText)};
+  }
+  return {pick("primary_operator_id", "Primary operator", Input::kSelect, *operators,
+               "Operators with a profile at this site."),
+          ask("primary_operator", "Visiting primary operator", Input::kText,
+              "Only for an operator with no profile at this site: recorded as visiting.", "30"),
+          pick("supervisor_id", "Supervising operator", Input::kSelect, *operators,
+               "If a trainee was the primary operator."),
+          ask("supervisor", "Visiting supervising operator", Input::kText,
+              "Only for a supervisor with no profile here.", "30")};
+}
+
+std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& levels,
+                                        const app::Choices* operators) {
   std::vector<Section> out;
   Section about{"The procedure"};
   about.fields = {
       ask("date", "Date of procedure", Input::kDate),
-      ask("start_time", "Start time", Input::kText, "24-hour clock, for example 09:30.", "5"),
-      ask("primary_operator", "Primary operator", Input::kText, "", "30"),
-      ask("supervisor", "Supervising operator", Input::kText,
-          "If a trainee was the primary operator.", "30"),
+      ask("start_time", "Start time", Input::kText, "24-hour clock, for example 09:30.", "5")};
+  for (auto& f : operator_fields(operators)) about.fields.push_back(std::move(f));
+  for (auto& f : std::vector<FieldDef>{
       pick("image_guidance", "Image guidance", Input::kSelect, app::image_guidance_choices()),
       pick("anaesthesia", "Sedation or anaesthesia", Input::kSelect, app::anaesthesia_choices()),
       ask("cement_product", "Cement product", Input::kText, "", "30"),
-      ask("cement_lot", "Cement lot number", Input::kText, "", "20")};
+      ask("cement_lot", "Cement lot number", Input::kText, "", "20")}) {
+    about.fields.push_back(std::move(f));
+  }
   out.push_back(std::move(about));
   Section control{"Levels treated"};
   control.levels_control = true;
@@ -524,11 +543,11 @@ std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& level
 }
 
 std::vector<Section> sections_of(FormKind kind, const std::vector<VertebralLevel>& levels,
-                                 const Values& v) {
+                                 const Values& v, const app::Choices* operators = nullptr) {
   switch (kind) {
     case FormKind::kAssessment: return assessment_sections(levels, v);
     case FormKind::kConsent: return consent_sections();
-    case FormKind::kProcedure: return procedure_sections(levels);
+    case FormKind::kProcedure: return procedure_sections(levels, operators);
   }
   return {};
 }
@@ -695,8 +714,10 @@ std::string form_title(FormKind kind) { return title_of(kind); }
 domain::Permission form_permission(FormKind kind) { return permission_of(kind); }
 
 Json sections_json(FormKind kind, const std::vector<VertebralLevel>& levels, const Values& values,
-                   const Json& errors, const std::string& levels_list) {
-  return sections_view(sections_of(kind, levels, values), values, errors, levels_list);
+                   const Json& errors, const std::string& levels_list,
+                   const app::Choices& operators) {
+  return sections_view(sections_of(kind, levels, values, &operators), values, errors,
+                       levels_list);
 }
 
 Json summary_rows(FormKind kind, const std::vector<VertebralLevel>& levels, const Values& values) {

@@ -37,9 +37,10 @@ std::string form_title(app::FormKind kind);
 domain::Permission form_permission(app::FormKind kind);
 
 // The form's sections with their fields for the pathway_form template. `levels_list` is the
-// levels control as typed.
+// levels control as typed; `operators` the procedure's operator choices (id, name).
 Json sections_json(app::FormKind kind, const std::vector<domain::VertebralLevel>& levels,
-                   const Values& values, const Json& errors, const std::string& levels_list);
+                   const Values& values, const Json& errors, const std::string& levels_list,
+                   const app::Choices& operators);
 // Summary-list rows of a form's answers; empty answers are left out.
 Json summary_rows(app::FormKind kind, const std::vector<domain::VertebralLevel>& levels,
                   const Values& values);

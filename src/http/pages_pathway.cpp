@@ -87,6 +87,19 @@ struct FormState {
   std::string levels_list;  // as typed; defaults to the levels
 };
 
+// The posted values with the names of the operators chosen by id (primary_operator_id,
+// supervisor_id), as a summary shows them.
+Values with_operator_names(const app::PathwayView& p, Values values) {
+  for (const std::string role : {"primary_operator", "supervisor"}) {
+    const auto chosen = values.find(role + "_id");
+    if (chosen == values.end() || chosen->second.empty()) continue;
+    for (const auto& o : p.site_operators) {
+      if (std::to_string(o.id) == chosen->second.front()) values[role] = {o.name};
+    }
+  }
+  return values;
+}
+
 void show_form(Web& web, Response& res, const app::Actor& actor, int status, const Loaded& l,
                FormKind kind, const FormState& state, Json data) {
   const Json errors = data.value("errors", Json::object());
@@ -97,9 +110,20 @@ void show_form(Web& web, Response& res, const app::Actor& actor, int status, con
   data["caption"] = caption(l);
   data["action"] = "/episodes/" + id.str() + "/" + name;
   data["version"] = state.version;
+  app::Choices operators;
+  for (const auto& o : l.pathway.site_operators) operators.emplace_back(std::to_string(o.id), o.name);
+  Values values = state.values;
+  for (const char* role : {"primary_operator", "supervisor"}) {
+    // A chosen operator's name is stored beside the id; the visiting field stays empty.
+    const auto chosen = values.find(std::string(role) + "_id");
+    if (chosen != values.end() && !chosen->second.empty() && !chosen->second.front().empty()) {
+      values.erase(role);
+    }
+  }
   data["sections"] = clinical_forms::sections_json(
-      kind, state.levels, state.values, errors,
-      state.levels_list.empty() ? domain::format_levels(state.levels) : state.levels_list);
+      kind, state.levels, values, errors,
+      state.levels_list.empty() ? domain::format_levels(state.levels) : state.levels_list,
+      operators);
   data["levels_shown"] = has_levels(kind) ? Json(domain::format_levels(state.levels)) : Json();
   const bool overriding = data.contains("check") && data["check"].value("may_override", false);
   data["submit_label"] = (overriding ? "Override the guidance and save the " : "Save the ") + name;
@@ -212,7 +236,8 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
     const std::int64_t current_version = current ? current->version : 0;
     // Someone saved first: show their values, and list what this user typed so nothing is lost.
     data["conflict"] = true;
-    data["attempted"] = summary_rows(kind, state.levels, state.values);
+    data["attempted"] =
+        summary_rows(kind, state.levels, with_operator_names(l->pathway, state.values));
     state.values = current ? values_of(current->document) : Values();
     state.version = current_version;
     state.levels = default_levels(kind, l->pathway);

@@ -2,6 +2,7 @@
 // HTG3-1.2-MDT) and overridden; roles refused; bad form input naming its field; stale versions.
 // The fixture is in pathway_fixture.h.
 
+#include "app/operators.h"
 #include "pathway_fixture.h"
 
 namespace vertebro::http_test {
@@ -425,6 +426,107 @@ TEST_F(PathwayTest, ProcedurePageNamesTheLevelInItsErrors) {
   EXPECT_NE(r->body.find("Level T12: Cement volume must be more than 0 and at most 20 mL"),
             std::string::npos);
   EXPECT_EQ(state(id), "procedure");
+}
+
+class ProcedureOperatorsTest : public PathwayTest {
+ protected:
+  // The operator profile of `username` active at `site` (made by the administrator when
+  // missing).
+  static domain::OperatorRecord active_profile(const app::Actor& admin,
+                                               const std::string& username, std::int64_t site) {
+    const auto& ctx = server().ctx();
+    auto all = app::list_operators(ctx, admin);
+    EXPECT_TRUE(all.ok());
+    if (all) {
+      for (const auto& o : *all) {
+        if (o.username != username) continue;
+        const bool here =
+            std::find(o.sites.begin(), o.sites.end(), SiteId{site}) != o.sites.end();
+        if (o.active && here) return o;
+        auto changed = app::update_operator(ctx, admin, o.id, o.version,
+                                            {"", o.professional_role, o.registration_number,
+                                             {std::to_string(site)}, "active"});
+        EXPECT_TRUE(changed.ok());
+        return changed ? *changed : o;
+      }
+    }
+    auto made = app::create_operator(
+        ctx, admin,
+        {std::to_string(server().user_id(username)), "interventional_radiologist", "GMC 7100001",
+         {std::to_string(site)}, "active"});
+    EXPECT_TRUE(made.ok()) << (made ? "" : made.error().message);
+    return made ? *made : domain::OperatorRecord{};
+  }
+};
+
+// Issue 11: the primary operator and supervisor are operators active at the episode's site,
+// stored by id with their names; a supervisor who is the operator, or an operator from
+// elsewhere, is a 422 naming the field and saves nothing; a typed name is a visiting operator;
+// the form page offers the site's operators.
+TEST_F(ProcedureOperatorsTest, NamesOperatorsActiveAtTheSite) {
+  const app::Actor admin = actor_of(api_sign_in("admin"));
+  const auto surgeon = active_profile(admin, "surgeon", site1_);
+  const auto radiologist = active_profile(admin, "radiologist", site1_);
+  ASSERT_NE(surgeon.id.value, 0);
+  ASSERT_NE(radiologist.id.value, 0);
+  const std::int64_t id = episode_at_procedure();
+
+  const std::string url = "/episodes/" + std::to_string(id) + "/procedure";
+  auto page = client()->Get(url, page_cookie(operator_));
+  expect_status(page, 200);
+  EXPECT_NE(page->body.find("name=\"primary_operator_id\""), std::string::npos);
+  EXPECT_NE(page->body.find("<option value=\"" + std::to_string(surgeon.id.value) + "\""),
+            std::string::npos);
+
+  Json body = procedure();
+  body.erase("primary_operator");
+  body["primary_operator_id"] = std::to_string(radiologist.id.value);
+  body["supervisor_id"] = std::to_string(radiologist.id.value);
+  auto same = put_form(operator_, id, "procedure", body);
+  expect_status(same, 422);
+  EXPECT_TRUE(names_field(json_of(*same), "supervisor_id")) << same->body;
+  body["supervisor_id"] = "999999";
+  auto elsewhere = put_form(operator_, id, "procedure", body);
+  expect_status(elsewhere, 422);
+  EXPECT_TRUE(names_field(json_of(*elsewhere), "supervisor_id")) << elsewhere->body;
+  EXPECT_TRUE(get_pathway(id)["forms"]["procedure"].is_null());
+  EXPECT_EQ(state(id), "procedure");
+
+  body["supervisor_id"] = surgeon.id.value;
+  auto saved = put_form(operator_, id, "procedure", body);
+  expect_status(saved, 200);
+  const Json doc = get_pathway(id)["forms"]["procedure"]["document"];
+  EXPECT_EQ(doc["primary_operator_id"], radiologist.id.value) << doc.dump();
+  EXPECT_EQ(doc["primary_operator"], radiologist.display_name);
+  EXPECT_EQ(doc["supervisor_id"], surgeon.id.value);
+  EXPECT_EQ(doc["supervisor"], surgeon.display_name);
+
+  // The form page of the saved procedure has the chosen operators selected.
+  auto edit = client()->Get(url, page_cookie(operator_));
+  expect_status(edit, 200);
+  EXPECT_NE(edit->body.find("<option value=\"" + std::to_string(radiologist.id.value) +
+                            "\" selected>"),
+            std::string::npos);
+
+  // A free-text name (as procedures saved before issue 11 were) is a visiting operator; the page
+  // keeps it when it shows another error (no operator chosen from the list).
+  const std::int64_t visiting = episode_at_procedure();
+  const std::string vurl = "/episodes/" + std::to_string(visiting) + "/procedure";
+  auto kept = client()->Post(vurl, page_cookie(operator_),
+                             httplib::Params{{"csrf", operator_.csrf},
+                                             {"version", "0"},
+                                             {"levels_shown", "T12"},
+                                             {"levels_list", "T12"},
+                                             {"date", "2026-11-25"},
+                                             {"primary_operator_id", ""},
+                                             {"primary_operator", "Dr V Visitor"},
+                                             {"levels.T12.cement_ml", "25"}});
+  expect_status(kept, 422);
+  EXPECT_NE(kept->body.find("value=\"Dr V Visitor\""), std::string::npos);
+  expect_status(put_form(operator_, visiting, "procedure", procedure()), 200);
+  const Json vdoc = get_pathway(visiting)["forms"]["procedure"]["document"];
+  EXPECT_EQ(vdoc["primary_operator"], "Dr R Operator");
+  EXPECT_EQ(vdoc["primary_operator_visiting"], true);
 }
 
 TEST_F(PathwayTest, FormPagesAreRefusedToOtherRoles) {

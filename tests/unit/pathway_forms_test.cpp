@@ -265,6 +265,50 @@ TEST(ProcedureForm, LeakageNeedsDetailsAndUnassessedLevelsWarn) {
             (std::vector<std::string>{"start_time", "dap_unit"}));
 }
 
+// The primary operator and supervisor (issue 11): chosen from the operators active at the
+// episode's site, stored with their names; a typed name is a visiting operator; a supervisor who
+// is the primary operator is refused naming supervisor_id.
+TEST(ProcedureForm, OperatorsAreChosenFromTheSiteOrVisiting) {
+  FormContext c = context();
+  c.site_operators = {{7, "Dr T Trainee"}, {9, "Dr S Senior"}};
+  json in = procedure();
+  in.erase("primary_operator");
+  in["primary_operator_id"] = "7";
+  in["supervisor_id"] = "9";
+  auto r = validate_form(FormKind::kProcedure, in, c);
+  ASSERT_TRUE(r.ok()) << testing::PrintToString(fields_of(r));
+  EXPECT_EQ(r->document["primary_operator_id"], 7);
+  EXPECT_EQ(r->document["primary_operator"], "Dr T Trainee");
+  EXPECT_EQ(r->document["supervisor_id"], 9);
+  EXPECT_EQ(r->document["supervisor"], "Dr S Senior");
+  EXPECT_FALSE(r->document.contains("primary_operator_visiting"));
+  // The stored document sent back as it is (ids as numbers, names beside them) is the same.
+  auto again = validate_form(FormKind::kProcedure, r->document, c);
+  ASSERT_TRUE(again.ok()) << testing::PrintToString(fields_of(again));
+  EXPECT_EQ(again->document, r->document);
+
+  in["supervisor_id"] = 7;
+  EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, c)),
+            (std::vector<std::string>{"supervisor_id"}));
+  in["supervisor_id"] = "8";  // not active at this site
+  EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, c)),
+            (std::vector<std::string>{"supervisor_id"}));
+  in.erase("supervisor_id");
+  in["primary_operator"] = "Dr V Visitor";  // both a choice and a different typed name
+  EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, c)),
+            (std::vector<std::string>{"primary_operator"}));
+  in.erase("primary_operator_id");
+  in["primary_operator_visiting"] = false;  // worked out again, whatever is sent
+  r = validate_form(FormKind::kProcedure, in, c);
+  ASSERT_TRUE(r.ok()) << testing::PrintToString(fields_of(r));
+  EXPECT_EQ(r->document["primary_operator"], "Dr V Visitor");
+  EXPECT_EQ(r->document["primary_operator_visiting"], true);
+  EXPECT_FALSE(r->document.contains("primary_operator_id"));
+  in.erase("primary_operator");
+  EXPECT_EQ(fields_of(validate_form(FormKind::kProcedure, in, c)),
+            (std::vector<std::string>{"primary_operator_id"}));
+}
+
 // The follow-up schedule settings (issue 12): the VERTOS IV default, and each bad time point
 // named "follow_up_time_points"; the primary time point must be one of them.
 TEST(UnitConfigParse, FollowUpTimePoints) {
