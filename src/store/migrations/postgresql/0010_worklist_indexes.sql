@@ -1,0 +1,5 @@
+-- The open-episode queues (worklist with no state named) read this partial index in waiting
+-- order: a page of 50 is an index range, however many closed episodes a site has. Its
+-- predicate is word for word the one in store::worklist_sql.
+CREATE INDEX episodes_open_by_site ON episodes (site_id, referral_date, id)
+  WHERE state NOT IN ('closed', 'declined', 'withdrawn', 'not_suitable', 'deceased');
