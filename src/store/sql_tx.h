@@ -13,6 +13,10 @@ namespace vertebro::store {
 // query plan.
 std::string worklist_sql(const WorklistQuery& q);
 
+// The statement of Tx::audit_for_record (parameters: record type, record id, the record id
+// again when q.with_lists applies, then q.before_seq when set, then the limit).
+std::string audit_for_record_sql(const AuditQuery& q);
+
 class SqlTx final : public Tx {
  public:
   explicit SqlTx(sql::Connection& c) : c_(c) {}
