@@ -1,5 +1,7 @@
 #include "store/sql_tx.h"
 
+#include <algorithm>
+
 namespace vertebro::store {
 
 using sql::Params;
@@ -420,31 +422,53 @@ Result<EpisodeRecord> SqlTx::update_referral(EpisodeId id, std::int64_t expected
   return episode_from(rows->front());
 }
 
-Result<std::vector<WorklistRow>> SqlTx::worklist(const WorklistQuery& q) {
-  if (q.sites.empty()) return std::vector<WorklistRow>();
+std::string worklist_sql(const WorklistQuery& q) {
+  // One site per statement: each is an index range read in (referral_date, id) order
+  // (episodes_by_site_state, episodes_open_by_site, episodes_by_site_waiting), never a sort.
   std::string sql = std::string("SELECT ") + kEpisodeCols +
                     ", p.family_name, p.given_name, p.nhs_number, p.date_of_birth, s.name FROM "
                     "episodes e JOIN patients p ON p.id = e.patient_id JOIN sites s ON s.id = "
-                    "e.site_id WHERE e.site_id IN (";
-  Params params;
-  for (std::size_t i = 0; i < q.sites.size(); ++i) {
-    sql += i == 0 ? "?" : ", ?";
-    params.emplace_back(q.sites[i].value);
-  }
-  sql += ")";
+                    "e.site_id WHERE e.site_id = ?";
   if (q.state) {
     sql += " AND e.state = ?";
-    params.emplace_back(std::string(domain::state_name(*q.state)));
   } else if (q.open_only) {
+    // Word for word the predicate of the partial index episodes_open_by_site (migration 0010).
     sql += " AND e.state NOT IN ('closed', 'declined', 'withdrawn', 'not_suitable', 'deceased')";
   }
+  if (q.after) sql += " AND (e.referral_date, e.id) > (?, ?)";
+  return sql + " ORDER BY e.referral_date, e.id LIMIT ?";
+}
+
+Result<std::vector<WorklistRow>> SqlTx::worklist(const WorklistQuery& q) {
+  std::vector<WorklistRow> out;
+  const std::string sql = worklist_sql(q);
+  for (const SiteId site : q.sites) {
+    auto rows = worklist_site(sql, q, site);
+    if (!rows) return std::move(rows).error();
+    for (auto& row : *rows) out.push_back(std::move(row));
+  }
+  // Each site's rows are in order already; merge them and keep the first page.
+  std::stable_sort(out.begin(), out.end(), [](const WorklistRow& a, const WorklistRow& b) {
+    const auto& x = a.episode;
+    const auto& y = b.episode;
+    if (x.referral.referral_date.iso() != y.referral.referral_date.iso()) {
+      return x.referral.referral_date.iso() < y.referral.referral_date.iso();
+    }
+    return x.id.value < y.id.value;
+  });
+  if (out.size() > static_cast<std::size_t>(q.limit)) out.resize(static_cast<std::size_t>(q.limit));
+  return out;
+}
+
+Result<std::vector<WorklistRow>> SqlTx::worklist_site(const std::string& sql,
+                                                      const WorklistQuery& q, SiteId site) {
+  Params params;
+  params.emplace_back(site.value);
+  if (q.state) params.emplace_back(std::string(domain::state_name(*q.state)));
   if (q.after) {
-    sql += " AND (e.referral_date > ? OR (e.referral_date = ? AND e.id > ?))";
-    params.emplace_back(q.after->first);
     params.emplace_back(q.after->first);
     params.emplace_back(q.after->second);
   }
-  sql += " ORDER BY e.referral_date, e.id LIMIT ?";
   params.emplace_back(std::int64_t{q.limit});
   auto rows = c_.query(sql, params);
   if (!rows) return std::move(rows).error();
@@ -491,22 +515,28 @@ Status SqlTx::link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown
   return {};
 }
 
-Result<std::vector<domain::AuditEntry>> SqlTx::audit_for_record(const AuditQuery& q) {
+std::string audit_for_record_sql(const AuditQuery& q) {
   std::string sql = std::string("SELECT ") + kAuditCols +
                     " FROM audit_log WHERE ((record_type = ? AND record_id = ?)";
-  Params params{q.record_type, q.record_id};
   if (q.with_lists && (q.record_type == "patient" || q.record_type == "episode")) {
     sql += std::string(" OR seq IN (SELECT seq FROM audit_shown WHERE ") +
            (q.record_type == "patient" ? "patient_id" : "episode_id") + " = ?)";
-    params.emplace_back(q.record_id);
   }
   sql += ")";
+  // Word for word the predicate of the partial index audit_changes_by_record (migration 0010):
+  // the history of changes never reads the record's access entries.
   if (q.changes_only) sql += " AND action IN ('create', 'update', 'transition')";
-  if (q.before_seq > 0) {
-    sql += " AND seq < ?";
-    params.emplace_back(q.before_seq);
+  if (q.before_seq > 0) sql += " AND seq < ?";
+  return sql + " ORDER BY seq DESC LIMIT ?";
+}
+
+Result<std::vector<domain::AuditEntry>> SqlTx::audit_for_record(const AuditQuery& q) {
+  const std::string sql = audit_for_record_sql(q);
+  Params params{q.record_type, q.record_id};
+  if (q.with_lists && (q.record_type == "patient" || q.record_type == "episode")) {
+    params.emplace_back(q.record_id);
   }
-  sql += " ORDER BY seq DESC LIMIT ?";
+  if (q.before_seq > 0) params.emplace_back(q.before_seq);
   params.emplace_back(std::int64_t{q.limit});
   auto rows = c_.query(sql, params);
   if (!rows) return std::move(rows).error();

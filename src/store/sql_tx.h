@@ -8,6 +8,15 @@
 
 namespace vertebro::store {
 
+// The worklist's statement for one site (parameters: site, then the state when q.state, then
+// the cursor's date and id when q.after, then the limit). Public so that a test can read its
+// query plan.
+std::string worklist_sql(const WorklistQuery& q);
+
+// The statement of Tx::audit_for_record (parameters: record type, record id, the record id
+// again when q.with_lists applies, then q.before_seq when set, then the limit).
+std::string audit_for_record_sql(const AuditQuery& q);
+
 class SqlTx final : public Tx {
  public:
   explicit SqlTx(sql::Connection& c) : c_(c) {}
@@ -123,6 +132,9 @@ class SqlTx final : public Tx {
 
  private:
   Result<std::vector<SiteId>> user_sites(UserId id);
+  // One site's page of worklist_sql(q), in waiting order.
+  Result<std::vector<WorklistRow>> worklist_site(const std::string& sql, const WorklistQuery& q,
+                                                 SiteId site);
   // Whether `sql` (a SELECT with the given parameters) returns any row.
   Result<bool> any_row(std::string_view sql, const sql::Params& params);
   // After a change to a meeting's case touched no row: kNotFound when the episode is not on

@@ -54,6 +54,21 @@ class SqliteRaw final : public RawDatabase {
     return v;
   }
 
+  std::string query_plan(const std::string& sql) override {
+    sqlite3_stmt* stmt = nullptr;
+    const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    if (sqlite3_prepare_v2(db_, explain.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("cannot prepare " + explain + ": " + sqlite3_errmsg(db_));
+    }
+    std::string plan;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+      plan += "\n";
+    }
+    sqlite3_finalize(stmt);
+    return plan;
+  }
+
   void drop_audit_triggers() override {
     const auto err = exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;");
     if (!err.empty()) throw std::runtime_error("cannot drop the audit triggers: " + err);
@@ -99,6 +114,33 @@ class PostgresRaw final : public RawDatabase {
     const std::int64_t v = std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10);
     PQclear(r);
     return v;
+  }
+
+  std::string query_plan(const std::string& sql) override {
+    std::string numbered;
+    std::string nulls;
+    int n = 0;
+    for (const char ch : sql) {
+      if (ch != '?') {
+        numbered += ch;
+        continue;
+      }
+      numbered += "$" + std::to_string(++n);
+      nulls += n == 1 ? "NULL" : ", NULL";
+    }
+    const auto err = exec("SET enable_seqscan = off; SET plan_cache_mode = force_generic_plan; "
+                          "DEALLOCATE ALL; PREPARE plan_probe AS " + numbered);
+    if (!err.empty()) throw std::runtime_error("cannot prepare " + numbered + ": " + err);
+    PGresult* r = PQexec(conn_, ("EXPLAIN EXECUTE plan_probe(" + nulls + ")").c_str());
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+      const std::string msg = PQresultErrorMessage(r);
+      PQclear(r);
+      throw std::runtime_error("cannot explain " + numbered + ": " + msg);
+    }
+    std::string plan;
+    for (int i = 0; i < PQntuples(r); ++i) plan += std::string(PQgetvalue(r, i, 0)) + "\n";
+    PQclear(r);
+    return plan;
   }
 
   void drop_audit_triggers() override {

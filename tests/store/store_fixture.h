@@ -35,6 +35,10 @@ class RawDatabase {
   virtual std::string exec(const std::string& sql) = 0;
   // The first column of the first row as an integer; throws when the query fails.
   virtual std::int64_t query_int(const std::string& sql) = 0;
+  // The plan of `sql` (a SELECT with ? placeholders, all NULL), one line per step: EXPLAIN QUERY
+  // PLAN on SQLite; on PostgreSQL EXPLAIN of its generic plan with sequential scans priced out
+  // (so a tiny table still shows the index the query would use at scale).
+  virtual std::string query_plan(const std::string& sql) = 0;
   // Removes the triggers that make audit_log append-only.
   virtual void drop_audit_triggers() = 0;
 };
