@@ -81,7 +81,9 @@ Result<int> migrate(sql::Connection& c, const std::string& backend, const std::s
     if (!applied) {
       (void)c.exec_script("ROLLBACK");
       Error e = std::move(applied).error();
-      e.message = "Migration " + std::to_string(m.version) + " failed: " + e.message;
+      e.message = "Migration " + std::to_string(m.version) + " failed: " + e.message +
+                  ". It was rolled back: the database stays at schema version " +
+                  std::to_string(current) + ", as it was. Fix the cause and start vertebro again.";
       return e;
     }
     if (auto s = c.exec_script("COMMIT"); !s) return std::move(s).error();

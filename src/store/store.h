@@ -228,6 +228,9 @@ using ConnectionWrapper = std::function<std::unique_ptr<sql::Connection>(sql::Co
 struct OpenOptions {
   int readers = 4;          // reader connections (SQLite)
   bool migrate = true;      // apply pending migrations
+  // SQLite: before migrating an existing database, take a checked online backup beside it
+  // ("FILE.before-schema-N.<UTC time>.sqlite") and refuse to migrate without one.
+  bool backup_before_migrating = true;
   ConnectionWrapper wrap_connection;  // empty: every statement goes straight to the driver
 };
 

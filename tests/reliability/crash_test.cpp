@@ -3,13 +3,17 @@
 // SQLite file and on a schema of the PostgreSQL test cluster. Then: every write that got a 201
 // is there and unchanged; no patient or episode lacks its "create" audit entry and no such
 // entry lacks its record; on SQLite integrity_check and foreign_key_check are clean (PostgreSQL
-// enforces its foreign keys itself); `vertebro audit verify` passes. Writes cut off by a kill were never acknowledged, so
-// they may or may not be there: either way the checks above hold.
+// enforces its foreign keys itself); `vertebro audit verify` passes. Writes cut off by a kill
+// were never acknowledged, so they may or may not be there: either way the checks above hold.
+// Also on PostgreSQL: the database backend killed with SIGKILL under a running server.
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <atomic>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -25,6 +29,141 @@ struct Saved {
   std::int64_t episode_id = 0;  // 0 when the episode was not acknowledged
   std::string clinician;
 };
+
+// Clients registering patients and their episodes through the API of whichever server `port`
+// names (0: none is up, wait), each remembering every write it got a 201 for.
+class Writers {
+ public:
+  // Each client signs in once: sessions live in the database and outlive restarts.
+  Writers(int port, int clients) : port_(port) {
+    for (int t = 0; t < clients; ++t) {
+      ApiWriter w(port, "coordinator");
+      if (w.signed_in()) tokens_.push_back(w.token());
+    }
+  }
+  ~Writers() { stop(); }
+  bool signed_in() const { return !tokens_.empty(); }
+
+  void start(std::int64_t site) {
+    for (std::size_t t = 0; t < tokens_.size(); ++t) {
+      threads_.emplace_back([this, t, site] { run(t, site); });
+    }
+  }
+  void stop() {
+    done_ = true;
+    for (auto& c : threads_) c.join();
+    threads_.clear();
+  }
+  // The server went down (0) or came up on a port.
+  void point_at(int port) { port_ = port; }
+
+  int acknowledged() const { return acknowledged_; }
+  int cut_off() const { return cut_off_; }
+  const std::vector<Saved>& saved() const { return saved_; }  // after stop()
+
+  // Waits until the clients have `more` writes acknowledged than now (or 5 s pass).
+  void wait_for(int more) const {
+    const int before = acknowledged_;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (acknowledged_ < before + more && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
+ private:
+  void run(std::size_t t, std::int64_t site) {
+    int next = static_cast<int>(t) * 100000;
+    while (!done_) {
+      const int p = port_;
+      if (p == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        continue;
+      }
+      ApiWriter w(p, tokens_[t], true);
+      while (!done_ && port_ == p) {
+        Saved s;
+        const int index = next++;
+        auto ack = w.register_patient(site, nhs_number(index), "Crash" + std::to_string(index));
+        if (!ack) {
+          ++cut_off_;
+          break;  // the server is gone (or answered otherwise): wait for the next one
+        }
+        s.patient = *ack;
+        s.clinician = "Dr Crash " + std::to_string(index);
+        if (auto episode = w.register_episode(ack->id, site, s.clinician)) {
+          s.episode_id = *episode;
+        } else {
+          ++cut_off_;
+        }
+        const bool both = s.episode_id != 0;
+        acknowledged_ += both ? 2 : 1;
+        {
+          std::lock_guard lock(mu_);
+          saved_.push_back(std::move(s));
+        }
+        if (!both) break;
+      }
+    }
+  }
+
+  std::vector<std::string> tokens_;
+  std::atomic<int> port_;
+  std::atomic<bool> done_{false};
+  std::atomic<int> acknowledged_{0}, cut_off_{0};
+  std::mutex mu_;
+  std::vector<Saved> saved_;
+  std::vector<std::thread> threads_;
+};
+
+// After the drill: every acknowledged write is there, unchanged; no record lacks its "create"
+// entry and no such entry lacks its record; the audit chain verifies. `value` reads the
+// database directly; `sqlite` adds SQLite's own file checks.
+void expect_every_write_there(const std::vector<Saved>& saved,
+                              const std::function<std::string(const std::string&)>& value,
+                              const std::string& db, bool sqlite) {
+  int lost = 0;
+  for (const auto& s : saved) {
+    const std::string id = std::to_string(s.patient.id);
+    const std::string family = value("SELECT family_name FROM patients WHERE id = " + id +
+                                     " AND nhs_number = '" + s.patient.nhs_number + "'");
+    if (family != s.patient.family_name) ++lost;
+    EXPECT_EQ(family, s.patient.family_name) << "patient " << id;
+    if (s.episode_id != 0) {
+      const std::string clinician =
+          value("SELECT referring_clinician FROM episodes WHERE id = " +
+                std::to_string(s.episode_id) + " AND patient_id = " + id);
+      if (clinician != s.clinician) ++lost;
+      EXPECT_EQ(clinician, s.clinician) << "episode " << s.episode_id;
+    }
+  }
+  EXPECT_EQ(lost, 0);
+  for (const std::string table : {"patients", "episodes"}) {
+    const std::string type = table == "patients" ? "patient" : "episode";
+    EXPECT_EQ(value("SELECT COUNT(*) FROM " + table +
+                    " r WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE "
+                    "a.action = 'create' AND a.record_type = '" + type +
+                    "' AND a.record_id = r.id)"),
+              "0")
+        << table;
+    EXPECT_EQ(value("SELECT COUNT(*) FROM audit_log a WHERE a.action = 'create' AND "
+                    "a.record_type = '" + type + "' AND NOT EXISTS (SELECT 1 FROM " + table +
+                    " r WHERE r.id = a.record_id)"),
+              "0")
+        << table;
+  }
+  if (sqlite) {
+    EXPECT_EQ(value("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(value("PRAGMA foreign_key_check"), "");
+  }
+  const auto verify = run_vertebro({"audit", "verify", "--db", db});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+}
+
+// The number of kills: `ci` in CI; bench/crash-drill asks for more through VERTEBRO_DRILL_KILLS.
+int kills(int ci) {
+  const char* drill = std::getenv("VERTEBRO_DRILL_KILLS");
+  return drill != nullptr && std::atoi(drill) > ci ? std::atoi(drill) : ci;
+}
 
 // The database under test: a SQLite file, or a fresh schema of the PostgreSQL test cluster.
 class CrashTest : public ::testing::TestWithParam<std::string> {
@@ -48,133 +187,105 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(CrashTest, EveryAcknowledgedWriteSurvivesTwentySigkills) {
-  const TempFolder& dir = dir_;
-  const std::string& db = db_;
-  const auto demo = run_vertebro({"demo-data", "--db", db, "--patients", "5"});
+  const auto demo = run_vertebro({"demo-data", "--db", db_, "--patients", "5"});
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   const std::int64_t site = std::stoll(value("SELECT id FROM sites WHERE code = 'RVB01'"));
 
-  ServerProcess server(db, dir.file("server.out"));
+  ServerProcess server(db_, dir_.file("server.out"));
   ASSERT_TRUE(server.start()) << server.output();
-  // One session per client, made once: sessions live in the database and outlive restarts.
-  constexpr int kClients = 3;
-  std::vector<std::string> tokens;
-  for (int t = 0; t < kClients; ++t) {
-    ApiWriter w(server.port(), "coordinator");
-    ASSERT_TRUE(w.signed_in());
-    tokens.push_back(w.token());
-  }
-
-  std::atomic<int> port{server.port()};  // 0 while the server is down
-  std::atomic<bool> done{false};
-  std::atomic<int> acknowledged{0}, cut_off{0};
-  std::mutex mu;
-  std::vector<Saved> saved;
-  std::vector<std::thread> clients;
-  for (int t = 0; t < kClients; ++t) {
-    clients.emplace_back([&, t] {
-      int next = t * 100000;
-      while (!done) {
-        const int p = port;
-        if (p == 0) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(2));
-          continue;
-        }
-        ApiWriter w(p, tokens[static_cast<std::size_t>(t)], true);
-        while (!done && port == p) {
-          Saved s;
-          const int index = next++;
-          auto ack = w.register_patient(site, nhs_number(index), "Crash" + std::to_string(index));
-          if (!ack) {
-            ++cut_off;
-            break;  // the server is gone (or answered otherwise): wait for the next one
-          }
-          s.patient = *ack;
-          s.clinician = "Dr Crash " + std::to_string(index);
-          if (auto episode = w.register_episode(ack->id, site, s.clinician)) {
-            s.episode_id = *episode;
-          } else {
-            ++cut_off;
-          }
-          const bool both = s.episode_id != 0;
-          acknowledged += both ? 2 : 1;
-          {
-            std::lock_guard lock(mu);
-            saved.push_back(std::move(s));
-          }
-          if (!both) break;
-        }
-      }
-    });
-  }
+  Writers writers(server.port(), 3);
+  ASSERT_TRUE(writers.signed_in());
+  writers.start(site);
 
   std::mt19937 random(std::random_device{}());
   const auto seed = random();
   random.seed(seed);
   std::uniform_int_distribution<int> moment(0, 60);
-  // 20 in CI; bench/crash-drill asks for more through VERTEBRO_DRILL_KILLS.
-  const char* drill = std::getenv("VERTEBRO_DRILL_KILLS");
-  const int kKills = drill != nullptr && std::atoi(drill) > 20 ? std::atoi(drill) : 20;
-  for (int k = 0; k < kKills; ++k) {
+  const int n = kills(20);
+  for (int k = 0; k < n; ++k) {
     // Let each server acknowledge a few writes, then kill it at a random moment of the burst.
-    const int before = acknowledged;
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (acknowledged < before + 3 && std::chrono::steady_clock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    writers.wait_for(3);
     std::this_thread::sleep_for(std::chrono::milliseconds(moment(random)));
-    port = 0;
+    writers.point_at(0);
     server.kill();
     ASSERT_TRUE(server.start()) << "restart " << k + 1 << ": " << server.output();
-    port = server.port();
+    writers.point_at(server.port());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  done = true;
-  for (auto& c : clients) c.join();
+  writers.stop();
   ASSERT_EQ(server.stop(), 0) << server.output();
-  std::cout << "[ drill    ] " << GetParam() << ": " << kKills << " SIGKILLs (seed " << seed << "), " << acknowledged
-            << " writes acknowledged, " << cut_off << " cut off\n";
-  EXPECT_GE(acknowledged, 3 * kKills);
+  std::cout << "[ drill    ] " << GetParam() << ": " << n << " SIGKILLs (seed " << seed << "), "
+            << writers.acknowledged() << " writes acknowledged, " << writers.cut_off()
+            << " cut off\n";
+  EXPECT_GE(writers.acknowledged(), 3 * n);
+  expect_every_write_there(
+      writers.saved(), [&](const std::string& sql) { return value(sql); }, db_, !schema_);
+}
 
-  // Every acknowledged write is there, unchanged.
-  int lost = 0;
-  for (const auto& s : saved) {
-    const std::string id = std::to_string(s.patient.id);
-    const std::string family =
-        value("SELECT family_name FROM patients WHERE id = " + id +
-                             " AND nhs_number = '" + s.patient.nhs_number + "'");
-    if (family != s.patient.family_name) ++lost;
-    EXPECT_EQ(family, s.patient.family_name) << "patient " << id;
-    if (s.episode_id != 0) {
-      const std::string clinician = value(
-          "SELECT referring_clinician FROM episodes WHERE id = " +
-                  std::to_string(s.episode_id) + " AND patient_id = " + id);
-      if (clinician != s.clinician) ++lost;
-      EXPECT_EQ(clinician, s.clinician) << "episode " << s.episode_id;
+// PostgreSQL's side of a crash: the database backend serving vertebro is killed with SIGKILL
+// while the server goes on. PostgreSQL then ends every session and recovers from its log; the
+// vertebro server must answer the requests it cannot finish with an error (never a 201 for a
+// write that is not there), reconnect by itself, and go on saving. The cluster is a private one
+// (scripts/pg-cluster), since a killed backend restarts every session of its cluster.
+TEST(PgBackendCrashTest, EveryAcknowledgedWriteSurvivesKilledDatabaseBackends) {
+  TempFolder dir("pgkill");
+  const std::string state = dir.file("cluster");
+  const std::string script = std::string(VERTEBRO_SOURCE_DIR) + "/scripts/pg-cluster";
+  const auto up = test_support::run_command(script, {"start", state, "55470"});
+  ASSERT_EQ(up.exit_code, 0) << up.output;
+  struct Stop {
+    std::string script, state;
+    ~Stop() { test_support::run_command(script, {"stop", state}); }
+  } stop_cluster{script, state};
+  const std::string db = file_bytes(state + "/uri");
+  ASSERT_FALSE(db.empty());
+  const std::string uri = db.substr(0, db.find_last_not_of("\n") + 1);
+
+  const auto demo = run_vertebro({"demo-data", "--db", uri, "--patients", "5"});
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  const std::int64_t site = std::stoll(pg_value(uri, "SELECT id FROM sites WHERE code = 'RVB01'"));
+  ServerProcess server(uri, dir.file("server.out"));
+  ASSERT_TRUE(server.start()) << server.output();
+  Writers writers(server.port(), 3);
+  ASSERT_TRUE(writers.signed_in());
+  writers.start(site);
+
+  std::mt19937 random(std::random_device{}());
+  const auto seed = random();
+  random.seed(seed);
+  std::uniform_int_distribution<int> moment(0, 60);
+  const int n = kills(5);
+  int killed = 0;
+  for (int k = 0; k < n; ++k) {
+    writers.wait_for(3);
+    std::this_thread::sleep_for(std::chrono::milliseconds(moment(random)));
+    // Every backend of the database but the one asking (pg_value's own): vertebro's.
+    // (Refused while the cluster recovers from the last kill: asked again.)
+    std::string pid;
+    for (int tries = 0; tries < 250 && pid.empty(); ++tries) {
+      try {
+        pid = pg_value(uri, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                            "ORDER BY random() LIMIT 1");
+      } catch (const std::runtime_error&) {
+      }
+      if (pid.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    ASSERT_FALSE(pid.empty()) << "no vertebro backend to kill";
+    ASSERT_EQ(::kill(std::stoi(pid), SIGKILL), 0) << "kill " << pid;
+    ++killed;
   }
-  EXPECT_EQ(lost, 0);
-  // No record without its audit entry, and no creation entry without its record.
-  for (const std::string table : {"patients", "episodes"}) {
-    const std::string type = table == "patients" ? "patient" : "episode";
-    EXPECT_EQ(value("SELECT COUNT(*) FROM " + table +
-                                   " r WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE "
-                                   "a.action = 'create' AND a.record_type = '" + type +
-                                   "' AND a.record_id = r.id)"),
-              "0")
-        << table;
-    EXPECT_EQ(value("SELECT COUNT(*) FROM audit_log a WHERE a.action = 'create' AND "
-                               "a.record_type = '" + type + "' AND NOT EXISTS (SELECT 1 FROM " +
-                                   table + " r WHERE r.id = a.record_id)"),
-              "0")
-        << table;
-  }
-  if (!schema_) {
-    EXPECT_EQ(value("PRAGMA integrity_check"), "ok");
-    EXPECT_EQ(value("PRAGMA foreign_key_check"), "");
-  }
-  const auto verify = run_vertebro({"audit", "verify", "--db", db});
-  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  // After the last recovery the server saves again without a restart.
+  const int before = writers.acknowledged();
+  writers.wait_for(6);
+  EXPECT_GE(writers.acknowledged(), before + 6) << "no write saved after the last recovery";
+  writers.stop();
+  ASSERT_EQ(server.stop(), 0) << server.output();
+  std::cout << "[ drill    ] postgresql: " << killed << " backends killed with SIGKILL (seed "
+            << seed << "), " << writers.acknowledged() << " writes acknowledged, "
+            << writers.cut_off() << " cut off\n";
+  expect_every_write_there(
+      writers.saved(), [&](const std::string& sql) { return pg_value(uri, sql); }, uri, false);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CrashTest, ::testing::Values("sqlite", "postgresql"),

@@ -1,11 +1,13 @@
 // Start-up guards of the shipped binary (issue 13, point 3; hazards H-077, H-078): one server
 // per SQLite file, with the lock released by the kernel when the server is killed; no start on a
 // database newer than the binary; no start on a SQLite database without WAL, synchronous=FULL
-// and foreign keys. (PostgreSQL's fsync and full_page_writes: Settings/DurabilityTest.)
+// and foreign keys; a half-failed migration leaves the old version. (PostgreSQL's fsync and
+// full_page_writes: Settings/DurabilityTest.)
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "binary.h"
@@ -81,6 +83,72 @@ TEST_F(StartupGuardTest, DatabaseWithoutWriteAheadLoggingIsRefused) {
   EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), std::optional<int>(1));
   EXPECT_TRUE(has(server.output(), "vertebro needs write-ahead logging (WAL)")) << server.output();
   EXPECT_TRUE(has(server.output(), "journal_mode = memory")) << server.output();
+}
+
+// A migration that fails half-way (its first statement applied, its second refused) is rolled
+// back whole: the database stays at the version it had, unchanged, the server refuses to start
+// saying so, and the checked backup taken before the attempt is beside it. Once the cause is
+// removed the upgrade goes through. (issue 13, point 6; docs/reliability.md, "Upgrades")
+TEST_F(StartupGuardTest, HalfFailedMigrationLeavesThePreviousVersionAndRefusesToStart) {
+  const std::string db = dir_.file("old.sqlite");
+  std::ifstream in(std::string(VERTEBRO_MIGRATION_FIXTURES) + "/schema-0006.sql");
+  const std::string dump((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(dump.empty());
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(h, dump.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  // Migration 7 creates the index episodes_open_by_site, then audit_changes_by_record: a table
+  // of that name, left by someone's manual change, makes its second statement fail.
+  ASSERT_EQ(sqlite3_exec(h, "CREATE TABLE audit_changes_by_record (note TEXT)", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(h);
+  auto value = [&](const std::string& sql) {
+    sqlite3* c = nullptr;
+    sqlite3_open(db.c_str(), &c);
+    sqlite3_stmt* st = nullptr;
+    std::string v;
+    if (sqlite3_prepare_v2(c, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      v = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(c);
+    return v;
+  };
+  const auto patients = value("SELECT COUNT(*) FROM patients");
+  const auto entries = value("SELECT COUNT(*) FROM audit_log");
+
+  ServerProcess server(db, dir_.file("server.out"));
+  EXPECT_FALSE(server.start());
+  EXPECT_EQ(server.wait_exit(std::chrono::seconds(10)), std::optional<int>(1));
+  EXPECT_TRUE(has(server.output(), "Migration 7 failed")) << server.output();
+  EXPECT_TRUE(has(server.output(), "the database stays at schema version 6")) << server.output();
+  EXPECT_EQ(value("SELECT MAX(version) FROM schema_migrations"), "6");
+  EXPECT_EQ(value("SELECT COUNT(*) FROM sqlite_master WHERE name = 'episodes_open_by_site'"), "0")
+      << "the half of migration 7 that worked was not rolled back";
+  EXPECT_EQ(value("SELECT COUNT(*) FROM patients"), patients);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM audit_log"), entries);
+  int backups = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir_.path())) {
+    backups += f.path().filename().string().starts_with("old.sqlite.before-schema-");
+  }
+  EXPECT_EQ(backups, 1);
+
+  {
+    sqlite3* c = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &c), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(c, "DROP TABLE audit_changes_by_record", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(c);
+  }
+  ServerProcess again(db, dir_.file("again.out"));
+  ASSERT_TRUE(again.start()) << again.output();
+  EXPECT_EQ(again.stop(), 0);
+  EXPECT_GE(std::stoi(value("SELECT MAX(version) FROM schema_migrations")), 7);
+  EXPECT_EQ(value("SELECT COUNT(*) FROM patients"), patients);
+  const auto verify = run_vertebro({"audit", "verify", "--db", db});
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 
 }  // namespace

@@ -2,13 +2,18 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
+#include <ctime>
+#include <filesystem>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "base/log.h"
 #include "store/migrate.h"
+#include "store/sqlite/sqlite_files.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sql_tx.h"
 
@@ -276,10 +281,70 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
+namespace {
+
+// The version of an existing database (0 for a new file, which has no migrations table yet).
+Result<int> version_before_migrating(sql::Connection& c) {
+  auto rows = c.query(
+      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", {});
+  if (!rows) return std::move(rows).error();
+  if (rows->front().i64(0) == 0) return 0;
+  return current_version(c, "sqlite");
+}
+
+// "FILE.before-schema-7.20261204T031500Z.sqlite", with "-2", "-3"... if taken.
+std::string backup_name(const std::string& path, int to) {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[20];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  const std::string stem = path + ".before-schema-" + std::to_string(to) + "." + stamp;
+  std::string name = stem + ".sqlite";
+  for (int i = 2; std::filesystem::exists(name); ++i) name = stem + "-" + std::to_string(i) + ".sqlite";
+  return name;
+}
+
+// Before an existing database is migrated: an online copy of it as it stands, checked, beside
+// it. Without one the migration does not start.
+Status backup_before_migrating(const std::string& path, int from, int to) {
+  const std::string backup = backup_name(path, to);
+  auto refuse = [&](const std::string& why) {
+    return Error{Errc::kUnavailable,
+                 "The database was not upgraded from schema version " + std::to_string(from) +
+                     " to " + std::to_string(to) + ": the backup vertebro takes first (" +
+                     backup + ") " + why +
+                     ". Nothing was changed. Free space or fix the folder's permissions, then "
+                     "start vertebro again.",
+                 {}, 0, 0};
+  };
+  if (auto s = sqlite_online_copy(path, backup); !s) {
+    return refuse("could not be written: " + s.error().message);
+  }
+  auto problems = sqlite_file_problems(backup);
+  if (!problems) return refuse("could not be checked: " + problems.error().message);
+  if (!problems->empty()) return refuse("failed its check: " + problems->front());
+  log::info("before upgrading the database from schema version {} to {}: a checked backup is "
+            "at {}",
+            from, to, backup);
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOptions& options) {
   auto writer = open_wrapped(path, false, options);
   if (!writer) return std::move(writer).error();
   int version = 0;
+  if (options.migrate && options.backup_before_migrating) {
+    auto from = version_before_migrating(writer->use());
+    if (!from) return std::move(from).error();
+    const int to = latest_version_for("sqlite");
+    if (*from > 0 && *from < to) {
+      if (auto s = backup_before_migrating(path, *from, to); !s) return std::move(s).error();
+    }
+  }
   if (options.migrate) {
     auto v = migrate(writer->use(), "sqlite", "BEGIN IMMEDIATE");
     if (!v) return std::move(v).error();
