@@ -432,7 +432,7 @@ std::string worklist_sql(const WorklistQuery& q) {
   if (q.state) {
     sql += " AND e.state = ?";
   } else if (q.open_only) {
-    // Word for word the predicate of the partial index episodes_open_by_site (migration 0010).
+    // Word for word the predicate of the partial index episodes_open_by_site (migration 0007).
     sql += " AND e.state NOT IN ('closed', 'declined', 'withdrawn', 'not_suitable', 'deceased')";
   }
   if (q.after) sql += " AND (e.referral_date, e.id) > (?, ?)";
@@ -523,7 +523,7 @@ std::string audit_for_record_sql(const AuditQuery& q) {
            (q.record_type == "patient" ? "patient_id" : "episode_id") + " = ?)";
   }
   sql += ")";
-  // Word for word the predicate of the partial index audit_changes_by_record (migration 0010):
+  // Word for word the predicate of the partial index audit_changes_by_record (migration 0007):
   // the history of changes never reads the record's access entries.
   if (q.changes_only) sql += " AND action IN ('create', 'update', 'transition')";
   if (q.before_seq > 0) sql += " AND seq < ?";

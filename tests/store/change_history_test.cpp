@@ -1,5 +1,5 @@
 // The history of changes of a record costs the same however often the record was read: it is
-// read from its own partial index (migration 0010), never through the record's access entries.
+// read from its own partial index (migration 0007), never through the record's access entries.
 
 #include "store/sql_tx.h"
 #include "store_fixture.h"

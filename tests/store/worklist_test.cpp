@@ -179,7 +179,7 @@ TEST_P(WorklistTest, EachPageIsAudited) {
 
 // Every queue is an index range read in waiting order, whatever the registry's size: no sort
 // of the site's episodes (SQLite's TEMP B-TREE, PostgreSQL's Sort) and no scan of the table,
-// on the first page and on a later one. Without migration 0010 the open queue would walk past
+// on the first page and on a later one. Without migration 0007 the open queue would walk past
 // every closed episode of the site.
 TEST_P(WorklistTest, EveryQueueReadsAnIndexInOrder) {
   struct Queue {
