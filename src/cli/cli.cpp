@@ -71,7 +71,7 @@ struct Anchoring {
 };
 
 int serve(const std::string& db, const std::string& bind, int port, const std::string& static_dir,
-          bool secure, int threads, const Anchoring& anchoring) {
+          bool secure, int threads, bool group_commit, const Anchoring& anchoring) {
   // Block SIGINT/SIGTERM in every thread; one thread waits for them and stops the server.
   sigset_t signals;
   sigemptyset(&signals);
@@ -81,6 +81,7 @@ int serve(const std::string& db, const std::string& bind, int port, const std::s
 
   store::OpenOptions open_options;
   open_options.readers = std::max(2, threads / 4);
+  open_options.group_commit = group_commit;
   std::optional<crypto::SigningKey> audit_key;
   if (!anchoring.key_file.empty()) {
     auto key = app::load_audit_key(anchoring.key_file);
@@ -257,6 +258,10 @@ int run(int argc, char** argv) {
       ->capture_default_str();
   serve_cmd->add_option("--threads", threads, "Request threads")->capture_default_str();
   serve_cmd->add_flag("--secure-cookies", secure, "Mark cookies Secure (serving behind TLS)");
+  bool group_commit = true;
+  serve_cmd->add_flag("--group-commit,!--no-group-commit", group_commit,
+                      "SQLite: commit concurrent saves and audited reads together (default; "
+                      "--no-group-commit only for the bench's baseline)");
   Anchoring anchoring;
   serve_cmd->add_option("--audit-key", anchoring.key_file,
                         "Secret key file that signs audit checkpoints (vertebro audit keygen)");
@@ -351,7 +356,7 @@ int run(int argc, char** argv) {
   const app::Actor cli_actor = app::system_actor("cli");
 
   if (stats_cmd) return stats_cmd.run(std::cin, std::cout, std::cerr);
-  if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, anchoring);
+  if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, group_commit, anchoring);
   if (*keygen_cmd) return keygen(key_out);
   if (*udi_cmd) return run_udi_command();
   if (*restore_cmd) return restore(restore_from, db, public_keys, checkpoint_files);

@@ -218,6 +218,15 @@ class Store {
   virtual int schema_version() const = 0;
   // "sqlite" or "postgresql".
   virtual std::string backend() const = 0;
+
+  // Write transactions asked for and commits made so far. With group commit (SQLite) one
+  // commit can carry several write transactions, so commits <= writes; without it they are
+  // equal. For tests and the bench.
+  struct WriteCounts {
+    std::int64_t writes = 0;
+    std::int64_t commits = 0;
+  };
+  virtual WriteCounts write_counts() const { return {}; }
 };
 
 // Wraps one database connection: returns a connection that forwards to `inner` (which
@@ -232,6 +241,11 @@ struct OpenOptions {
   // ("FILE.before-schema-N.<UTC time>.sqlite") and refuse to migrate without one.
   bool backup_before_migrating = true;
   ConnectionWrapper wrap_connection;  // empty: every statement goes straight to the driver
+  // SQLite: write transactions that wait for the writer at the same time are run one after
+  // another inside one database transaction, each in a savepoint of its own (its failure
+  // undoes only it), and committed together: one fsync for all. Off: one commit each (the
+  // bench's baseline).
+  bool group_commit = true;
 };
 
 // Opens (creating if needed) the database named by `target`: a file path for SQLite.

@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <ctime>
 #include <filesystem>
 #include <mutex>
@@ -219,10 +221,7 @@ class SqliteStore final : public Store {
   }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
-    if (mode == TxMode::kWrite) {
-      std::lock_guard lock(writer_mu_);
-      return run(writer_.use(), "BEGIN IMMEDIATE", body);
-    }
+    if (mode == TxMode::kWrite) return group_commit_ ? join_group(body) : write_alone(body);
     sql::Connection* reader = nullptr;
     {
       std::unique_lock lock(readers_mu_);
@@ -246,8 +245,110 @@ class SqliteStore final : public Store {
 
   int schema_version() const override { return version_; }
   std::string backend() const override { return "sqlite"; }
+  WriteCounts write_counts() const override { return {writes_, commits_}; }
+
+  void set_group_commit(bool on) { group_commit_ = on; }
 
  private:
+  // A write transaction waiting for its turn, and what became of it.
+  struct Pending {
+    const std::function<Status(Tx&)>* body;
+    Status result;
+    std::exception_ptr thrown;
+    bool done = false;
+  };
+
+  Status write_alone(const std::function<Status(Tx&)>& body) {
+    std::lock_guard lock(writer_mu_);
+    ++writes_;
+    auto s = run(writer_.use(), "BEGIN IMMEDIATE", body);
+    ++commits_;  // or a rollback: one trip to the disk either way
+    return s;
+  }
+
+  // Group commit, leader and followers: whoever finds no leader runs every write waiting at
+  // that moment (its own among them) in one transaction; the others wait until theirs is done.
+  // Nobody returns before the commit that carries its change, so nothing is acknowledged
+  // before it is on disk.
+  Status join_group(const std::function<Status(Tx&)>& body) {
+    Pending me{&body, {}, nullptr, false};
+    std::unique_lock lock(group_mu_);
+    waiting_.push_back(&me);
+    while (!me.done) {
+      if (leading_) {
+        group_cv_.wait(lock);
+        continue;
+      }
+      leading_ = true;
+      std::vector<Pending*> group;
+      group.swap(waiting_);
+      lock.unlock();
+      run_group(group);
+      lock.lock();
+      for (auto* p : group) p->done = true;
+      leading_ = false;
+      group_cv_.notify_all();
+    }
+    lock.unlock();
+    if (me.thrown) std::rethrow_exception(me.thrown);
+    return me.result;
+  }
+
+  void run_group(const std::vector<Pending*>& group) {
+    std::lock_guard lock(writer_mu_);
+    writes_ += static_cast<std::int64_t>(group.size());
+    ++commits_;
+    auto& c = writer_.use();
+    if (group.size() == 1) {  // alone: exactly the transaction it would have had
+      try {
+        group.front()->result = run(c, "BEGIN IMMEDIATE", *group.front()->body);
+      } catch (...) {
+        group.front()->thrown = std::current_exception();
+      }
+      return;
+    }
+    if (auto s = c.exec_script("BEGIN IMMEDIATE"); !s) {
+      for (auto* p : group) p->result = s;
+      return;
+    }
+    bool any = false;
+    for (auto* p : group) {
+      if (auto s = c.exec_script("SAVEPOINT one_write"); !s) {
+        p->result = s;
+        continue;
+      }
+      SqlTx tx(c);
+      try {
+        p->result = (*p->body)(tx);
+      } catch (...) {
+        p->thrown = std::current_exception();
+      }
+      if (p->result && !p->thrown) {
+        if (auto s = c.exec_script("RELEASE one_write"); !s) p->result = s;
+        any = any || static_cast<bool>(p->result);
+        continue;
+      }
+      if (auto s = c.exec_script("ROLLBACK TO one_write; RELEASE one_write"); !s) {
+        // The savepoint could not be undone: nothing of this group may be committed.
+        (void)c.exec_script("ROLLBACK");
+        for (auto* q : group) {
+          if (q->result && !q->thrown) q->result = s;
+        }
+        return;
+      }
+    }
+    if (!any) {
+      (void)c.exec_script("ROLLBACK");
+      return;
+    }
+    if (auto s = c.exec_script("COMMIT"); !s) {
+      (void)c.exec_script("ROLLBACK");
+      for (auto* p : group) {
+        if (p->result && !p->thrown) p->result = s;  // its change was not saved after all
+      }
+    }
+  }
+
   static Status run(sql::Connection& c, const char* begin,
                     const std::function<Status(Tx&)>& body) {
     if (auto s = c.exec_script(begin); !s) return s;
@@ -272,6 +373,13 @@ class SqliteStore final : public Store {
 
   Wrapped writer_;
   std::mutex writer_mu_;
+  bool group_commit_ = true;
+  std::mutex group_mu_;
+  std::condition_variable group_cv_;
+  std::vector<Pending*> waiting_;
+  bool leading_ = false;
+  std::atomic<std::int64_t> writes_{0};
+  std::atomic<std::int64_t> commits_{0};
   std::vector<Wrapped> readers_;
   std::vector<sql::Connection*> free_readers_;
   std::mutex readers_mu_;
@@ -360,8 +468,9 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOp
     if (!r) return std::move(r).error();
     readers.push_back(std::move(*r));
   }
-  return std::unique_ptr<Store>(
-      new SqliteStore(std::move(*writer), std::move(readers), version));
+  auto store = std::make_unique<SqliteStore>(std::move(*writer), std::move(readers), version);
+  store->set_group_commit(options.group_commit);
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace vertebro::store
