@@ -5,10 +5,12 @@
 // PostgreSQL every transaction commits alone (the same checks hold; no sharing is expected).
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "app/audit_verify.h"
 #include "app/patients.h"
+#include "store/faults.h"
 #include "store_fixture.h"
 
 namespace vertebro::store_test {
@@ -84,6 +86,50 @@ TEST_P(GroupCommitTest, AWriteThatFailsInAGroupUndoesOnlyItself) {
   EXPECT_EQ(raw()->query_int("SELECT COUNT(*) FROM sites WHERE code LIKE 'G%'"),
             kRounds * kThreads / 2);
   EXPECT_EQ(raw()->query_int("SELECT COUNT(*) FROM sites WHERE code LIKE 'G%x'"), 0);
+}
+
+// Faults at every step of a group (a savepoint not made, not kept, not undone; a commit that
+// fails): whatever happens, a write answered ok is there and a write answered with an error
+// is not.
+TEST_P(GroupCommitTest, UnderFaultsEveryAnswerTellsTheTruth) {
+  auto plan = std::make_shared<store::faults::FaultPlan>();
+  using store::faults::Rule;
+  plan->add(Rule{"SAVEPOINT one_write", "", 5, 1, store::faults::broken(), ""});
+  plan->add(Rule{"RELEASE one_write", "", 15, 1, store::faults::broken(), ""});
+  plan->add(Rule{"ROLLBACK TO one_write", "", 2, 1, store::faults::broken(), ""});
+  plan->add(Rule{"COMMIT", "", 10, 2, store::faults::broken(), ""});
+  open({}, {4, true, true, store::faults::wrapper(plan), true});
+  constexpr int kThreads = 16, kWrites = 10;
+  std::mutex mu;
+  std::vector<std::string> saved, refused;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        const std::string code = "F" + std::to_string(t) + "_" + std::to_string(i);
+        auto s = store().transact(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+          auto id = tx.insert_site(code, "Site " + code);
+          if (!id) return std::move(id).error();
+          if (i % 5 == 4) return Error::invalid({{"code", "refused on purpose"}});
+          return {};
+        });
+        std::lock_guard lock(mu);
+        (s ? saved : refused).push_back(code);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GT(plan->injected(), 0);
+  auto db = raw();
+  for (const auto& code : saved) {
+    EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM sites WHERE code = '" + code + "'"), 1)
+        << code << " was answered ok and is not there";
+  }
+  for (const auto& code : refused) {
+    EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM sites WHERE code = '" + code + "'"), 0)
+        << code << " was answered with an error and is there";
+  }
+  EXPECT_EQ(saved.size() + refused.size(), static_cast<std::size_t>(kThreads * kWrites));
 }
 
 VERTEBRO_STORE_SUITE(GroupCommitTest);

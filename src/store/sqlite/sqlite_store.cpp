@@ -311,12 +311,18 @@ class SqliteStore final : public Store {
       for (auto* p : group) p->result = s;
       return;
     }
+    // When a savepoint cannot be made, kept or undone (SQLite may have rolled the whole
+    // transaction back after an I/O error), nothing of the group may be committed: every write
+    // not already failed fails with that error, those not yet run included.
+    auto fail_all = [&](const Status& s) {
+      (void)c.exec_script("ROLLBACK");
+      for (auto* q : group) {
+        if (q->result && !q->thrown) q->result = s;
+      }
+    };
     bool any = false;
     for (auto* p : group) {
-      if (auto s = c.exec_script("SAVEPOINT one_write"); !s) {
-        p->result = s;
-        continue;
-      }
+      if (auto s = c.exec_script("SAVEPOINT one_write"); !s) return fail_all(s);
       SqlTx tx(c);
       try {
         p->result = (*p->body)(tx);
@@ -324,17 +330,12 @@ class SqliteStore final : public Store {
         p->thrown = std::current_exception();
       }
       if (p->result && !p->thrown) {
-        if (auto s = c.exec_script("RELEASE one_write"); !s) p->result = s;
-        any = any || static_cast<bool>(p->result);
+        if (auto s = c.exec_script("RELEASE one_write"); !s) return fail_all(s);
+        any = true;
         continue;
       }
       if (auto s = c.exec_script("ROLLBACK TO one_write; RELEASE one_write"); !s) {
-        // The savepoint could not be undone: nothing of this group may be committed.
-        (void)c.exec_script("ROLLBACK");
-        for (auto* q : group) {
-          if (q->result && !q->thrown) q->result = s;
-        }
-        return;
+        return fail_all(s);
       }
     }
     if (!any) {
