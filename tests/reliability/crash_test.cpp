@@ -1,11 +1,12 @@
 // The crash test (issue 13, point 1; hazard H-080): three clients write through the API while
-// the shipped server is killed with SIGKILL at random moments and restarted, 20 times, on a
-// SQLite file and on a schema of the PostgreSQL test cluster. Then: every write that got a 201
-// is there and unchanged; no patient or episode lacks its "create" audit entry and no such
-// entry lacks its record; on SQLite integrity_check and foreign_key_check are clean (PostgreSQL
-// enforces its foreign keys itself); `vertebro audit verify` passes. Writes cut off by a kill
-// were never acknowledged, so they may or may not be there: either way the checks above hold.
-// Also on PostgreSQL: the database backend killed with SIGKILL under a running server.
+// the shipped server is killed with SIGKILL at random moments and restarted, 20 times (10 under
+// the sanitizers), on a SQLite file and on a schema of the PostgreSQL test cluster. Then: every
+// write that got a 201 is there and unchanged; no patient or episode lacks its "create" audit
+// entry and no such entry lacks its record; on SQLite integrity_check and foreign_key_check are
+// clean (PostgreSQL enforces its foreign keys itself); `vertebro audit verify` passes. Writes
+// cut off by a kill were never acknowledged, so they may or may not be there: either way the
+// checks above hold. Also on PostgreSQL: the database backend killed with SIGKILL under a
+// running server.
 
 #include <gtest/gtest.h>
 
@@ -15,11 +16,13 @@
 #include <cstdlib>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "binary.h"
 #include "support/pg_schema.h"
+#include "support/sanitizers.h"
 
 namespace vertebro::reliability {
 namespace {
@@ -159,8 +162,10 @@ void expect_every_write_there(const std::vector<Saved>& saved,
   EXPECT_EQ(verify.exit_code, 0) << verify.output;
 }
 
-// The number of kills: `ci` in CI; bench/crash-drill asks for more through VERTEBRO_DRILL_KILLS.
-int kills(int ci) {
+// The number of kills: `full` in the dev preset's CI run, `sanitized` under the sanitizers
+// (support/sanitizers.h); bench/crash-drill asks for more through VERTEBRO_DRILL_KILLS.
+int kills(int full, int sanitized) {
+  const int ci = static_cast<int>(test_support::ci_size(full, sanitized));
   const char* drill = std::getenv("VERTEBRO_DRILL_KILLS");
   return drill != nullptr && std::atoi(drill) > ci ? std::atoi(drill) : ci;
 }
@@ -186,40 +191,74 @@ class CrashTest : public ::testing::TestWithParam<std::string> {
   std::string db_;
 };
 
-TEST_P(CrashTest, EveryAcknowledgedWriteSurvivesTwentySigkills) {
-  const auto demo = run_vertebro({"demo-data", "--db", db_, "--patients", "5"});
-  ASSERT_EQ(demo.exit_code, 0) << demo.output;
-  const std::int64_t site = std::stoll(value("SELECT id FROM sites WHERE code = 'RVB01'"));
+// What both write drills share: a demo registry on `db`, the shipped server on it, three
+// clients registering patients and episodes at its first site, and a random moment within a
+// burst of writes to strike at. `value` reads the database behind the server's back.
+class WriteDrill {
+ public:
+  using Reader = std::function<std::string(const std::string&)>;
+  WriteDrill(std::string db, const std::string& server_output, Reader value)
+      : db_(std::move(db)), value_(std::move(value)), server_(db_, server_output) {}
 
-  ServerProcess server(db_, dir_.file("server.out"));
-  ASSERT_TRUE(server.start()) << server.output();
-  Writers writers(server.port(), 3);
-  ASSERT_TRUE(writers.signed_in());
-  writers.start(site);
+  // Fails the test (call it through ASSERT_NO_FATAL_FAILURE) when any step fails.
+  void start() {
+    const auto demo = run_vertebro({"demo-data", "--db", db_, "--patients", "5"});
+    ASSERT_EQ(demo.exit_code, 0) << demo.output;
+    const std::int64_t site = std::stoll(value_("SELECT id FROM sites WHERE code = 'RVB01'"));
+    ASSERT_TRUE(server_.start()) << server_.output();
+    writers_.emplace(server_.port(), 3);
+    ASSERT_TRUE(writers_->signed_in());
+    writers_->start(site);
+    seed_ = std::random_device{}();
+    random_.seed(seed_);
+  }
+  // Sleeps 0 to 60 ms, at random: the moment of the burst to strike at.
+  void random_moment() {
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 60)(random_)));
+  }
+  ServerProcess& server() { return server_; }
+  Writers& writers() { return *writers_; }
 
-  std::mt19937 random(std::random_device{}());
-  const auto seed = random();
-  random.seed(seed);
-  std::uniform_int_distribution<int> moment(0, 60);
-  const int n = kills(20);
+  // Stops the clients and the server, prints what happened (`what`: the strikes), then checks
+  // that every acknowledged write is there (expect_every_write_there).
+  void finish(const std::string& backend, const std::string& what, bool sqlite) {
+    writers_->stop();
+    ASSERT_EQ(server_.stop(), 0) << server_.output();
+    std::cout << "[ drill    ] " << backend << ": " << what << " (seed " << seed_ << "), "
+              << writers_->acknowledged() << " writes acknowledged, " << writers_->cut_off()
+              << " cut off\n";
+    expect_every_write_there(writers_->saved(), value_, db_, sqlite);
+  }
+
+ private:
+  std::string db_;
+  Reader value_;
+  ServerProcess server_;
+  std::optional<Writers> writers_;
+  std::mt19937::result_type seed_ = 0;
+  std::mt19937 random_;
+};
+
+TEST_P(CrashTest, EveryAcknowledgedWriteSurvivesRepeatedSigkills) {
+  WriteDrill drill(db_, dir_.file("server.out"),
+                   [&](const std::string& sql) { return value(sql); });
+  ASSERT_NO_FATAL_FAILURE(drill.start());
+  auto& writers = drill.writers();
+  auto& server = drill.server();
+  const int n = kills(20, 10);
   for (int k = 0; k < n; ++k) {
     // Let each server acknowledge a few writes, then kill it at a random moment of the burst.
     writers.wait_for(3);
-    std::this_thread::sleep_for(std::chrono::milliseconds(moment(random)));
+    drill.random_moment();
     writers.point_at(0);
     server.kill();
     ASSERT_TRUE(server.start()) << "restart " << k + 1 << ": " << server.output();
     writers.point_at(server.port());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  writers.stop();
-  ASSERT_EQ(server.stop(), 0) << server.output();
-  std::cout << "[ drill    ] " << GetParam() << ": " << n << " SIGKILLs (seed " << seed << "), "
-            << writers.acknowledged() << " writes acknowledged, " << writers.cut_off()
-            << " cut off\n";
   EXPECT_GE(writers.acknowledged(), 3 * n);
-  expect_every_write_there(
-      writers.saved(), [&](const std::string& sql) { return value(sql); }, db_, !schema_);
+  drill.finish(GetParam(), std::to_string(n) + " SIGKILLs", !schema_);
 }
 
 // PostgreSQL's side of a crash: the database backend serving vertebro is killed with SIGKILL
@@ -241,25 +280,15 @@ TEST(PgBackendCrashTest, EveryAcknowledgedWriteSurvivesKilledDatabaseBackends) {
   ASSERT_FALSE(db.empty());
   const std::string uri = db.substr(0, db.find_last_not_of("\n") + 1);
 
-  const auto demo = run_vertebro({"demo-data", "--db", uri, "--patients", "5"});
-  ASSERT_EQ(demo.exit_code, 0) << demo.output;
-  const std::int64_t site = std::stoll(pg_value(uri, "SELECT id FROM sites WHERE code = 'RVB01'"));
-  ServerProcess server(uri, dir.file("server.out"));
-  ASSERT_TRUE(server.start()) << server.output();
-  Writers writers(server.port(), 3);
-  ASSERT_TRUE(writers.signed_in());
-  writers.start(site);
-
-  std::mt19937 random(std::random_device{}());
-  const auto seed = random();
-  random.seed(seed);
-  std::uniform_int_distribution<int> moment(0, 60);
-  const int n = kills(5);
-  int killed = 0;
+  WriteDrill drill(uri, dir.file("server.out"),
+                   [&](const std::string& sql) { return pg_value(uri, sql); });
+  ASSERT_NO_FATAL_FAILURE(drill.start());
+  auto& writers = drill.writers();
+  const int n = kills(5, 3);
   for (int k = 0; k < n; ++k) {
     // PostgreSQL's recovery from the last kill can take seconds on a busy machine.
     writers.wait_for(3, std::chrono::seconds(20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(moment(random)));
+    drill.random_moment();
     // Every backend of the database but the one asking (pg_value's own): vertebro's.
     // (Refused while the cluster recovers from the last kill: asked again.)
     std::string pid;
@@ -274,19 +303,12 @@ TEST(PgBackendCrashTest, EveryAcknowledgedWriteSurvivesKilledDatabaseBackends) {
     }
     ASSERT_FALSE(pid.empty()) << "no vertebro backend to kill";
     ASSERT_EQ(::kill(std::stoi(pid), SIGKILL), 0) << "kill " << pid;
-    ++killed;
   }
   // After the last recovery the server saves again without a restart.
   const int before = writers.acknowledged();
   writers.wait_for(6, std::chrono::seconds(30));
   EXPECT_GE(writers.acknowledged(), before + 6) << "no write saved after the last recovery";
-  writers.stop();
-  ASSERT_EQ(server.stop(), 0) << server.output();
-  std::cout << "[ drill    ] postgresql: " << killed << " backends killed with SIGKILL (seed "
-            << seed << "), " << writers.acknowledged() << " writes acknowledged, "
-            << writers.cut_off() << " cut off\n";
-  expect_every_write_there(
-      writers.saved(), [&](const std::string& sql) { return pg_value(uri, sql); }, uri, false);
+  drill.finish("postgresql", std::to_string(n) + " backends killed with SIGKILL", false);
 }
 
 // No page is shown whose reading is not on record (issue 10, group commit; hazard H-082):

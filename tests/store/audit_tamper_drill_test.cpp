@@ -10,8 +10,8 @@
 //
 // SQLite only: "a fresh copy" is a file copy; the verifier reads both backends through the
 // same store interface, and the PostgreSQL rewrite attack is in audit_anchor_test.cpp.
-// The CI run is small (VERTEBRO_DRILL_AUDIT_ENTRIES = 10,000, ..._MUTATIONS = 50);
-// bench/tamper-drill runs 100,000 entries and 1,000 mutations.
+// The CI run is small (VERTEBRO_DRILL_AUDIT_ENTRIES = 10,000, ..._MUTATIONS = 50; under the
+// sanitizers 2,000 and 20); bench/tamper-drill runs 100,000 entries and 1,000 mutations.
 
 #include <sqlite3.h>
 #include <unistd.h>
@@ -31,6 +31,7 @@
 #include "app/audit_keys.h"
 #include "app/audit_verify.h"
 #include "store_fixture.h"
+#include "support/sanitizers.h"
 
 namespace vertebro::store_test {
 namespace {
@@ -394,8 +395,8 @@ class AuditTamperDrill : public testing::Test {
 };
 
 TEST_F(AuditTamperDrill, EveryMutationOfALongChainIsFoundAndTheFirstBadEntryNamed) {
-  const long entries = env_or("VERTEBRO_DRILL_AUDIT_ENTRIES", 10000);
-  const long mutations = env_or("VERTEBRO_DRILL_AUDIT_MUTATIONS", 50);
+  const long entries = env_or("VERTEBRO_DRILL_AUDIT_ENTRIES", test_support::ci_size(10000, 2000));
+  const long mutations = env_or("VERTEBRO_DRILL_AUDIT_MUTATIONS", test_support::ci_size(50, 20));
   const auto seed = static_cast<std::uint64_t>(env_or("VERTEBRO_DRILL_AUDIT_SEED", 20261204));
   std::mt19937_64 rng(seed);
   using Clock = std::chrono::steady_clock;
