@@ -21,12 +21,26 @@ domain::AuditEntry entry(const Context& ctx, const Actor& actor, const std::stri
   e.detail = std::move(detail_json);
   return e;
 }
+
+// A view whose access could not be recorded is not shown (hazard H-093): say so, rather than
+// the store's "the change was not saved", which a clinician who only looked would not follow.
+Error not_shown(Error e, const std::string& action) {
+  const bool access = action == "read" || action == "list" || action == "search" ||
+                      action == "read_log";
+  if (access && e.code == Errc::kUnavailable) {
+    e.message =
+        "This could not be shown: the database could not record who viewed it (disk full or a "
+        "storage fault), and nothing is shown without that record. Nothing was changed. Tell "
+        "your system administrator.";
+  }
+  return e;
+}
 }  // namespace
 
 Status audit(store::Tx& tx, const Context& ctx, const Actor& actor, const std::string& action,
              const AuditTarget& target, const std::string& detail_json) {
   auto r = tx.append_audit(entry(ctx, actor, action, target, detail_json));
-  if (!r) return std::move(r).error();
+  if (!r) return not_shown(std::move(r).error(), action);
   return {};
 }
 
@@ -41,9 +55,11 @@ Status audit_list(store::Tx& tx, const Context& ctx, const Actor& actor, const A
   detail["episodes"] = std::move(episodes);
   detail["patients"] = std::move(patients);
   auto appended = tx.append_audit(entry(ctx, actor, "list", target, detail.dump()));
-  if (!appended) return std::move(appended).error();
+  if (!appended) return not_shown(std::move(appended).error(), "list");
   if (shown.empty()) return {};
-  return tx.link_shown(appended->seq, shown);
+  auto linked = tx.link_shown(appended->seq, shown);
+  if (!linked) return not_shown(std::move(linked).error(), "list");
+  return {};
 }
 
 }  // namespace vertebro::app

@@ -233,13 +233,35 @@ Status SqlTx::clear_throttle(const std::string& key) {
   return {};
 }
 
+namespace {
+// The audit actions that record who looked at what, as opposed to a change: their entries may
+// draw on the storage reserve.
+bool records_access(const std::string& action) {
+  return action == "read" || action == "list" || action == "search" || action == "read_log" ||
+         action == "sign_in" || action == "sign_out" || action == "denied";
+}
+}  // namespace
+
+template <class Statement>
+auto SqlTx::recording_access(Statement statement) -> decltype(statement()) {
+  auto r = statement();
+  if (!r && r.error().code == Errc::kUnavailable && reserve_ != nullptr &&
+      reserve_->found_no_room()) {
+    wants_reserve_ = true;
+  }
+  return r;
+}
+
 Result<ThrottleRecord> SqlTx::lock_throttle(const std::string& key) {
   // The no-op update takes the row lock, and RETURNING gives the row as the last committed
   // transaction left it (PostgreSQL waits for a concurrent holder, then re-reads).
-  auto rows = c_.query(
-      "INSERT INTO sign_in_throttle (key, failures, locked_until) VALUES (?, 0, '') ON CONFLICT "
-      "(key) DO UPDATE SET failures = sign_in_throttle.failures RETURNING failures, locked_until",
-      {key});
+  auto rows = recording_access([&] {
+    return c_.query(
+        "INSERT INTO sign_in_throttle (key, failures, locked_until) VALUES (?, 0, '') ON "
+        "CONFLICT (key) DO UPDATE SET failures = sign_in_throttle.failures RETURNING failures, "
+        "locked_until",
+        {key});
+  });
   if (!rows) return std::move(rows).error();
   if (rows->empty()) return Error::internal("The sign-in counter could not be read");
   return ThrottleRecord{static_cast<int>(rows->front().i64(0)), rows->front().str(1)};
@@ -265,10 +287,12 @@ Status SqlTx::put_rate_counter(const std::string& key, const RateCounter& c) {
 }
 
 Status SqlTx::insert_session(const SessionRecord& s) {
-  auto r = c_.exec(
-      "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES "
-      "(?, ?, ?, ?, ?)",
-      {s.token_hash, s.user.value, s.csrf_token, s.created_at, s.last_seen_at});
+  auto r = recording_access([&] {
+    return c_.exec(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        {s.token_hash, s.user.value, s.csrf_token, s.created_at, s.last_seen_at});
+  });
   if (!r) return std::move(r).error();
   return {};
 }
@@ -494,10 +518,13 @@ Result<domain::AuditEntry> SqlTx::append_audit(domain::AuditEntry e) {
   e.seq = head->front().i64(0);
   e.prev_hash = head->front().str(1);
   e.hash = domain::chain_hash(e);
-  auto ins = c_.exec(std::string("INSERT INTO audit_log (") + kAuditCols +
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     {e.seq, e.at, e.user_id, e.username, e.action, e.record_type, e.record_id,
-                      e.patient_id, e.site_id, e.detail, e.prev_hash, e.hash});
+  auto insert = [&] {
+    return c_.exec(std::string("INSERT INTO audit_log (") + kAuditCols +
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {e.seq, e.at, e.user_id, e.username, e.action, e.record_type, e.record_id,
+                    e.patient_id, e.site_id, e.detail, e.prev_hash, e.hash});
+  };
+  auto ins = records_access(e.action) ? recording_access(insert) : insert();
   if (!ins) return std::move(ins).error();
   auto upd = c_.exec("UPDATE audit_head SET hash = ? WHERE id = 1", {e.hash});
   if (!upd) return std::move(upd).error();
@@ -506,10 +533,12 @@ Result<domain::AuditEntry> SqlTx::append_audit(domain::AuditEntry e) {
 
 Status SqlTx::link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) {
   for (const auto& s : shown) {
-    auto r = c_.exec(
-        "INSERT INTO audit_shown (seq, episode_id, patient_id) VALUES (?, ?, ?) ON CONFLICT "
-        "(seq, episode_id) DO NOTHING",
-        {seq, s.episode.value, s.patient.value});
+    auto r = recording_access([&] {
+      return c_.exec(
+          "INSERT INTO audit_shown (seq, episode_id, patient_id) VALUES (?, ?, ?) ON CONFLICT "
+          "(seq, episode_id) DO NOTHING",
+          {seq, s.episode.value, s.patient.value});
+    });
     if (!r) return std::move(r).error();
   }
   return {};

@@ -17,9 +17,27 @@ std::string worklist_sql(const WorklistQuery& q);
 // again when q.with_lists applies, then q.before_seq when set, then the limit).
 std::string audit_for_record_sql(const AuditQuery& q);
 
+// Room the database keeps back so that accesses can still be recorded when it cannot grow
+// (SQLite: the storage_reserve table of migration 0008; hazard H-093). Reading a record writes
+// its audit entry, so on a full disk no record could be shown without it; saves never draw on
+// it, so they stop first (503) while clinicians can still look records up. A statement that
+// records an access and fails for want of room marks its transaction (SqlTx::wants_reserve);
+// the backend then frees part of the reserve and runs the transaction again.
+class StorageReserve {
+ public:
+  virtual ~StorageReserve() = default;
+  // Whether the statement that has just failed did so because the database could not grow.
+  virtual bool found_no_room() const = 0;
+};
+
 class SqlTx final : public Tx {
  public:
-  explicit SqlTx(sql::Connection& c) : c_(c) {}
+  // `reserve` may be nullptr: the backend keeps none.
+  explicit SqlTx(sql::Connection& c, StorageReserve* reserve = nullptr)
+      : c_(c), reserve_(reserve) {}
+
+  // Whether a statement recording an access failed because the database could not grow.
+  bool wants_reserve() const { return wants_reserve_; }
 
   Result<std::optional<std::string>> get_meta(const std::string& key) override;
   Status set_meta(const std::string& key, const std::string& value) override;
@@ -145,7 +163,13 @@ class SqlTx final : public Tx {
   Result<std::vector<domain::OperatorRecord>> operators_where(const std::string& where,
                                                                const sql::Params& params);
   Status put_operator_sites(domain::OperatorId id, const std::vector<SiteId>& sites);
+  // Runs `statement`, which records an access (a read's audit entry, a sign-in's session),
+  // noting when it failed because the database could not grow.
+  template <class Statement>
+  auto recording_access(Statement statement) -> decltype(statement());
   sql::Connection& c_;
+  StorageReserve* reserve_;
+  bool wants_reserve_ = false;
 };
 
 }  // namespace vertebro::store

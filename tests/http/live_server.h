@@ -51,6 +51,8 @@ class LiveServer {
   FixedClock& clock() { return clock_; }
   const app::Context& ctx() const { return *ctx_; }
   const std::string& log_path() const { return log_path_; }
+  // The SQLite file the server uses ("" on PostgreSQL).
+  const std::string& db_path() const { return db_path_; }
   // Everything the server has logged so far (flushed first).
   std::string log_text() const;
 

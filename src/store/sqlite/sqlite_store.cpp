@@ -71,6 +71,7 @@ class SqliteConnection final : public sql::Connection {
   }
 
   Result<std::vector<sql::Row>> query(std::string_view sql, const sql::Params& params) override {
+    last_rc_ = SQLITE_OK;
     auto stmt = prepare(sql, params);
     if (!stmt) return std::move(stmt).error();
     std::vector<sql::Row> rows;
@@ -78,6 +79,7 @@ class SqliteConnection final : public sql::Connection {
       const int rc = sqlite3_step(*stmt);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) {
+        last_rc_ = rc;
         auto e = sqlite_error(db_, rc);
         sqlite3_reset(*stmt);
         return e;
@@ -128,6 +130,10 @@ class SqliteConnection final : public sql::Connection {
     }
     return {};
   }
+
+  // Whether the last statement run through query() or exec() failed because the database
+  // could not grow (SQLITE_FULL: the disk, or max_page_count).
+  bool last_statement_found_no_room() const { return (last_rc_ & 0xff) == SQLITE_FULL; }
 
  private:
   SqliteConnection() = default;
@@ -193,6 +199,7 @@ class SqliteConnection final : public sql::Connection {
   }
 
   sqlite3* db_ = nullptr;
+  int last_rc_ = SQLITE_OK;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
@@ -213,15 +220,80 @@ Result<Wrapped> open_wrapped(const std::string& path, bool read_only,
   return w;
 }
 
+// The storage reserve of migration 0008 (sql_tx.h, StorageReserve), on the writer's
+// connection. Used only under the writer's mutex.
+class SqliteReserve final : public StorageReserve {
+ public:
+  // Pages freed for one more try: an audit entry and its index keys need a few at most.
+  static constexpr int kReleasePages = 8;
+
+  explicit SqliteReserve(SqliteConnection& driver) : driver_(driver) {}
+
+  bool found_no_room() const override { return driver_.last_statement_found_no_room(); }
+
+  // Frees kReleasePages pages of the reserve, in a transaction of its own on `c`: a delete
+  // needs no new page. False when the reserve is empty or the delete failed.
+  bool release(sql::Connection& c) {
+    if (!c.exec_script("BEGIN IMMEDIATE")) return false;
+    auto freed = c.exec(
+        "DELETE FROM storage_reserve WHERE id IN (SELECT id FROM storage_reserve ORDER BY id "
+        "LIMIT ?)",
+        {std::int64_t{kReleasePages}});
+    if (freed && *freed > 0 && c.exec_script("COMMIT")) {
+      drawn_ = true;
+      return true;
+    }
+    (void)c.exec_script("ROLLBACK");
+    return false;
+  }
+
+  // After a write transaction has committed: when the reserve was drawn on, fills it up again
+  // in a transaction of its own on `c` (the writer's connection as the store uses it). While
+  // the database still cannot grow that fails and is left for the next commit.
+  void refill(sql::Connection& c) {
+    if (!drawn_) return;
+    if (!c.exec_script("BEGIN IMMEDIATE")) return;
+    auto added = c.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 256) "
+        "INSERT INTO storage_reserve (filler) SELECT zeroblob(3900) FROM n "
+        "LIMIT max(0, 256 - (SELECT COUNT(*) FROM storage_reserve))",
+        {});
+    if (added && c.exec_script("COMMIT")) {
+      drawn_ = false;
+      return;
+    }
+    (void)c.exec_script("ROLLBACK");
+  }
+
+ private:
+  SqliteConnection& driver_;
+  // Whether the reserve has been drawn on since it was last full.
+  bool drawn_ = false;
+};
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(Wrapped writer, std::vector<Wrapped> readers, int version)
-      : writer_(std::move(writer)), readers_(std::move(readers)), version_(version) {
+      : writer_(std::move(writer)),
+        reserve_(*writer_.driver),
+        readers_(std::move(readers)),
+        version_(version) {
     for (auto& r : readers_) free_readers_.push_back(&r.use());
   }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
-    if (mode == TxMode::kWrite) return group_commit_ ? join_group(body) : write_alone(body);
+    if (mode == TxMode::kWrite) {
+      bool wants_room = false;
+      auto s = write_once(body, wants_room);
+      // A statement recording an access found no room (a full disk): free part of the storage
+      // reserve and run the transaction again (hazard H-093). SQLite may already have rolled the
+      // whole transaction back, so it is run again from its start.
+      for (int tries = 0; !s && wants_room && tries < 4 && release_reserve(); ++tries) {
+        wants_room = false;
+        s = write_once(body, wants_room);
+      }
+      return s;
+    }
     sql::Connection* reader = nullptr;
     {
       std::unique_lock lock(readers_mu_);
@@ -256,13 +328,24 @@ class SqliteStore final : public Store {
     Status result;
     std::exception_ptr thrown;
     bool done = false;
+    bool wants_room = false;  // SqlTx::wants_reserve
   };
 
-  Status write_alone(const std::function<Status(Tx&)>& body) {
+  Status write_once(const std::function<Status(Tx&)>& body, bool& wants_room) {
+    return group_commit_ ? join_group(body, wants_room) : write_alone(body, wants_room);
+  }
+
+  bool release_reserve() {
+    std::lock_guard lock(writer_mu_);
+    return reserve_.release(writer_.use());
+  }
+
+  Status write_alone(const std::function<Status(Tx&)>& body, bool& wants_room) {
     std::lock_guard lock(writer_mu_);
     ++writes_;
-    auto s = run(writer_.use(), "BEGIN IMMEDIATE", body);
+    auto s = run(writer_.use(), "BEGIN IMMEDIATE", body, &reserve_, &wants_room);
     ++commits_;  // or a rollback: one trip to the disk either way
+    if (s) reserve_.refill(writer_.use());
     return s;
   }
 
@@ -270,8 +353,8 @@ class SqliteStore final : public Store {
   // that moment (its own among them) in one transaction; the others wait until theirs is done.
   // Nobody returns before the commit that carries its change, so nothing is acknowledged
   // before it is on disk.
-  Status join_group(const std::function<Status(Tx&)>& body) {
-    Pending me{&body, {}, nullptr, false};
+  Status join_group(const std::function<Status(Tx&)>& body, bool& wants_room) {
+    Pending me{&body, {}, nullptr, false, false};
     std::unique_lock lock(group_mu_);
     waiting_.push_back(&me);
     while (!me.done) {
@@ -291,6 +374,7 @@ class SqliteStore final : public Store {
     }
     lock.unlock();
     if (me.thrown) std::rethrow_exception(me.thrown);
+    wants_room = me.wants_room;
     return me.result;
   }
 
@@ -301,10 +385,12 @@ class SqliteStore final : public Store {
     auto& c = writer_.use();
     if (group.size() == 1) {  // alone: exactly the transaction it would have had
       try {
-        group.front()->result = run(c, "BEGIN IMMEDIATE", *group.front()->body);
+        group.front()->result = run(c, "BEGIN IMMEDIATE", *group.front()->body, &reserve_,
+                                    &group.front()->wants_room);
       } catch (...) {
         group.front()->thrown = std::current_exception();
       }
+      if (group.front()->result && !group.front()->thrown) reserve_.refill(c);
       return;
     }
     if (auto s = c.exec_script("BEGIN IMMEDIATE"); !s) {
@@ -323,12 +409,13 @@ class SqliteStore final : public Store {
     bool any = false;
     for (auto* p : group) {
       if (auto s = c.exec_script("SAVEPOINT one_write"); !s) return fail_all(s);
-      SqlTx tx(c);
+      SqlTx tx(c, &reserve_);
       try {
         p->result = (*p->body)(tx);
       } catch (...) {
         p->thrown = std::current_exception();
       }
+      p->wants_room = tx.wants_reserve();
       if (p->result && !p->thrown) {
         if (auto s = c.exec_script("RELEASE one_write"); !s) return fail_all(s);
         any = true;
@@ -347,13 +434,16 @@ class SqliteStore final : public Store {
       for (auto* p : group) {
         if (p->result && !p->thrown) p->result = s;  // its change was not saved after all
       }
+      return;
     }
+    reserve_.refill(c);
   }
 
   static Status run(sql::Connection& c, const char* begin,
-                    const std::function<Status(Tx&)>& body) {
+                    const std::function<Status(Tx&)>& body, StorageReserve* reserve = nullptr,
+                    bool* wants_room = nullptr) {
     if (auto s = c.exec_script(begin); !s) return s;
-    SqlTx tx(c);
+    SqlTx tx(c, reserve);
     Status result;
     try {
       result = body(tx);
@@ -361,6 +451,7 @@ class SqliteStore final : public Store {
       (void)c.exec_script("ROLLBACK");
       throw;
     }
+    if (wants_room != nullptr) *wants_room = tx.wants_reserve();
     if (!result) {
       (void)c.exec_script("ROLLBACK");
       return result;
@@ -373,6 +464,7 @@ class SqliteStore final : public Store {
   }
 
   Wrapped writer_;
+  SqliteReserve reserve_;  // the writer's
   std::mutex writer_mu_;
   bool group_commit_ = true;
   std::mutex group_mu_;
