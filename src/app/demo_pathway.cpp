@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "app/cement.h"
 #include "app/mdt.h"
 #include "app/operators.h"
 #include "app/pathway.h"
@@ -296,7 +297,7 @@ json procedure(const Script& s, const Story& st, std::int64_t operator_id) {
           {"primary_operator_id", operator_id},
           {"image_guidance", "fluoroscopy_biplane"},
           {"anaesthesia", "sedation"},
-          {"cement_product", "PMMA bone cement (high viscosity)"},
+          {"cement_product", "Demonstration PMMA bone cement, high viscosity"},
           {"cement_lot", "LOT-2026-0417"},
           {"levels", {{st.level, l}}},
           {"complications", ""},
@@ -411,6 +412,70 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
     s.check(add_training_entry(past, c.rana, rana->id,
                                {"observed_case", s.day(-380), "Observed a T11 vertebroplasty",
                                 "Case log 14"}));
+  });
+
+  // The cement catalogue (docs/traceability.md), kept by the device safety officer: three
+  // invented products (GTINs from GS1's demonstration range 0950600013...), one with a second
+  // version of its instructions; lots in date, one expired and one recalled three weeks ago.
+  std::optional<domain::CementLotId> recalled_lot;
+  tl.at({-363, 10, 0}, [&] {
+    const Actor safety = s.actor("safety");
+    const app::IfuInput hv_ifu{
+        "DEMO-IFU-HV rev B", "60", "120", "900", "18", "25",
+        "Fill the delivery syringe from the mixer with the nozzle up; expel air before "
+        "connecting to the cannula.",
+        {"Check the pack is intact and within its expiry date",
+         "Bring powder and liquid to room temperature (18 to 25 C) for 24 hours",
+         "Empty all of the powder, then all of the liquid, into the closed mixing system",
+         "Mix for 60 seconds at about one turn per second",
+         "Wait 120 seconds until the cement no longer strings",
+         "Load the delivery system and inject under continuous fluoroscopy within the working "
+         "time"}};
+    const auto hv = s.check(create_cement_product(
+        past, safety,
+        {"Demonstration PMMA bone cement, high viscosity", "Demo Medical Ltd", "ce_ukca", "high",
+         "10", {"09506000134352"}, {}, hv_ifu}));
+    const auto mv = s.check(create_cement_product(
+        past, safety,
+        {"Demonstration radiopaque cement, medium viscosity", "Demo Medical Ltd", "ce", "medium",
+         "12.5", {"09506000134369"}, {},
+         {"DEMO-IFU-MV rev A", "45", "180", "600", "19", "24", "",
+          {"Check the pack is intact and within its expiry date",
+           "Pour the liquid into the powder in the mixing bowl",
+           "Mix for 45 seconds", "Wait 180 seconds before loading",
+           "Inject within 10 minutes of the end of mixing"}}}));
+    const auto lv = s.check(create_cement_product(
+        past, safety,
+        {"Demonstration vertebral cement kit, low viscosity", "Example Orthopaedics plc", "ukca",
+         "low", "9", {"09506000134376"}, {},
+         {"DEMO-IFU-LV 3", "30", "", "480", "", "", "Use the kit's own pressure syringe only.",
+          {"Open the kit in the sterile field", "Mix for 30 seconds with the kit's spatula",
+           "Transfer to the pressure syringe at once"}}}));
+    if (!hv || !mv || !lv) return;
+    app::IfuInput hv_ifu_c = hv_ifu;
+    hv_ifu_c.reference = "DEMO-IFU-HV rev C";
+    hv_ifu_c.waiting_seconds = "150";
+    hv_ifu_c.steps[4] = "Wait 150 seconds until the cement no longer strings (changed in rev C)";
+    s.check(add_ifu_version(past, safety, hv->id, hv_ifu_c));
+    s.check(register_cement_lot(
+        past, safety, {"(01)09506000134352(17)" + s.day(400).substr(2, 2) +
+                           s.day(400).substr(5, 2) + "00(10)LOT-2026-0417", "", "", "", "", ""}));
+    s.check(register_cement_lot(past, safety,
+                                {"", "09506000134352", "", "LOT-2025-1102", s.day(-40), ""}));
+    const auto recalled = s.check(register_cement_lot(
+        past, safety, {"", "09506000134369", "", "MV-2611", s.day(300), s.day(-400)}));
+    s.check(register_cement_lot(past, safety,
+                                {"", "09506000134376", "", "LV-0090", s.day(200), ""}));
+    if (recalled) recalled_lot = recalled->id;
+  });
+  tl.at({-21, 11, 0}, [&] {
+    if (!recalled_lot) return;
+    s.check(recall_cement_lot(past, s.actor("safety"), *recalled_lot,
+                              {s.day(-21),
+                               "Manufacturer's field safety notice: the liquid ampoules of this "
+                               "lot may be under-filled, so the cement may not set as its "
+                               "instructions say",
+                               "FSN-DEMO-2026-07"}));
   });
 
   const std::vector<std::pair<std::string, std::string>> northgate = {

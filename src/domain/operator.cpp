@@ -1,15 +1,12 @@
 #include "domain/operator.h"
 
+#include "domain/named_table.h"
+
 namespace vertebro::domain {
 
 namespace {
 
-template <class E>
-struct Named {
-  E value;
-  std::string_view name;
-  std::string_view label;
-};
+using detail::Named;
 
 constexpr Named<ProfessionalRole> kProfessionalRoles[] = {
     {ProfessionalRole::kInterventionalRadiologist, "interventional_radiologist",
@@ -34,35 +31,12 @@ constexpr Named<TrainingKind> kKinds[] = {
     {TrainingKind::kObservedCase, "observed_case", "Observed case"},
 };
 
-template <class E, std::size_t N>
-std::string_view name_of(const Named<E> (&table)[N], E v) {
-  for (const auto& i : table) {
-    if (i.value == v) return i.name;
-  }
-  return table[0].name;
-}
-template <class E, std::size_t N>
-std::string_view label_of(const Named<E> (&table)[N], E v) {
-  for (const auto& i : table) {
-    if (i.value == v) return i.label;
-  }
-  return table[0].label;
-}
-template <class E, std::size_t N>
-std::optional<E> parse_in(const Named<E> (&table)[N], std::string_view name) {
-  for (const auto& i : table) {
-    if (i.name == name) return i.value;
-  }
-  return std::nullopt;
-}
-template <class E, std::size_t N>
-std::vector<E> all_of(const Named<E> (&table)[N]) {
-  std::vector<E> out;
-  for (const auto& i : table) out.push_back(i.value);
-  return out;
-}
-
 }  // namespace
+
+using detail::all_of;
+using detail::label_of;
+using detail::name_of;
+using detail::parse_in;
 
 std::string_view professional_role_name(ProfessionalRole r) { return name_of(kProfessionalRoles, r); }
 std::string_view professional_role_label(ProfessionalRole r) {

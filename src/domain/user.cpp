@@ -74,6 +74,8 @@ bool role_allows(Role r, Permission p) {
     case Permission::kSignOffCompetence:
       // The training lead alone: an administrator manages profiles but judges no competence.
       return r == Role::kTrainer;
+    case Permission::kManageDevices:
+      return r == Role::kAdministrator || r == Role::kSafety;
   }
   return false;
 }

@@ -41,6 +41,7 @@ enum class Permission {
   kRecordExit,         // declined, withdrawn, not suitable, deceased
   kManageOperators,    // operator profiles: create, change, see every profile and log
   kSignOffCompetence,  // competence sign-offs and their revocation; checks training log entries
+  kManageDevices,      // the cement catalogue, its instructions for use, lots and their recalls
 };
 bool role_allows(Role r, Permission p);
 

@@ -84,6 +84,7 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
       actor.user.role == domain::Role::kOperator) {
     add("operators", "/operators", "Operators");
   }
+  if (actor.user.role != domain::Role::kResearcher) add("cement", "/cement", "Cement");
   return items;
 }
 

@@ -72,6 +72,8 @@ void add_admin_pages(Router& router, Web& web);    // pages_admin.cpp: sites, un
 void add_admin_api(Router& router, Web& web);      // api_admin.cpp: MDT, sites, settings
 void add_operator_pages(Router& router, Web& web);  // pages_operators.cpp: HTG3-1.2-TRAINING
 void add_operators_api(Router& router, Web& web);   // api_operators.cpp
+void add_cement_pages(Router& router, Web& web);    // pages_cement.cpp: HTG3-1.2-CEMENT
+void add_cement_api(Router& router, Web& web);      // api_cement.cpp
 void add_follow_up_routes(Router& router, Web& web);  // follow_ups.cpp: the follow-up list
 
 }  // namespace vertebro::http

@@ -136,6 +136,23 @@ class SqlTx final : public Tx {
   Status check_training_entry(domain::OperatorId op, std::int64_t id, UserId by,
                               const std::string& at) override;
 
+  Result<domain::CementProduct> insert_cement_product(const domain::CementProduct& p) override;
+  Result<std::optional<domain::CementProduct>> find_cement_product(
+      domain::CementProductId id) override;
+  Result<std::vector<domain::CementProduct>> list_cement_products() override;
+  Result<std::optional<domain::CementProductId>> find_cement_product_by_code(
+      const std::string& scheme, const std::string& code) override;
+  Result<domain::IfuVersion> insert_ifu_version(domain::IfuVersion v) override;
+  Result<std::vector<domain::IfuVersion>> product_ifu_versions(
+      domain::CementProductId product) override;
+  Result<domain::CementLot> insert_cement_lot(const domain::CementLot& lot) override;
+  Result<std::optional<domain::CementLot>> find_cement_lot(domain::CementLotId id) override;
+  Result<std::vector<domain::CementLot>> list_cement_lots(
+      std::optional<domain::CementProductId> product) override;
+  Status recall_cement_lot(domain::CementLotId id, const std::string& recalled_on,
+                           const std::string& reason, const std::string& notice, UserId by,
+                           const std::string& at) override;
+
   Result<domain::AuditEntry> append_audit(domain::AuditEntry e) override;
   Status link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) override;
   Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) override;
@@ -163,6 +180,10 @@ class SqlTx final : public Tx {
   Result<std::vector<domain::OperatorRecord>> operators_where(const std::string& where,
                                                                const sql::Params& params);
   Status put_operator_sites(domain::OperatorId id, const std::vector<SiteId>& sites);
+  Result<std::vector<domain::CementProduct>> cement_products_where(const std::string& where,
+                                                                   const sql::Params& params);
+  Result<std::vector<domain::CementLot>> cement_lots_where(const std::string& where,
+                                                           const sql::Params& params);
   // Runs `statement`, which records an access (a read's audit entry, a sign-in's session),
   // noting when it failed because the database could not grow.
   template <class Statement>

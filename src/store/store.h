@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "domain/audit.h"
 #include "domain/audit_checkpoint.h"
+#include "domain/cement.h"
 #include "domain/operator.h"
 #include "store/records.h"
 
@@ -178,6 +179,34 @@ class Tx {
   // already checked.
   virtual Status check_training_entry(domain::OperatorId op, std::int64_t id, UserId by,
                                       const std::string& at) = 0;
+
+  // The cement catalogue and the lot register (sql_tx_cement.cpp; HTG3-1.2-CEMENT).
+  // insert_cement_product fills id and stores its codes; kDuplicate (related_id = the other
+  // product) when one of its GTINs or HIBC codes already belongs to a product.
+  virtual Result<domain::CementProduct> insert_cement_product(const domain::CementProduct& p) = 0;
+  virtual Result<std::optional<domain::CementProduct>> find_cement_product(
+      domain::CementProductId id) = 0;
+  // Every product, by name.
+  virtual Result<std::vector<domain::CementProduct>> list_cement_products() = 0;
+  // The product a GTIN ("gs1") or HIBC product code ("hibc") belongs to.
+  virtual Result<std::optional<domain::CementProductId>> find_cement_product_by_code(
+      const std::string& scheme, const std::string& code) = 0;
+  // Saves `v` (with its steps) as the product's next version, 1 for the first: fills id and
+  // version. Versions are never changed afterwards (the schema refuses it).
+  virtual Result<domain::IfuVersion> insert_ifu_version(domain::IfuVersion v) = 0;
+  // A product's versions with their steps, newest first.
+  virtual Result<std::vector<domain::IfuVersion>> product_ifu_versions(
+      domain::CementProductId product) = 0;
+  // Fills id. kDuplicate (related_id = the lot registered) when that code's lot is registered.
+  virtual Result<domain::CementLot> insert_cement_lot(const domain::CementLot& lot) = 0;
+  virtual Result<std::optional<domain::CementLot>> find_cement_lot(domain::CementLotId id) = 0;
+  // Lots, newest first: every lot, or one product's.
+  virtual Result<std::vector<domain::CementLot>> list_cement_lots(
+      std::optional<domain::CementProductId> product) = 0;
+  // Recalls lot `id` once. kNotFound when absent; kConflict when it is already recalled.
+  virtual Status recall_cement_lot(domain::CementLotId id, const std::string& recalled_on,
+                                   const std::string& reason, const std::string& notice,
+                                   UserId by, const std::string& at) = 0;
 
   // Appends one entry to the hash chain: fills seq, prev_hash and hash. Serialised with every
   // other append, so the chain has no gaps or forks.

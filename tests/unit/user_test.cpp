@@ -83,6 +83,15 @@ TEST(RoleTest, OnlyTheClinicalTeamRegistersAndEdits) {
   }
 }
 
+// The device safety officer keeps the cement catalogue, the lot register and recalls; the
+// administrator may stand in. Clinicians read the catalogue but do not change it.
+TEST(RoleTest, OnlyAdministratorAndSafetyOfficerManageDevices) {
+  for (const auto& r : kRoles) {
+    const bool expected = r.role == Role::kAdministrator || r.role == Role::kSafety;
+    EXPECT_EQ(role_allows(r.role, Permission::kManageDevices), expected) << r.name;
+  }
+}
+
 TEST(UserTest, HasSiteOnlyForListedSites) {
   User u;
   u.sites = {SiteId{1}, SiteId{3}};
