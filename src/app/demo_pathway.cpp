@@ -236,6 +236,8 @@ struct Story {
   std::string procedure_override;
   std::optional<int> treated;  // the procedure recorded on that day
   double cement_ml = 4.0;
+  std::string cement_lot = "LOT-2026-0417";
+  std::string cement_deviation;  // how IFU step 4 was done otherwise, if it was
   bool leak = false;
   // The last word: an exit (its day, the day it happened, its state and reason).
   std::optional<int> exited;
@@ -292,13 +294,28 @@ json procedure(const Script& s, const Story& st, std::int64_t operator_id) {
     l["leakage_symptomatic"] = false;
     l["leakage_detected_by"] = "fluoroscopy";
   }
+  // The pack scanned (docs/traceability.md): the high-viscosity cement's six IFU steps, or the
+  // medium-viscosity one's five (its lot MV-2611 was recalled later).
+  const bool mv = st.cement_lot == "MV-2611";
+  json steps = json::object();
+  for (int k = 1; k <= (mv ? 5 : 6); ++k) steps[std::to_string(k)] = "confirmed";
+  json deviations = json::object();
+  if (!st.cement_deviation.empty()) {
+    steps["4"] = "deviation";
+    deviations["4"] = st.cement_deviation;
+  }
+  const json cement = {
+      {"unit", 1},
+      {"scan", std::string(mv ? "(01)09506000134369" : "(01)09506000134352") + "(10)" +
+                   st.cement_lot},
+      {"steps", steps},
+      {"deviations", deviations}};
   return {{"date", s.day(*st.treated)},
           {"start_time", "14:00"},
           {"primary_operator_id", operator_id},
           {"image_guidance", "fluoroscopy_biplane"},
           {"anaesthesia", "sedation"},
-          {"cement_product", "Demonstration PMMA bone cement, high viscosity"},
-          {"cement_lot", "LOT-2026-0417"},
+          {"cement_units", json::array({cement})},
           {"levels", {{st.level, l}}},
           {"complications", ""},
           {"dap", 14.2},
@@ -522,6 +539,8 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   ashworth.consented = -328;
   ashworth.planned = -325;
   ashworth.treated = -325;
+  ashworth.cement_deviation =
+      "Mixed for 75 seconds, not 60: the first mix was interrupted by a call from the ward";
 
   // Follow-up, eight months on: myeloma, with an asymptomatic basivertebral leak.
   Story& thomas = story({0, "Thomas", "Kenneth", "male", 69, "myeloma", "L2",
@@ -538,6 +557,7 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   thomas.consented = -236;
   thomas.planned = -233;
   thomas.treated = -233;
+  thomas.cement_lot = "MV-2611";  // recalled three weeks ago (the recall look-up finds it)
   thomas.leak = true;
 
   // Follow-up, six months on, at Southmoor while its arrangement was in date.
@@ -554,6 +574,7 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   lewis.consented = -198;
   lewis.planned = -195;
   lewis.treated = -195;
+  lewis.cement_lot = "MV-2611";  // recalled three weeks ago (the recall look-up finds it)
   lewis.cement_ml = 3.5;
 
   // Follow-up, six weeks on: myeloma.
@@ -571,6 +592,7 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   young.consented = -43;
   young.planned = -40;
   young.treated = -40;
+  young.cement_lot = "MV-2611";  // recalled three weeks ago (the recall look-up finds it)
   young.cement_ml = 4.5;
   young.leak = true;
 

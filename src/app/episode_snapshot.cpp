@@ -19,7 +19,21 @@ guidance::EpisodeSnapshot episode_snapshot(const SnapshotSources& src, domain::D
   s.referral_date = src.referral_date;
   if (src.assessment) fill_from_assessment(*src.assessment, s);
   if (src.consent) fill_from_consent(*src.consent, s);
-  if (src.procedure) fill_from_procedure(*src.procedure, s);
+  if (src.procedure) {
+    fill_from_procedure(*src.procedure, s);
+    const auto found = src.procedure->find("cement_units");
+    const nlohmann::json units = found != src.procedure->end() && found->is_array()
+                                     ? *found
+                                     : nlohmann::json::array();
+    for (auto& u : *s.cement_units) {
+      for (const auto& doc : units) {
+        if (doc.value("unit", 0) != u.unit || !doc.contains("lot_id")) continue;
+        const auto lot = doc["lot_id"].is_number_integer() ? doc["lot_id"].get<std::int64_t>() : 0;
+        const auto recall = src.cement_recalls.find(lot);
+        if (recall != src.cement_recalls.end()) u.recalled_on = iso_date(recall->second);
+      }
+    }
+  }
   if (!s.procedure_date && src.planned_procedure_date) {
     s.procedure_date = src.planned_procedure_date;
     s.procedure_date_planned = true;

@@ -8,6 +8,7 @@
 //
 // Pure: no I/O; values in, a value out.
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -39,6 +40,10 @@ struct SnapshotSources {
   // The date planned for the procedure at the consent -> procedure move, used when no procedure
   // is recorded (a recorded procedure's own date wins).
   std::optional<domain::Date> planned_procedure_date{};
+  // The lot register's recalls of the lots the procedure's cement packs came from: lot id ->
+  // the date the recall runs from (ISO). Read live, so a recall recorded after the procedure
+  // counts from its own date.
+  std::map<std::int64_t, std::string> cement_recalls{};
 };
 
 // The snapshot the rules judge `today`. Undecided listings, and listings, meetings or documents

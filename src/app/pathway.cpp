@@ -5,6 +5,7 @@
 #include "app/access.h"
 #include "app/audit_trail.h"
 #include "app/pathway_detail.h"
+#include "app/procedure_cement.h"
 #include "app/referrals.h"
 #include "base/log.h"
 #include "domain/text.h"
@@ -148,6 +149,11 @@ Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
   auto ops = site_operators(tx, e.referral.site);
   if (!ops) return std::move(ops).error();
   l.site_operators = std::move(*ops);
+  if (l.procedure) {
+    auto r = procedure_cement::recalls(tx, l.procedure->document);
+    if (!r) return std::move(r).error();
+    l.cement_recalls = std::move(*r);
+  }
   return l;
 }
 
@@ -159,6 +165,7 @@ SnapshotSources sources_of(const Loaded& l) {
   if (l.procedure) src.procedure = l.procedure->document;
   src.mdt = l.mdt;
   src.surgery = l.surgery;
+  src.cement_recalls = l.cement_recalls;
   return src;
 }
 
@@ -385,6 +392,9 @@ Result<bool> check_recorded_procedure(store::Tx& tx, const store::EpisodeRecord&
   if (!c) return std::move(c).error();
   config = std::move(*c);
   loaded.procedure = StoredForm{document, 0, ""};
+  auto recalls = procedure_cement::recalls(tx, document);
+  if (!recalls) return std::move(recalls).error();
+  loaded.cement_recalls = std::move(*recalls);
   auto snap = snapshot_of(loaded, domain::Date::today(ctx.clock()));
   snap.procedure_date_planned = false;
   check = check_gate(guidance::Gate::kProcedureRecorded, PathwayState::kFollowUp, snap, config,
@@ -434,6 +444,9 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
     FormContext fc = form_context(sources_of(*loaded), domain::Date::today(ctx.clock()),
                                   (*p)->details.date_of_birth);
     fc.site_operators = loaded->site_operators;
+    if (kind == FormKind::kProcedure) {
+      if (auto r = procedure_cement::resolve_packs(tx, ctx, input, fc); !r) return r;
+    }
     auto valid = validate_form(kind, input, fc);
     if (!valid) return std::move(valid).error();
     if (stored_version != expected_version) {
@@ -461,6 +474,10 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
         out.overridden = true;
       }
       if (record_check) out.check = std::move(check);
+      if (auto r = procedure_cement::register_new_lots(tx, ctx, actor, valid->document); !r) {
+        return r;
+      }
+      if (auto r = procedure_cement::index_packs(tx, id, valid->document); !r) return r;
     }
     auto put = tx.put_episode_form(id, kind_name, expected_version, valid->document.dump(),
                                    actor.user.id, ctx.now_text());

@@ -2,6 +2,7 @@
 // Internal to app/: what the pathway's use cases share (pathway.cpp: viewing and saving forms;
 // pathway_moves.cpp: moves, step backs and exits). Other layers use app/pathway.h.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -37,6 +38,8 @@ struct Loaded {
   std::vector<EpisodeMdt> mdt;
   std::optional<domain::SiteSurgeryRecord> surgery;
   std::vector<SiteOperator> site_operators;  // active at the episode's site, by name
+  // Recalls of the lots the procedure's cement packs came from (SnapshotSources).
+  std::map<std::int64_t, std::string> cement_recalls;
 };
 Result<Loaded> load_all(store::Tx& tx, const domain::EpisodeRecord& e);
 // The snapshot the rules judge `today` (app/episode_snapshot.h), from what load_all read.

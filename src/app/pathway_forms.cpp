@@ -1,6 +1,7 @@
 #include "app/pathway_forms.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "app/input_reader.h"
@@ -82,6 +83,9 @@ const Choices& dap_unit_choices() {
 }
 
 namespace {
+
+// Packs of cement one procedure may name (HTG3-1.2-CEMENT).
+constexpr int kMaxCementUnits = 10;
 
 auto parse_from(const Choices& choices) {
   return [&choices](std::string_view v) -> std::optional<std::string> {
@@ -437,10 +441,24 @@ ValidatedForm validate_consent(const InputReader& in, const FormContext& ctx) {
 
 // ---- Procedure -----------------------------------------------------------------------------
 
-json procedure_level(VertebralLevel level, const InputReader& in) {
-  in.only({"level", "approach", "pedicles", "cement_ml", "leakage", "leakage_symptomatic",
-           "leakage_detected_by"});
+// A level of the procedure. `units` are the cement packs' numbers: the level names the one
+// that filled it ("cement_unit"), which may be left out when there is only one.
+json procedure_level(VertebralLevel level, const InputReader& in, const std::vector<int>& units) {
+  in.only({"level", "approach", "pedicles", "cement_ml", "cement_unit", "leakage",
+           "leakage_symptomatic", "leakage_detected_by"});
   json out = {{"level", level.name()}};
+  if (auto u = in.integer("cement_unit", "Cement pack", 1, kMaxCementUnits)) {
+    if (std::find(units.begin(), units.end(), static_cast<int>(*u)) == units.end()) {
+      in.error("cement_unit", "Pack " + std::to_string(*u) + " is not among the cement packs " +
+                                  "recorded: choose one of them");
+    } else {
+      out["cement_unit"] = *u;
+    }
+  } else if (units.size() == 1) {
+    out["cement_unit"] = units.front();
+  } else if (units.size() > 1 && !in.find("cement_unit")) {
+    in.error("cement_unit", "Choose the cement pack that filled level " + level.name());
+  }
   put(out, "approach", in.choice("approach", "Approach", parse_from(approach_choices()), true));
   put(out, "pedicles", in.choice("pedicles", "Pedicles", parse_from(pedicle_choices()), true));
   put(out, "cement_ml", in.number_above("cement_ml", "Cement volume", 0, 20, " mL", true));
@@ -462,6 +480,153 @@ json procedure_level(VertebralLevel level, const InputReader& in) {
         in.choice("leakage_detected_by", "How the leakage was detected",
                   parse_from(leakage_detection_choices()), true));
   }
+  return out;
+}
+
+// The values of a unit's "steps" or "deviations": an object keyed by step number ("1", "2",
+// ...) or an array in step order; each entry as given.
+std::vector<std::pair<std::string, const json*>> numbered(const InputReader& in,
+                                                          const std::string& key) {
+  std::vector<std::pair<std::string, const json*>> out;
+  const json* raw = in.find(key);
+  if (raw == nullptr || raw->is_null()) return out;
+  if (raw->is_object()) {
+    for (const auto& [k, v] : raw->items()) out.emplace_back(k, &v);
+  } else if (raw->is_array()) {
+    for (std::size_t i = 0; i < raw->size(); ++i) {
+      out.emplace_back(std::to_string(i + 1), &(*raw)[i]);
+    }
+  } else {
+    in.error(key, "Give the steps by their numbers, for example {\"1\": \"confirmed\"}");
+  }
+  return out;
+}
+
+int step_number(const std::string& key, std::size_t steps) {
+  int n = 0;
+  auto [p, ec] = std::from_chars(key.data(), key.data() + key.size(), n);
+  if (ec != std::errc() || p != key.data() + key.size() || n < 1) return 0;
+  return static_cast<std::size_t>(n) <= steps ? n : 0;
+}
+
+// One cement pack of the procedure (HTG3-1.2-CEMENT): the pack the app found for it, and the
+// operator's check of each step of its IFU version, confirmed or done otherwise with a reason.
+// Steps left unanswered are kept as unanswered: the procedure's rule fails on them.
+json procedure_cement_unit(int unit, const InputReader& in, const FormContext& ctx) {
+  in.only({"unit", "scan", "lot_id", "product", "scheme", "code", "lot", "expiry",
+           "ifu_version_id", "ifu_version", "ifu_steps", "steps", "deviations"});
+  const auto found = ctx.cement_packs.find(unit);
+  const auto scan = in.text("scan", "Scan of the pack's label", 200);
+  if (found == ctx.cement_packs.end()) {
+    in.error("scan", "Scan the label of cement pack " + std::to_string(unit));
+    return nullptr;
+  }
+  const CementPack& pack = found->second;
+  if (!pack.error.empty()) {
+    in.error("scan", pack.error);
+    return nullptr;
+  }
+  json out = {{"unit", unit},
+              {"lot_id", pack.lot_id},
+              {"product", pack.product},
+              {"scheme", pack.scheme},
+              {"code", pack.code},
+              {"lot", pack.lot},
+              {"expiry", pack.expiry},
+              {"ifu_version_id", pack.ifu_version_id},
+              {"ifu_version", pack.ifu_version},
+              {"ifu_steps", pack.steps}};
+  if (scan) out["scan"] = *scan;
+  json steps = json::object();
+  for (const auto& [key, value] : numbered(in, "steps")) {
+    const int n = step_number(key, pack.steps);
+    const std::string field = "steps." + key;
+    if (n == 0) {
+      in.error(field, "Step " + key + " is not in the instructions for use, which have " +
+                          std::to_string(pack.steps) + " steps");
+      continue;
+    }
+    const std::string answer = value->is_string() ? value->get<std::string>() : "";
+    if (answer == "confirmed" || answer == "deviation") {
+      steps[std::to_string(n)] = answer;
+    } else if (!(value->is_null() || (value->is_string() && answer.empty()))) {
+      in.error(field, "Step " + key + ": choose confirmed or deviation");
+    }
+  }
+  json deviations = json::object();
+  for (const auto& [key, value] : numbered(in, "deviations")) {
+    const int n = step_number(key, pack.steps);
+    if (n == 0) {
+      in.error("deviations." + key, "Step " + key + " is not in the instructions for use");
+      continue;
+    }
+    const json holder = {{key, *value}};
+    const auto note = in.over(holder, "deviations")
+                          .text(key, "How step " + key + " was done otherwise", 1000);
+    if (!note) continue;
+    if (steps.value(std::to_string(n), "") != "deviation") {
+      in.error("steps." + key, "Mark step " + key + " as a deviation, or remove its note");
+      continue;
+    }
+    deviations[std::to_string(n)] = *note;
+  }
+  for (const auto& [key, value] : steps.items()) {
+    if (value == "deviation" && !deviations.contains(key)) {
+      in.error("deviations." + key, "Say how step " + key + " was done otherwise, and why");
+    }
+  }
+  out["steps"] = steps;
+  out["deviations"] = deviations;
+  return out;
+}
+
+// The procedure's cement packs: an array of objects with "unit", or an object keyed by unit
+// number (as the page posts it). Returns them in unit order; `units` gets their numbers.
+json procedure_cement(const InputReader& in, const FormContext& ctx, std::vector<int>& units) {
+  json out = json::array();
+  const json* raw = in.find("cement_units");
+  if (raw == nullptr || raw->is_null()) return out;
+  std::vector<std::pair<std::string, const json*>> items;
+  if (raw->is_object()) {
+    for (const auto& [k, v] : raw->items()) items.emplace_back(k, &v);
+  } else if (raw->is_array()) {
+    for (const auto& item : *raw) {
+      const json* u = item.is_object() && item.contains("unit") ? &item["unit"] : nullptr;
+      if (u == nullptr || !(u->is_number_integer() || u->is_string())) {
+        in.error("cement_units", "Each cement pack must give its number as \"unit\": 1, 2, ...");
+        return out;
+      }
+      items.emplace_back(u->is_string() ? u->get<std::string>() : std::to_string(u->get<int>()),
+                         &item);
+    }
+  } else {
+    in.error("cement_units", "Cement packs must be a list");
+    return out;
+  }
+  for (const auto& [key, value] : items) {
+    const int unit = step_number(key, kMaxCementUnits);
+    if (unit == 0) {
+      in.error("cement_units." + key, "Cement packs are numbered 1 to " +
+                                          std::to_string(kMaxCementUnits));
+      continue;
+    }
+    if (std::find(units.begin(), units.end(), unit) != units.end()) {
+      in.error("cement_units." + key, "Cement pack " + key + " is given twice");
+      continue;
+    }
+    if (!value->is_object()) {
+      in.error("cement_units." + key, "Cement pack " + key + " must be an object");
+      continue;
+    }
+    units.push_back(unit);
+    json u = procedure_cement_unit(unit, in.over(*value, "cement_units." + std::to_string(unit)),
+                                   ctx);
+    if (!u.is_null()) out.push_back(std::move(u));
+  }
+  std::sort(units.begin(), units.end());
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return a["unit"].get<int>() < b["unit"].get<int>();
+  });
   return out;
 }
 
@@ -519,7 +684,8 @@ void procedure_operators(const InputReader& in, const FormContext& ctx, json& ou
 
 ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) {
   in.only({"date", "start_time", "primary_operator", "supervisor", "image_guidance", "anaesthesia",
-           "cement_product", "cement_lot", "levels", "complications", "dap", "dap_unit",
+           "cement_product", "cement_lot", "cement_units", "levels", "complications", "dap",
+           "dap_unit",
            "fluoroscopy_seconds", "primary_operator_id", "primary_operator_visiting",
            "supervisor_id", "supervisor_visiting"});
   json out = json::object();
@@ -543,12 +709,15 @@ ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) 
       in.choice("image_guidance", "Image guidance", parse_from(image_guidance_choices()), true));
   put(out, "anaesthesia",
       in.choice("anaesthesia", "Sedation or anaesthesia", parse_from(anaesthesia_choices()), true));
-  put(out, "cement_product", in.text("cement_product", "Cement product", 200, true));
-  put(out, "cement_lot", in.text("cement_lot", "Cement lot number", 100, true));
+  // Before the lot register (issue 16) the cement was typed; such records keep these two.
+  put(out, "cement_product", in.text("cement_product", "Cement product (as typed)", 200));
+  put(out, "cement_lot", in.text("cement_lot", "Cement lot number (as typed)", 100));
+  std::vector<int> units;
+  out["cement_units"] = procedure_cement(in, ctx, units);
 
   json levels = json::array();
   for_each_level(in, "levels", [&](VertebralLevel level, const InputReader& lv) {
-    levels.push_back(procedure_level(level, lv));
+    levels.push_back(procedure_level(level, lv, units));
     if (std::find(ctx.assessed_levels.begin(), ctx.assessed_levels.end(), level) ==
         ctx.assessed_levels.end()) {
       v.warnings.push_back("Level " + level.name() +
@@ -692,6 +861,32 @@ void fill_from_consent(const json& doc, guidance::EpisodeSnapshot& s) {
 
 void fill_from_procedure(const json& doc, guidance::EpisodeSnapshot& s) {
   s.procedure_date = doc_date(doc, "date");
+  std::vector<guidance::CementUnit> units;
+  if (doc.contains("cement_units") && doc["cement_units"].is_array()) {
+    for (const auto& u : doc["cement_units"]) {
+      auto unit = doc_int(u, "unit");
+      auto steps = doc_int(u, "ifu_steps");
+      if (!unit || !steps) continue;
+      guidance::CementUnit c;
+      c.unit = *unit;
+      c.product = doc_text(u, "product").value_or("");
+      c.lot = doc_text(u, "lot").value_or("");
+      c.expiry = doc_date(u, "expiry");
+      c.steps = *steps;
+      const json none = json::object();
+      const json& answers = u.contains("steps") && u["steps"].is_object() ? u["steps"] : none;
+      for (int i = 1; i <= *steps; ++i) {
+        const std::string a = answers.value(std::to_string(i), "");
+        if (a == "deviation") {
+          c.deviations.push_back(i);
+        } else if (a != "confirmed") {
+          c.unconfirmed.push_back(i);
+        }
+      }
+      units.push_back(std::move(c));
+    }
+  }
+  s.cement_units = std::move(units);
 }
 
 }  // namespace vertebro::app

@@ -10,6 +10,7 @@
 // Pure: no I/O. docs/api.md documents every key.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,22 @@ struct SiteOperator {
   std::string name;     // the linked user's display name
 };
 
+// A pack of cement the procedure names (HTG3-1.2-CEMENT), as the app layer found it before
+// validation from the pack's scan, or from the lot and IFU version a stored procedure already
+// names (app/procedure_cement.cpp). The form keeps these values, not what a client sends.
+struct CementPack {
+  std::string error;  // set when the scan or lot cannot be used: the unit's field error
+  std::int64_t lot_id = 0;
+  std::string product;
+  std::string scheme;  // "gs1" or "hibc"
+  std::string code;    // the GTIN or HIBC code
+  std::string lot;
+  std::string expiry;  // ISO date
+  std::int64_t ifu_version_id = 0;
+  std::int64_t ifu_version = 0;
+  std::size_t steps = 0;  // the number of steps in that IFU version
+};
+
 // What a form's dates and levels are checked against.
 struct FormContext {
   domain::Date today{};
@@ -44,6 +61,8 @@ struct FormContext {
   // Procedure: the primary operator and supervisor are chosen from these (primary_operator_id,
   // supervisor_id); a name typed instead (primary_operator, supervisor) is a visiting operator.
   std::vector<SiteOperator> site_operators{};
+  // Procedure: the cement packs by unit number (1, 2, ...), one for each unit the input names.
+  std::map<int, CementPack> cement_packs{};
   // A procedure dated before its MDT or its consent is not refused here: recording it runs
   // the procedure's rules at its date (gate procedure_recorded), which block it unless someone
   // the unit allows overrides them with a reason (app/pathway.h, save_form).

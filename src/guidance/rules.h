@@ -26,7 +26,8 @@ namespace vertebro::guidance {
 // htg3-2026.2 (issue 14): dated findings judged at the procedure date; treatment days counted
 // inclusively; default minimum 21 days; indication evidence; SINS 13-18 fails; MDT meetings
 // before the referral ignored; "not applicable" findings for TA279 and EBI.
-inline constexpr std::string_view kRulePackVersion = "htg3-2026.2";
+// htg3-2026.3 (issue 16): HTG3-1.2-CEMENT when the procedure is recorded.
+inline constexpr std::string_view kRulePackVersion = "htg3-2026.3";
 
 // The gated transitions of the pathway (referral -> assessment -> MDT -> consent -> procedure
 // -> follow-up).

@@ -295,4 +295,66 @@ std::optional<Finding> check_consent(const EpisodeSnapshot& s, const UnitSetting
                                   ", before the procedure, with every listed risk discussed.");
 }
 
+namespace {
+
+std::string step_list(const std::vector<int>& steps) {
+  std::string out;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    if (i > 0) out += i + 1 == steps.size() ? " and " : ", ";
+    out += std::to_string(steps[i]);
+  }
+  return (steps.size() == 1 ? "step " : "steps ") + out;
+}
+
+}  // namespace
+
+// HTG3-1.2-CEMENT: clinicians "must follow the manufacturer's instructions for making the
+// cement". Judged when the procedure is recorded, at its date: each cement pack the procedure
+// names must have been in date and not recalled on that date, and every step of the IFU version
+// followed confirmed or recorded as a deviation with its reason (a deviation warns). Not judged
+// before the procedure is recorded.
+std::optional<Finding> check_cement(const EpisodeSnapshot& s, const UnitSettings&) {
+  // Before the procedure is recorded (the pathway page's preview of this gate) the packs are
+  // not known yet: nothing to judge.
+  if (!s.cement_units) return std::nullopt;
+  Verdict v;
+  v.judged(s);
+  if (s.cement_units->empty()) {
+    v.missing("No cement pack is recorded for the procedure: scan the label of each pack used "
+              "and confirm its preparation steps.");
+    return v.finish("HTG3-1.2-CEMENT", "");
+  }
+  const domain::Date on = reference_date(s);
+  for (const auto& u : *s.cement_units) {
+    const std::string pack = "Pack " + std::to_string(u.unit) + " (" + u.product + ", lot " +
+                             u.lot + ")";
+    if (u.recalled_on && !(on < *u.recalled_on)) {
+      v.fail(pack + " was recalled from " + u.recalled_on->display() + ".");
+    }
+    if (!u.expiry) {
+      v.missing(pack + " has no readable expiry date.");
+    } else if (*u.expiry < on) {
+      v.fail(pack + " expired on " + u.expiry->display() + ".");
+    }
+    if (!u.unconfirmed.empty()) {
+      v.fail(pack + ": " + step_list(u.unconfirmed) + " of " + std::to_string(u.steps) +
+             " in the instructions for use not confirmed, and no deviation recorded.");
+    }
+    if (!u.deviations.empty()) {
+      v.warn(pack + ": a deviation from the instructions for use is recorded at " +
+             step_list(u.deviations) + ".");
+    }
+    v.evidence(pack + (u.expiry ? ", expiry " + u.expiry->display() : std::string()) + "; " +
+               std::to_string(u.steps - static_cast<int>(u.unconfirmed.size()) -
+                              static_cast<int>(u.deviations.size())) +
+               " of " + std::to_string(u.steps) + " steps confirmed.");
+  }
+  const auto n = s.cement_units->size();
+  return v.finish("HTG3-1.2-CEMENT",
+                  (n == 1 ? std::string("The cement pack was") : std::to_string(n) +
+                                                                      " cement packs were") +
+                      " in date and not recalled, and prepared as the manufacturer instructs "
+                      "(every step confirmed).");
+}
+
 }  // namespace vertebro::guidance::detail

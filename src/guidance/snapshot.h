@@ -97,6 +97,18 @@ struct Consent {
   std::set<ConsentRisk> risks_discussed{};
 };
 
+// One pack of cement used at the procedure (HTG3-1.2-CEMENT), as the procedure records it.
+struct CementUnit {
+  int unit = 0;  // 1, 2, ... in the procedure's order
+  std::string product;
+  std::string lot;
+  std::optional<domain::Date> expiry{};       // the lot's last day of use; none: unreadable
+  std::optional<domain::Date> recalled_on{};  // from the lot register; none: not recalled
+  int steps = 0;                    // steps of the IFU version followed
+  std::vector<int> unconfirmed{};   // steps neither confirmed nor recorded as a deviation
+  std::vector<int> deviations{};    // steps recorded as done otherwise, with a reason
+};
+
 struct EpisodeSnapshot {
   std::optional<domain::Indication> indication{};
   std::optional<std::string>
@@ -125,6 +137,8 @@ struct EpisodeSnapshot {
   // True when procedure_date is the date planned at the consent -> procedure move, false when it
   // is the date of the recorded procedure.
   bool procedure_date_planned = false;
+  // The cement packs the recorded procedure names; std::nullopt when no procedure is recorded.
+  std::optional<std::vector<CementUnit>> cement_units{};
   domain::Date today{};
 };
 

@@ -3,7 +3,10 @@
 // "message", "fields"}}, 201 with Location for what a POST creates. docs/api.md.
 
 #include "app/cement.h"
+#include "app/procedure_cement.h"
+#include "app/users.h"
 #include "http/api_support.h"
+#include "http/views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
@@ -135,9 +138,58 @@ void send_with_fields(Response& res, Error e, const std::string& prefix) {
   send_error(res, e);
 }
 
+Json lookup_json(Web& web, const app::RecallLookup& r) {
+  const auto today = domain::Date::today(web.ctx.clock());
+  auto sites = app::list_sites(web.ctx);
+  Json uses = Json::array();
+  for (const auto& u : r.uses) {
+    Json j = {{"episode_id", u.episode.value},
+              {"unit", u.unit},
+              {"site_id", u.site.value},
+              {"site", sites ? site_name(*sites, u.site) : ""},
+              {"procedure_date", u.procedure_date},
+              {"operator", u.operator_name},
+              {"levels", u.levels},
+              {"patient", nullptr}};
+    if (u.visible) {
+      j["patient"] = {{"id", u.patient.value},
+                      {"name", u.patient_name},
+                      {"nhs_number", u.nhs_number},
+                      {"date_of_birth", u.date_of_birth}};
+    }
+    uses.push_back(j);
+  }
+  return {{"lot", lot_json(r.lot, today)}, {"uses", uses}, {"hidden", r.hidden}};
+}
+
 }  // namespace
 
 void add_cement_api(Router& router, Web& web) {
+  router.get("/api/v1/cement-lots/{id}/uses",
+             "Recall look-up: every procedure that used the lot, with its patient where you may "
+             "see them",
+             [&web](const Request& req, Response& res) {
+               auto actor = api_actor(web, req, res);
+               if (!actor) return;
+               auto r = app::recall_lookup(web.ctx, *actor, CementLotId{path_id(req)});
+               if (!r) return send_error(res, r.error());
+               send(res, 200, lookup_json(web, *r));
+             });
+
+  router.get("/api/v1/recall-lookup",
+             "Recall look-up by label: ?scan=... (as a scanner types it) or ?gtin=...&lot=...",
+             [&web](const Request& req, Response& res) {
+               auto actor = api_actor(web, req, res);
+               if (!actor) return;
+               auto id = app::find_lot_for_lookup(web.ctx, *actor, req.get_param_value("scan"),
+                                                  req.get_param_value("gtin"),
+                                                  req.get_param_value("lot"));
+               if (!id) return send_error(res, id.error());
+               auto r = app::recall_lookup(web.ctx, *actor, *id);
+               if (!r) return send_error(res, r.error());
+               send(res, 200, lookup_json(web, *r));
+             });
+
   router.get("/api/v1/cement-products",
              "The cement catalogue: every product with its current IFU version",
              [&web](const Request& req, Response& res) {

@@ -54,7 +54,7 @@ const std::vector<std::string>& all_of(const Values& values, const std::string& 
 // Inputs of a page that are not part of the document.
 bool is_control(const std::string& name) {
   return name == "csrf" || name == "version" || name == "levels_list" || name == "levels_shown" ||
-         name == "override_reason";
+         name == "override_reason" || name == "cement_action";
 }
 
 Values posted_values(const Request& req) {
@@ -88,9 +88,11 @@ void flatten(const Json& j, const std::string& path, Values& out) {
         if (!item.is_null()) out[path].push_back(scalar_text(item));
         continue;
       }
-      const char* key = item.contains("level") ? "level" : "kind";
-      if (!item.contains(key) || !item[key].is_string()) continue;
-      const std::string part = path + "." + item[key].get<std::string>();
+      const char* key = item.contains("level") ? "level" : item.contains("unit") ? "unit" : "kind";
+      if (!item.contains(key) || !(item[key].is_string() || item[key].is_number_integer())) {
+        continue;
+      }
+      const std::string part = path + "." + scalar_text(item[key]);
       for (const auto& [k, v] : item.items()) {
         if (k != key) flatten(v, part + "." + k, out);
       }
@@ -125,12 +127,13 @@ void prune(Json& object, bool keep_empty_parts) {
   }
 }
 
-// The JSON document a posted form stands for. No input is nested deeper than three names.
+// The JSON document a posted form stands for. No input is nested deeper than four names
+// ("cement_units.1.steps.3").
 Json document_from(const Values& values) {
   Json doc = Json::object();
   for (const auto& [name, list] : values) {
     const auto parts = split_path(name);
-    if (parts.size() > 3 ||
+    if (parts.size() > 4 ||
         std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
       continue;
     }
@@ -348,7 +351,23 @@ struct Section {
   std::vector<Shown> shown;     // calculated values
   bool compact = false;         // the summary shows the section as one row
   bool levels_control = false;  // the "levels" text field that decides the level sections
+  bool cement_control = false;  // the procedure's cement packs (drawn by the page itself)
 };
+
+// The cement packs' numbers the values name ("cement_units.2.scan" names pack 2), in order.
+std::vector<int> cement_units_in(const Values& values) {
+  std::vector<int> out;
+  for (const auto& [name, list] : values) {
+    const auto parts = split_path(name);
+    if (parts.size() < 3 || parts[0] != "cement_units") continue;
+    int n = 0;
+    auto [p, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), n);
+    if (ec != std::errc() || p != parts[1].data() + parts[1].size() || n < 1 || n > 10) continue;
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 bool is_tumour(const std::string& indication) {
   return indication == "metastasis" || indication == "myeloma";
@@ -499,7 +518,7 @@ std::vector<FieldDef> operator_fields(const app::Choices* operators) {
 }
 
 std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& levels,
-                                        const app::Choices* operators) {
+                                        const Values& v, const app::Choices* operators) {
   std::vector<Section> out;
   Section about{"The procedure"};
   about.fields = {
@@ -508,12 +527,24 @@ std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& level
   for (auto& f : operator_fields(operators)) about.fields.push_back(std::move(f));
   for (auto& f : std::vector<FieldDef>{
       pick("image_guidance", "Image guidance", Input::kSelect, app::image_guidance_choices()),
-      pick("anaesthesia", "Sedation or anaesthesia", Input::kSelect, app::anaesthesia_choices()),
-      ask("cement_product", "Cement product", Input::kText, "", "30"),
-      ask("cement_lot", "Cement lot number", Input::kText, "", "20")}) {
+      pick("anaesthesia", "Sedation or anaesthesia", Input::kSelect, app::anaesthesia_choices())}) {
     about.fields.push_back(std::move(f));
   }
   out.push_back(std::move(about));
+  // Procedures recorded before the lot register named their cement as typed text.
+  if (!first(v, "cement_product").empty() || !first(v, "cement_lot").empty()) {
+    Section typed{"Cement as typed (before the lot register)"};
+    typed.fields = {ask("cement_product", "Cement product", Input::kText, "", "30"),
+                    ask("cement_lot", "Cement lot number", Input::kText, "", "20")};
+    out.push_back(std::move(typed));
+  }
+  Section cement{"Cement"};
+  cement.cement_control = true;
+  out.push_back(std::move(cement));
+  Choices packs;
+  for (int n : cement_units_in(v)) {
+    packs.emplace_back(std::to_string(n), "Pack " + std::to_string(n));
+  }
   Section control{"Levels treated"};
   control.levels_control = true;
   out.push_back(std::move(control));
@@ -528,6 +559,11 @@ std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& level
                      yes_no(), "Only if there was leakage."),
                 pick("leakage_detected_by", "How the leakage was detected", Input::kSelect,
                      app::leakage_detection_choices(), "Only if there was leakage.")};
+    if (packs.size() > 1) {
+      s.fields.insert(s.fields.begin() + 3,
+                      pick("cement_unit", "Cement pack", Input::kSelect, packs,
+                           "The pack that filled this level."));
+    }
     s.compact = true;
     out.push_back(std::move(s));
   }
@@ -547,7 +583,7 @@ std::vector<Section> sections_of(FormKind kind, const std::vector<VertebralLevel
   switch (kind) {
     case FormKind::kAssessment: return assessment_sections(levels, v);
     case FormKind::kConsent: return consent_sections();
-    case FormKind::kProcedure: return procedure_sections(levels, operators);
+    case FormKind::kProcedure: return procedure_sections(levels, v, operators);
   }
   return {};
 }
@@ -630,6 +666,38 @@ Json rows_of(const std::vector<Section>& sections, const Values& values) {
   };
   for (const auto& s : sections) {
     if (s.levels_control) continue;
+    if (s.cement_control) {
+      for (int n : cement_units_in(values)) {
+        const std::string p = "cement_units." + std::to_string(n) + ".";
+        Json unit_lines = Json::array();
+        const std::string lot = first(values, p + "lot");
+        if (lot.empty()) continue;
+        unit_lines.push_back({{"line", first(values, p + "product")}});
+        unit_lines.push_back({{"line", "Lot " + lot + ", expiry " +
+                                           date_display(first(values, p + "expiry"))}});
+        int steps = 0, confirmed = 0;
+        std::from_chars(first(values, p + "ifu_steps").data(),
+                        first(values, p + "ifu_steps").data() +
+                            first(values, p + "ifu_steps").size(),
+                        steps);
+        std::string deviations;
+        for (int k = 1; k <= steps; ++k) {
+          const std::string answer = first(values, p + "steps." + std::to_string(k));
+          if (answer == "confirmed") ++confirmed;
+          if (answer == "deviation") {
+            deviations += (deviations.empty() ? "" : "; ") + std::string("step ") +
+                          std::to_string(k) + ": " +
+                          first(values, p + "deviations." + std::to_string(k));
+          }
+        }
+        unit_lines.push_back({{"line", "IFU version " + first(values, p + "ifu_version") + ": " +
+                                           std::to_string(confirmed) + " of " +
+                                           std::to_string(steps) + " steps confirmed"}});
+        if (!deviations.empty()) unit_lines.push_back({{"line", "Deviations: " + deviations}});
+        row("Cement pack " + std::to_string(n), "", unit_lines);
+      }
+      continue;
+    }
     Json lines = Json::array();
     for (const auto& d : s.fields) {
       const auto& answer = all_of(values, s.prefix + d.key);
@@ -671,6 +739,7 @@ Json sections_view(const std::vector<Section>& sections, const Values& values, c
     for (const auto& c : s.shown)
       shown.push_back({{"shown_label", c.label}, {"shown_value", c.value}});
     out.push_back({{"section_heading", s.heading},
+                   {"section_cement", s.cement_control},
                    {"section_hint", text_or_null(s.hint)},
                    {"section_note", text_or_null(s.note)},
                    {"section_warning", text_or_null(s.warning)},
@@ -694,6 +763,8 @@ Error named_for_page(Error e) {
       f.message = (kind ? treatment_label(*kind) : parts[1]) + ": " + f.message;
     } else if (parts[0] == "sins") {
       f.message = "SINS: " + f.message;
+    } else if (parts[0] == "cement_units") {
+      f.message = "Cement pack " + parts[1] + ": " + f.message;
     }
   }
   return e;

@@ -6,6 +6,8 @@
 #include <algorithm>
 
 #include "app/cement.h"
+#include "app/procedure_cement.h"
+#include "app/users.h"
 #include "http/forms.h"
 #include "http/views.h"
 #include "http/web.h"
@@ -343,6 +345,36 @@ void show_recall_form(Web& web, Response& res, const app::Actor& actor, int stat
 
 bool form_error(const Error& e) { return e.code == Errc::kInvalid; }
 
+// ---- Recall look-up ------------------------------------------------------------------------
+
+void show_lookup_form(Web& web, Response& res, const app::Actor& actor, int status,
+                      const Request& req, Json data) {
+  const Json errors = data.value("errors", Json::object());
+  data["fields"] = Json::array(
+      {field_view({"scan", "Scan the label", form(req, "scan"), FieldKind::kText,
+                   "The barcode with the GS1 or HIBC symbol, from a pack of the lot or from the "
+                   "recall notice",
+                   "", "off"},
+                  errors),
+       field_view({"gtin", "Or the GTIN (or HIBC code)", form(req, "gtin"), FieldKind::kText, "",
+                   "20", "off"},
+                  errors),
+       field_view({"lot", "and the lot number", form(req, "lot"), FieldKind::kText, "", "20",
+                   "off"},
+                  errors)});
+  render_page(web, res, status, "cement_lookup", data, "Recall look-up", &actor, "cement");
+}
+
+std::string csv_cell(const std::string& v) {
+  std::string t = v;
+  // A cell a spreadsheet would read as a formula is written as text.
+  if (!t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@')) t = "'" + t;
+  if (t.find_first_of(",\"\n\r") == std::string::npos) return t;
+  std::string out = "\"";
+  for (char c : t) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 }  // namespace
 
 void add_cement_pages(Router& router, Web& web) {
@@ -467,6 +499,97 @@ void add_cement_pages(Router& router, Web& web) {
                 show_lot_form(web, res, *actor, 422, in, data);
               });
 
+  router.get("/cement/lookup", "Recall look-up: find a lot by its label",
+             [&web](const Request& req, Response& res) {
+               auto actor = page_actor(web, req, res);
+               if (!actor) return;
+               if (form(req, "scan").empty() && form(req, "gtin").empty() &&
+                   form(req, "lot").empty()) {
+                 return show_lookup_form(web, res, *actor, 200, req, Json::object());
+               }
+               auto id = app::find_lot_for_lookup(web.ctx, *actor, form(req, "scan"),
+                                                  form(req, "gtin"), form(req, "lot"));
+               if (id) return redirect(res, lot_href(*id) + "/patients");
+               if (id.error().code == Errc::kNotFound) {
+                 Error e = Error::invalid({{form(req, "scan").empty() ? "lot" : "scan",
+                                            id.error().message}});
+                 return show_lookup_form(web, res, *actor, 404, req, error_view(e));
+               }
+               if (!form_error(id.error())) return render_error(web, res, id.error(), &*actor);
+               show_lookup_form(web, res, *actor, 422, req, error_view(id.error()));
+             });
+
+  router.get("/cement/lots/{id}/patients",
+             "Recall look-up: the procedures and patients that received a lot",
+             [&web](const Request& req, Response& res) {
+               auto actor = page_actor(web, req, res);
+               if (!actor) return;
+               auto r = app::recall_lookup(web.ctx, *actor, CementLotId{path_id(req)});
+               if (!r) return render_error(web, res, r.error(), &*actor);
+               const auto today = domain::Date::today(web.ctx.clock());
+               auto sites = app::list_sites(web.ctx);
+               Json rows = Json::array();
+               for (const auto& u : r->uses) {
+                 Json j = {{"procedure_date", date_display(u.procedure_date)},
+                           {"site", sites ? site_name(*sites, u.site) : ""},
+                           {"operator", u.operator_name},
+                           {"levels", joined(u.levels, ", ")},
+                           {"unit", u.unit},
+                           {"visible", u.visible}};
+                 if (u.visible) {
+                   j["patient_name"] = u.patient_name;
+                   j["nhs_number"] = u.nhs_number;
+                   j["date_of_birth"] = date_display(u.date_of_birth);
+                   j["href"] = "/episodes/" + u.episode.str() + "/pathway";
+                 }
+                 rows.push_back(j);
+               }
+               Json data = {{"lot", lot_row(r->lot, today)},
+                            {"uses", rows},
+                            {"count_text", r->uses.size() == 1
+                                               ? std::string("1 pack of this lot was recorded at a "
+                                                             "procedure")
+                                               : std::to_string(r->uses.size()) +
+                                                     " packs of this lot were recorded at "
+                                                     "procedures"},
+                            {"none", r->uses.empty()},
+                            {"hidden", r->hidden},
+                            {"has_hidden", r->hidden > 0},
+                            {"csv_href", lot_href(r->lot.id) + "/patients.csv"},
+                            {"back_href", lot_href(r->lot.id)}};
+               render_page(web, res, 200, "cement_uses", data, "Patients who received lot " +
+                           r->lot.lot, &*actor, "cement");
+             });
+
+  router.get("/cement/lots/{id}/patients.csv",
+             "Recall look-up as CSV (a spreadsheet of the procedures and patients)",
+             [&web](const Request& req, Response& res) {
+               auto actor = page_actor(web, req, res);
+               if (!actor) return;
+               auto r = app::recall_lookup(web.ctx, *actor, CementLotId{path_id(req)});
+               if (!r) return render_error(web, res, r.error(), &*actor);
+               auto sites = app::list_sites(web.ctx);
+               std::string csv =
+                   "product,gtin_or_hibc,lot,procedure_date,site,operator,pack,levels,episode_id,"
+                   "patient_name,nhs_number,date_of_birth\r\n";
+               for (const auto& u : r->uses) {
+                 const std::vector<std::string> cells = {
+                     r->lot.product_name, r->lot.code, r->lot.lot, u.procedure_date,
+                     sites ? site_name(*sites, u.site) : "", u.operator_name,
+                     std::to_string(u.unit), joined(u.levels, " "),
+                     u.visible ? u.episode.str() : "",
+                     u.visible ? u.patient_name : "(at a site you do not work at)",
+                     u.visible ? u.nhs_number : "", u.visible ? u.date_of_birth : ""};
+                 std::string line;
+                 for (const auto& c : cells) line += (line.empty() ? "" : ",") + csv_cell(c);
+                 csv += line + "\r\n";
+               }
+               res.set_header("Content-Disposition",
+                              "attachment; filename=\"lot-" + r->lot.id.str() + "-patients.csv\"");
+               res.set_header("Cache-Control", "no-store");
+               res.set_content(csv, "text/csv; charset=utf-8");
+             });
+
   router.get("/cement/lots/{id}", "A cement lot and its recall",
              [&web](const Request& req, Response& res) {
                auto actor = page_actor(web, req, res);
@@ -478,7 +601,8 @@ void add_cement_pages(Router& router, Web& web) {
                             {"added_by", l->added_by_name},
                             {"added_on", date_display(l->added_at.substr(0, 10))},
                             {"may_recall", may_manage(*actor) && !l->recalled()},
-                            {"recall_href", lot_href(l->id) + "/recall"}};
+                            {"recall_href", lot_href(l->id) + "/recall"},
+                            {"patients_href", lot_href(l->id) + "/patients"}};
                if (l->recalled()) {
                  data["recall"] = {{"recalled_on", date_display(l->recalled_on)},
                                    {"reason", l->recall_reason},

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "app/pathway.h"
+#include "app/procedure_cement.h"
 #include "app/referrals.h"
 #include "app/unit_config.h"
 #include "base/clock.h"
@@ -100,8 +101,93 @@ Values with_operator_names(const app::PathwayView& p, Values values) {
   return values;
 }
 
+std::string value_of(const Values& v, const std::string& name) {
+  const auto it = v.find(name);
+  return it == v.end() || it->second.empty() ? "" : it->second.front();
+}
+
+// The procedure's cement packs as the form draws them (_procedure_cement.mustache): each pack
+// named in `values` (and one more when `add_pack`, and pack 1 when there is none), with what
+// its scan or lot found and the steps of its IFU version to confirm.
+Json cement_view(Web& web, const app::Actor& actor, const Values& values, const Json& errors,
+                 bool add_pack) {
+  std::vector<int> units;
+  for (const auto& [name, list] : values) {
+    if (name.rfind("cement_units.", 0) != 0) continue;
+    const std::string n = name.substr(13, name.find('.', 13) - 13);
+    const int unit = static_cast<int>(number_of(n));
+    if (unit >= 1 && unit <= 10 && std::find(units.begin(), units.end(), unit) == units.end()) {
+      units.push_back(unit);
+    }
+  }
+  std::sort(units.begin(), units.end());
+  if (units.empty() || (add_pack && units.back() < 10)) {
+    units.push_back(units.empty() ? 1 : units.back() + 1);
+  }
+  const Json doc = document_of(values);
+  std::map<int, app::CementChecklist> found;
+  if (doc.contains("cement_units")) {
+    auto lists = app::cement_checklists(web.ctx, actor, doc["cement_units"]);
+    if (lists) {
+      for (auto& c : *lists) found[c.unit] = std::move(c);
+    }
+  }
+  Json out = Json::array();
+  for (int n : units) {
+    const std::string p = "cement_units." + std::to_string(n) + ".";
+    Json u = {{"unit", n},
+              {"legend", "Pack " + std::to_string(n)},
+              {"scan", field_view({p + "scan", "Scan the pack's label",
+                                   value_of(values, p + "scan"), FieldKind::kText,
+                                   "Put the cursor here and scan the barcode with the GS1 or HIBC "
+                                   "symbol, then choose Find the packs scanned.",
+                                   "", "off"},
+                                  errors)},
+              {"lot_id", value_of(values, p + "lot_id")},
+              {"ifu_version_id", value_of(values, p + "ifu_version_id")}};
+    const auto f = found.find(n);
+    if (f != found.end() && f->second.pack.error.empty()) {
+      const auto& pack = f->second.pack;
+      u["lot_id"] = pack.lot_id > 0 ? std::to_string(pack.lot_id) : "";
+      u["ifu_version_id"] = std::to_string(pack.ifu_version_id);
+      u["found"] = {{"product", pack.product},
+                    {"code_label", pack.scheme == "hibc" ? "HIBC" : "GTIN"},
+                    {"code", pack.code},
+                    {"lot", pack.lot},
+                    {"expiry", date_display(pack.expiry)},
+                    {"ifu_version", pack.ifu_version}};
+      if (!f->second.warning.empty()) u["warning"] = f->second.warning;
+      Json steps = Json::array();
+      for (std::size_t k = 1; k <= f->second.steps.size(); ++k) {
+        const std::string name = p + "steps." + std::to_string(k);
+        const std::string answer = value_of(values, name);
+        const std::string note = p + "deviations." + std::to_string(k);
+        Json step = {{"id", name},
+                     {"name", name},
+                     {"number", k},
+                     {"text", f->second.steps[k - 1]},
+                     {"confirmed", answer == "confirmed"},
+                     {"deviation", answer == "deviation"},
+                     {"deviation_field",
+                      field_view({note, "If done otherwise: how, and why?", value_of(values, note),
+                                  FieldKind::kTextarea, ""},
+                                 errors)}};
+        if (errors.contains(name)) step["error"] = errors[name];
+        steps.push_back(step);
+      }
+      u["steps"] = steps;
+    } else if (f != found.end() && !errors.contains(p + "scan")) {
+      u["scan"] = field_view({p + "scan", "Scan the pack's label", value_of(values, p + "scan"),
+                              FieldKind::kText, "", "", "off"},
+                             Json{{p + "scan", f->second.pack.error}});
+    }
+    out.push_back(u);
+  }
+  return {{"units", out}};
+}
+
 void show_form(Web& web, Response& res, const app::Actor& actor, int status, const Loaded& l,
-               FormKind kind, const FormState& state, Json data) {
+               FormKind kind, const FormState& state, Json data, bool add_pack = false) {
   const Json errors = data.value("errors", Json::object());
   const std::string name(app::form_kind_name(kind));
   const EpisodeId id = l.pathway.episode.id;
@@ -125,6 +211,9 @@ void show_form(Web& web, Response& res, const app::Actor& actor, int status, con
       state.levels_list.empty() ? domain::format_levels(state.levels) : state.levels_list,
       operators);
   data["levels_shown"] = has_levels(kind) ? Json(domain::format_levels(state.levels)) : Json();
+  if (kind == FormKind::kProcedure) {
+    data["cement"] = cement_view(web, actor, values, errors, add_pack);
+  }
   const bool overriding = data.contains("check") && data["check"].value("may_override", false);
   data["submit_label"] = (overriding ? "Override the guidance and save the " : "Save the ") + name;
   data["submit_warning"] = overriding;
@@ -209,6 +298,14 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
                        ". Enter the details for each level, then save. Nothing has been saved yet.";
     }
   }
+  const std::string cement_action = form(req, "cement_action");
+  if (status == 0 && kind == FormKind::kProcedure && !cement_action.empty()) {
+    status = 200;
+    data["notice"] = cement_action == "add"
+                         ? "A pack was added: scan its label. Nothing has been saved yet."
+                         : "The packs scanned are shown with their instructions for use. Confirm "
+                           "each step, then save. Nothing has been saved yet.";
+  }
   if (status == 0) {
     auto saved = app::save_form(web.ctx, *actor, id, kind, state.version,
                                 document_of(state.values), form(req, "override_reason"));
@@ -243,7 +340,7 @@ void post_form(Web& web, const Request& req, Response& res, FormKind kind) {
     state.levels = default_levels(kind, l->pathway);
     state.levels_list.clear();
   }
-  show_form(web, res, *actor, status, *l, kind, state, data);
+  show_form(web, res, *actor, status, *l, kind, state, data, cement_action == "add");
 }
 
 // ---- The pathway page ----------------------------------------------------------------------

@@ -37,6 +37,16 @@ struct WorklistQuery {
   int limit = 50;
 };
 
+// One use of a cement lot: the pack of a procedure it filled, with the episode's patient and
+// site and the procedure form as stored (JSON text; "" when the form is gone).
+struct LotUseRow {
+  EpisodeId episode;
+  int unit = 0;
+  PatientId patient;
+  SiteId site;
+  std::string procedure;
+};
+
 struct UserRecord {
   domain::User user;
   std::string password_hash;

@@ -149,6 +149,11 @@ class SqlTx final : public Tx {
   Result<std::optional<domain::CementLot>> find_cement_lot(domain::CementLotId id) override;
   Result<std::vector<domain::CementLot>> list_cement_lots(
       std::optional<domain::CementProductId> product) override;
+  Result<std::optional<domain::CementLot>> find_cement_lot_by_code(
+      const std::string& scheme, const std::string& code, const std::string& lot) override;
+  Status put_procedure_cement(
+      EpisodeId episode, const std::vector<std::pair<int, domain::CementLotId>>& units) override;
+  Result<std::vector<LotUseRow>> cement_lot_uses(domain::CementLotId lot) override;
   Status recall_cement_lot(domain::CementLotId id, const std::string& recalled_on,
                            const std::string& reason, const std::string& notice, UserId by,
                            const std::string& at) override;

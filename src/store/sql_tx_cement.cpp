@@ -257,6 +257,45 @@ Result<std::vector<CementLot>> SqlTx::list_cement_lots(std::optional<CementProdu
   return cement_lots_where("", {});
 }
 
+Result<std::optional<CementLot>> SqlTx::find_cement_lot_by_code(const std::string& scheme,
+                                                                 const std::string& code,
+                                                                 const std::string& lot) {
+  auto list = cement_lots_where("WHERE l.scheme = ? AND l.code = ? AND l.lot = ?",
+                                {scheme, code, lot});
+  if (!list) return std::move(list).error();
+  if (list->empty()) return std::optional<CementLot>();
+  return std::optional<CementLot>(std::move(list->front()));
+}
+
+Status SqlTx::put_procedure_cement(EpisodeId episode,
+                                   const std::vector<std::pair<int, CementLotId>>& units) {
+  auto d = c_.exec("DELETE FROM procedure_cement_units WHERE episode_id = ?", {episode.value});
+  if (!d) return std::move(d).error();
+  for (const auto& [unit, lot] : units) {
+    auto r = c_.exec(
+        "INSERT INTO procedure_cement_units (episode_id, unit, lot_id) VALUES (?, ?, ?)",
+        {episode.value, std::int64_t{unit}, lot.value});
+    if (!r) return std::move(r).error();
+  }
+  return {};
+}
+
+Result<std::vector<LotUseRow>> SqlTx::cement_lot_uses(CementLotId lot) {
+  auto rows = c_.query(
+      "SELECT u.episode_id, u.unit, e.patient_id, e.site_id, COALESCE(f.data, '') "
+      "FROM procedure_cement_units u JOIN episodes e ON e.id = u.episode_id "
+      "LEFT JOIN episode_forms f ON f.episode_id = u.episode_id AND f.kind = 'procedure' "
+      "WHERE u.lot_id = ? ORDER BY u.episode_id, u.unit",
+      {lot.value});
+  if (!rows) return std::move(rows).error();
+  std::vector<LotUseRow> out;
+  for (const auto& r : *rows) {
+    out.push_back({EpisodeId{r.i64(0)}, static_cast<int>(r.i64(1)), PatientId{r.i64(2)},
+                   SiteId{r.i64(3)}, r.str(4)});
+  }
+  return out;
+}
+
 Status SqlTx::recall_cement_lot(CementLotId id, const std::string& recalled_on,
                                 const std::string& reason, const std::string& notice, UserId by,
                                 const std::string& at) {

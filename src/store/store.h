@@ -203,6 +203,14 @@ class Tx {
   // Lots, newest first: every lot, or one product's.
   virtual Result<std::vector<domain::CementLot>> list_cement_lots(
       std::optional<domain::CementProductId> product) = 0;
+  // The registered lot of a product code, if any.
+  virtual Result<std::optional<domain::CementLot>> find_cement_lot_by_code(
+      const std::string& scheme, const std::string& code, const std::string& lot) = 0;
+  // Replaces the episode's procedure cement packs (unit number, lot id) with `units`.
+  virtual Status put_procedure_cement(
+      EpisodeId episode, const std::vector<std::pair<int, domain::CementLotId>>& units) = 0;
+  // Every procedure that used lot `lot`, by episode then pack (an index range).
+  virtual Result<std::vector<LotUseRow>> cement_lot_uses(domain::CementLotId lot) = 0;
   // Recalls lot `id` once. kNotFound when absent; kConflict when it is already recalled.
   virtual Status recall_cement_lot(domain::CementLotId id, const std::string& recalled_on,
                                    const std::string& reason, const std::string& notice,

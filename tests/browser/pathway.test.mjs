@@ -4,8 +4,11 @@
 // the MDT gate blocks because conservative treatment is shorter than the unit's 21 days, and the
 // surgeon overrides it with a reason. The coordinator lists the case at yesterday's MDT, records
 // the decision to proceed and moves it to consent; the surgeon records consent, passes the
-// procedure gate and records the procedure. The episode's history shows the override and its
-// reason.
+// procedure gate and records the procedure: scans the cement pack's label (Enter looks it up),
+// confirms the steps of its instructions for use and records one deviation with its reason
+// (issue 16, HTG3-1.2-CEMENT warns). The episode's history shows the override and its reason.
+// The device safety officer then recalls that cement lot and finds the patient with the recall
+// look-up.
 // Then (issue 14) the surgeon records Frank Quinn's procedure, planned before Southmoor's spinal
 // surgery arrangement lapsed but done today, after it: recording it is blocked, then overridden
 // with a reason, which the history shows; and the coordinator steps Dennis Walker back from
@@ -24,6 +27,9 @@ const OVERRIDE_REASON =
 const PROCEDURE_REASON =
   'Northgate spinal surgery confirmed cover for today by telephone; the renewed arrangement is '
   + 'signed and the administrator will record it.';
+// A new lot of the demonstration high-viscosity cement, expiring at the end of December 2030.
+const CEMENT_SCAN = ']C1010950600013435217301200' + '10LOT-BRW-1';
+const CEMENT_DEVIATION = 'Mixed for 75 seconds, not 60: the first mix was interrupted';
 const STEP_BACK_REASON = 'New MRI shows a second level: the MDT is to discuss the case again.';
 
 // ISO date `days` from today (the server uses the real clock).
@@ -205,13 +211,20 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
           primary_operator: 'Mr Sam Surgeon',
           image_guidance: 'fluoroscopy_biplane',
           anaesthesia: 'sedation',
-          cement_product: 'PMMA bone cement',
-          cement_lot: 'LOT-7',
           'levels.L1.approach': 'transpedicular',
           'levels.L1.pedicles': 'bipedicular',
           'levels.L1.cement_ml': '25',
         };
         await fillForm(page, procedure);
+        // The pack's label, as a scanner types it: a new lot of the demonstration cement, which
+        // the save registers. Enter looks it up and shows its instructions for use.
+        await set(page, 'cement_units.1.scan', CEMENT_SCAN);
+        await s.navigate(() => page.locator('[name="cement_units.1.scan"]').press('Enter'));
+        assert.match(await page.locator('main').innerText(), /Demonstration PMMA bone cement/);
+        for (const k of [1, 2, 3, 5, 6]) await set(page, `cement_units.1.steps.${k}`, 'confirmed');
+        await set(page, 'cement_units.1.steps.4', 'deviation');
+        await set(page, 'cement_units.1.deviations.4', CEMENT_DEVIATION);
+        await s.check('procedure-cement');
         await submit(s, 'Save the procedure', 422);
         assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Cement volume/);
         await s.check('procedure-error');
@@ -220,8 +233,28 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.expectHeading('Pathway: Follow-up');
         const main = await page.locator('main').innerText();
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
-        assert.match(main, /htg3-2026\.2/);
+        assert.match(main, /htg3-2026\.3/);
+        assert.match(main, /IFU version 2: 5 of 6 steps confirmed/);
+        assert.ok(main.includes(`Deviations: step 4: ${CEMENT_DEVIATION}`), 'the deviation is shown');
         await s.check('follow-up');
+      });
+      // The device safety officer recalls the lot and finds the patient who received it.
+      await as('safety', async (s) => {
+        const { page } = s;
+        await s.goto('cement/lots');
+        await s.navigate(() => page.getByRole('link', { name: 'LOT-BRW-1' }).click());
+        await s.navigate(() => page.getByRole('button', { name: 'Recall this lot' }).click());
+        await fillForm(page, { reason: 'Field safety notice: seal failure', notice: 'FSN-BRW-1' });
+        await submit(s, 'Recall the lot');
+        assert.match(await page.locator('main').innerText(), /Do not use this lot/);
+        await s.check('lot-recalled');
+        await s.goto('cement/lookup');
+        await fillForm(page, { scan: CEMENT_SCAN });
+        await submit(s, 'Find the patients');
+        const found = await page.locator('main').innerText();
+        assert.match(found, /HUGHES, Margaret/);
+        assert.match(found, /1 pack of this lot was recorded/);
+        await s.check('recall-lookup');
       });
     });
 
@@ -241,13 +274,14 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.check('recording-card');
 
         await s.navigate(() => page.getByRole('link', { name: 'Record the procedure' }).click());
+        await set(page, 'cement_units.1.scan', '(01)09506000134352(10)LOT-2026-0417');
+        await s.navigate(() => page.getByRole('button', { name: 'Find the packs scanned' }).click());
+        for (const k of [1, 2, 3, 4, 5, 6]) await set(page, `cement_units.1.steps.${k}`, 'confirmed');
         await fillForm(page, {
           date: day(0),
           primary_operator: 'Mr Sam Surgeon',
           image_guidance: 'fluoroscopy_biplane',
           anaesthesia: 'sedation',
-          cement_product: 'PMMA bone cement',
-          cement_lot: 'LOT-9',
           'levels.T11.approach': 'transpedicular',
           'levels.T11.pedicles': 'bipedicular',
           'levels.T11.cement_ml': '4',

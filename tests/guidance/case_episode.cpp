@@ -1,6 +1,7 @@
 #include "case_episode.h"
 
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -67,8 +68,6 @@ json with_filler(app::FormKind kind, json doc, domain::Date today) {
       fill("primary_operator", "Case-file operator");
       fill("image_guidance", "fluoroscopy_biplane");
       fill("anaesthesia", "local");
-      fill("cement_product", "PMMA bone cement");
-      fill("cement_lot", "CASE-1");
       fill("levels", json::array({{{"level", "L1"},
                                    {"approach", "transpedicular"},
                                    {"pedicles", "bipedicular"},
@@ -149,13 +148,40 @@ domain::SiteSurgeryRecord site_surgery(const json& j, const std::string& where) 
   return r;
 }
 
+// The lot register and catalogue as the case describes them: pack number -> {product, lot,
+// expiry, steps (of its IFU version), recalled_on, error (the scan cannot be used)}. Each pack's
+// lot id is its pack number.
+void cement_packs(const json& j, const std::string& where, app::FormContext& fc,
+                  std::map<std::int64_t, std::string>& recalls) {
+  if (!j.is_object()) bad(where, "expected an object keyed by pack number");
+  for (const auto& [key, p] : j.items()) {
+    const std::string w = where + "." + key;
+    only_keys(p, w, {"product", "lot", "expiry", "steps", "recalled_on", "error"});
+    const int unit = std::stoi(key);
+    app::CementPack pack;
+    pack.lot_id = unit;
+    pack.product = p.contains("product") ? text(p["product"], w) : "Case-file cement";
+    pack.scheme = "gs1";
+    pack.code = "09506000134352";
+    pack.lot = p.contains("lot") ? text(p["lot"], w) : "CASE-" + key;
+    if (p.contains("expiry")) pack.expiry = date(p["expiry"], w + ".expiry").iso();
+    if (!p.contains("steps") || !p["steps"].is_number_integer()) bad(w, "\"steps\" is required");
+    pack.steps = p["steps"].get<std::size_t>();
+    pack.ifu_version = 1;
+    pack.ifu_version_id = unit;
+    if (p.contains("error")) pack.error = text(p["error"], w);
+    if (p.contains("recalled_on")) recalls[unit] = date(p["recalled_on"], w).iso();
+    fc.cement_packs[unit] = pack;
+  }
+}
+
 }  // namespace
 
 CaseEpisode case_episode(const json& j) {
   const std::string w = "episode";
   only_keys(j, w,
             {"today", "referral_date", "assessment", "consent", "procedure", "mdt", "site_surgery",
-             "planned_procedure_date"});
+             "planned_procedure_date", "cement_packs"});
   if (!j.contains("today")) bad(w, "\"today\" is required");
   CaseEpisode out;
   out.today = date(j["today"], w + ".today");
@@ -180,8 +206,11 @@ CaseEpisode case_episode(const json& j) {
     out.sources.consent = stored_form(app::FormKind::kConsent, j["consent"], context(), out.refused);
   }
   if (j.contains("procedure")) {
-    out.sources.procedure =
-        stored_form(app::FormKind::kProcedure, j["procedure"], context(), out.refused);
+    app::FormContext fc = context();
+    if (j.contains("cement_packs")) {
+      cement_packs(j["cement_packs"], w + ".cement_packs", fc, out.sources.cement_recalls);
+    }
+    out.sources.procedure = stored_form(app::FormKind::kProcedure, j["procedure"], fc, out.refused);
   }
   if (j.contains("site_surgery")) {
     out.sources.surgery = site_surgery(j["site_surgery"], w + ".site_surgery");

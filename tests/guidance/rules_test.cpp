@@ -43,6 +43,8 @@ EpisodeSnapshot Complete() {
   s.consent.date = D("2026-03-08");
   for (ConsentRisk r : all_consent_risks()) s.consent.risks_discussed.insert(r);
   s.procedure_date = D("2026-03-10");
+  s.cement_units = std::vector<CementUnit>{
+      {.unit = 1, .product = "PMMA", .lot = "A1", .expiry = D("2027-01-31"), .steps = 4}};
   s.today = D("2026-03-02");
   return s;
 }
@@ -99,8 +101,8 @@ TEST(GuidanceRulesTest, EachGateRunsItsRulesInTableOrder) {
         "EBI-VA-MDT", "EBI-VA-SURGERY"}},
       {Gate::kProcedureRecorded,
        Complete(),
-       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "TA279-SEVERE-RECENT", "EBI-VA-PAIN",
-        "EBI-VA-MDT", "EBI-VA-SURGERY"}},
+       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "HTG3-1.2-CEMENT", "TA279-SEVERE-RECENT",
+        "EBI-VA-PAIN", "EBI-VA-MDT", "EBI-VA-SURGERY"}},
   };
   for (const auto& r : rows) {
     const Findings f = evaluate(r.gate, r.snapshot, Settings());

@@ -84,14 +84,23 @@ inline Json full_consent(const std::string& date = "2026-11-24") {
           {"form_reference", "CF-1"}};
 }
 
+// One pack of the demonstration cement (lot LOT-2026-0417, in date), scanned as a GS1-128
+// barcode, with the six steps of its IFU (version 2) done as instructed (HTG3-1.2-CEMENT).
+inline Json cement_units() {
+  Json steps = Json::object();
+  for (int k = 1; k <= 6; ++k) steps[std::to_string(k)] = "confirmed";
+  return Json::array({{{"unit", 1},
+                       {"scan", "]C1010950600013435210LOT-2026-0417"},
+                       {"steps", steps}}});
+}
+
 inline Json procedure(const std::string& date = "2026-11-25") {
   return {{"date", date},
           {"start_time", "09:30"},
           {"primary_operator", "Dr R Operator"},
           {"image_guidance", "fluoroscopy_biplane"},
           {"anaesthesia", "local"},
-          {"cement_product", "Example PMMA"},
-          {"cement_lot", "LOT-42"},
+          {"cement_units", cement_units()},
           {"levels",
            {{"T12",
              {{"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", 4.5}}}}},

@@ -53,8 +53,13 @@ class PathwayMovesTest : public PathwayTest {
             {"primary_operator", "Dr R Operator"},
             {"image_guidance", "fluoroscopy_biplane"},
             {"anaesthesia", "local"},
-            {"cement_product", "Example PMMA"},
-            {"cement_lot", "LOT-42"},
+            {"cement_units.1.scan", "(01)09506000134352(10)LOT-2026-0417"},
+            {"cement_units.1.steps.1", "confirmed"},
+            {"cement_units.1.steps.2", "confirmed"},
+            {"cement_units.1.steps.3", "confirmed"},
+            {"cement_units.1.steps.4", "confirmed"},
+            {"cement_units.1.steps.5", "confirmed"},
+            {"cement_units.1.steps.6", "confirmed"},
             {"levels.T12.approach", "transpedicular"},
             {"levels.T12.pedicles", "bipedicular"},
             {"levels.T12.cement_ml", "4.5"}};
@@ -196,7 +201,9 @@ TEST_F(PathwayMovesTest, ProcedurePageShowsTheBlockAndTakesTheReason) {
   EXPECT_NE(blocked->body.find("The guidance is not met at the procedure date"), std::string::npos);
   EXPECT_NE(blocked->body.find("HTG3-1.2-SURGERY"), std::string::npos);
   EXPECT_NE(blocked->body.find("href=\"#override_reason\""), std::string::npos);
-  EXPECT_NE(blocked->body.find("value=\"LOT-42\""), std::string::npos);  // the typed form is kept
+  // The typed form is kept, the scan of the cement pack with it.
+  EXPECT_NE(blocked->body.find("value=\"(01)09506000134352(10)LOT-2026-0417\""),
+            std::string::npos);
   EXPECT_NE(blocked->body.find("Override the guidance and save the procedure"), std::string::npos);
   EXPECT_EQ(state(id), "procedure");
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/cement.h"
 #include "app/follow_ups.h"
 #include "app/mdt.h"
 #include "app/pathway.h"
@@ -30,6 +31,22 @@ class PathwayAppTest : public StoreTest {
     admin_ = insert_actor("admin", Role::kAdministrator, {site_});
     auto p = insert_patient(site_, 1);
     episode_ = insert_episode(p.id, site_, "2026-09-01", PathwayState::kAssessment).id;
+    // A cement product with two preparation steps, and one of its lots (HTG3-1.2-CEMENT).
+    const auto safety = insert_actor("safety", Role::kSafety, {site_});
+    must(app::create_cement_product(ctx(), safety,
+                                    {"PMMA", "Maker", "ce", "high", "10", {"09506000134352"}, {},
+                                     {"IFU-1", "", "", "", "", "", "", {"Mix", "Load"}}}),
+         "cement product");
+    lot_ = must(app::register_cement_lot(ctx(), safety,
+                                         {"", "09506000134352", "", "A1", "2027-12-31", ""}),
+                "cement lot")
+               .id.value;
+  }
+
+  // The procedure's one cement pack: lot A1, both steps done as instructed.
+  json cement() const {
+    return json::array({{{"unit", 1}, {"lot_id", lot_}, {"steps", {{"1", "confirmed"},
+                                                                  {"2", "confirmed"}}}}});
   }
 
   std::int64_t version() {
@@ -105,7 +122,7 @@ class PathwayAppTest : public StoreTest {
   }
   json procedure_on(const std::string& date) {
     return {{"date", date}, {"primary_operator", "Dr Op"}, {"image_guidance", "ct"},
-            {"anaesthesia", "local"}, {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+            {"anaesthesia", "local"}, {"cement_units", cement()},
             {"levels", {{"L2", {{"approach", "transpedicular"}, {"pedicles", "unipedicular"},
                                 {"cement_ml", 3.5}}}}}};
   }
@@ -144,7 +161,7 @@ class PathwayAppTest : public StoreTest {
     return app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
                           {{"date", "2026-11-24"}, {"primary_operator", "Dr Op"},
                            {"image_guidance", "ct"}, {"anaesthesia", "local"},
-                           {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+                           {"cement_units", cement()},
                            {"levels", {{level, {{"approach", "transpedicular"},
                                                 {"pedicles", "unipedicular"},
                                                 {"cement_ml", 3.5}}}}}});
@@ -164,6 +181,7 @@ class PathwayAppTest : public StoreTest {
 
   SiteId site_;
   app::Actor op_, coord_, nurse_, admin_;
+  std::int64_t lot_ = 0;
   EpisodeId episode_;
 };
 
@@ -383,7 +401,7 @@ TEST_P(PathwayAppTest, BadProcedureSavesNothing) {
   auto r = app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
                           {{"date", "2026-08-31"}, {"primary_operator", "Dr Op"},
                            {"image_guidance", "ct"}, {"anaesthesia", "local"},
-                           {"cement_product", "PMMA"}, {"cement_lot", "A1"},
+                           {"cement_units", cement()},
                            {"levels", {{"L2", {{"approach", "transpedicular"},
                                                {"pedicles", "unipedicular"},
                                                {"cement_ml", 25}}}}}});
@@ -568,9 +586,10 @@ TEST_P(PathwayAppTest, CorrectionInFollowUpIsCheckedAgain) {
   ASSERT_TRUE(first.ok() && first->saved) << describe(first);
   ASSERT_EQ(transitions().size(), 4u);
 
-  // Same findings (a cement lot corrected): saved, nothing more to record.
+  // Same findings (the DAP corrected): saved, nothing more to record.
   json lot = procedure_on("2026-11-30");
-  lot["cement_lot"] = "A2";
+  lot["dap"] = 9.5;
+  lot["dap_unit"] = "Gy.cm2";
   auto same = record(lot);
   ASSERT_TRUE(same.ok() && same->saved) << describe(same);
   EXPECT_FALSE(same->check.has_value());
@@ -578,7 +597,6 @@ TEST_P(PathwayAppTest, CorrectionInFollowUpIsCheckedAgain) {
 
   // The date corrected to after the arrangement lapsed: blocked until a reason is given.
   json later = procedure_on("2026-12-02");
-  later["cement_lot"] = "A2";
   auto blocked = record(later);
   ASSERT_TRUE(blocked.ok()) << describe(blocked);
   EXPECT_FALSE(blocked->saved);

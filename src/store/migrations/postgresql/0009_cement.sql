@@ -96,3 +96,14 @@ CREATE TRIGGER cement_lots_no_delete BEFORE DELETE ON cement_lots
   FOR EACH ROW EXECUTE FUNCTION vertebro_refuse_change();
 CREATE TRIGGER cement_lots_no_truncate BEFORE TRUNCATE ON cement_lots
   FOR EACH STATEMENT EXECUTE FUNCTION vertebro_refuse_change();
+
+-- Which lot filled which cement pack of which procedure: rewritten with the episode's procedure
+-- form whenever it is saved (app/procedure_cement.cpp), so that a recall look-up reads an index
+-- range instead of every procedure document.
+CREATE TABLE procedure_cement_units (
+  episode_id BIGINT NOT NULL REFERENCES episodes (id),
+  unit BIGINT NOT NULL,
+  lot_id BIGINT NOT NULL REFERENCES cement_lots (id),
+  PRIMARY KEY (episode_id, unit)
+);
+CREATE INDEX procedure_cement_units_by_lot ON procedure_cement_units (lot_id, episode_id);

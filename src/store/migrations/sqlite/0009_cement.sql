@@ -99,3 +99,14 @@ WHEN OLD.recalled_on <> ''
 BEGIN
   SELECT RAISE(ABORT, 'a cement lot can only be recalled, once');
 END;
+
+-- Which lot filled which cement pack of which procedure: rewritten with the episode's procedure
+-- form whenever it is saved (app/procedure_cement.cpp), so that a recall look-up reads an index
+-- range instead of every procedure document.
+CREATE TABLE procedure_cement_units (
+  episode_id INTEGER NOT NULL REFERENCES episodes (id),
+  unit INTEGER NOT NULL,
+  lot_id INTEGER NOT NULL REFERENCES cement_lots (id),
+  PRIMARY KEY (episode_id, unit)
+);
+CREATE INDEX procedure_cement_units_by_lot ON procedure_cement_units (lot_id, episode_id);
