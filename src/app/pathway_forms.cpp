@@ -516,7 +516,18 @@ json procedure_cement_unit(int unit, const InputReader& in, const FormContext& c
   in.only({"unit", "scan", "lot_id", "product", "scheme", "code", "lot", "expiry",
            "ifu_version_id", "ifu_version", "ifu_steps", "steps", "deviations"});
   const auto found = ctx.cement_packs.find(unit);
-  const auto scan = in.text("scan", "Scan of the pack's label", 200);
+  // The scan as the scanner typed it: its GS (0x1D) separators are part of it, so it is not read
+  // as text (which refuses control characters); app/procedure_cement.cpp reads it.
+  std::optional<std::string> scan;
+  if (const json* raw = in.find("scan"); raw != nullptr && raw->is_string()) {
+    if (raw->get<std::string>().size() > 200) {
+      in.error("scan", "A scan is at most 200 characters: scan one barcode only");
+    } else if (raw->get<std::string>().find_first_not_of(" \t\r\n") != std::string::npos) {
+      scan = raw->get<std::string>();
+    }
+  } else if (raw != nullptr && !raw->is_null()) {
+    in.error("scan", "The scan must be text");
+  }
   if (found == ctx.cement_packs.end()) {
     in.error("scan", "Scan the label of cement pack " + std::to_string(unit));
     return nullptr;

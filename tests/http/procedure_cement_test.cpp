@@ -40,7 +40,8 @@ TEST_F(ProcedureCementTest, TheGateJudgesEachPackAndTheLookUpFindsThePatient) {
             std::string::npos);
 
   // A step neither confirmed nor recorded as done otherwise.
-  const std::string scan = "(01)09506000134352(17)301200(10)NEW-HTTP-1";
+  // A GS1 DataMatrix scan as the scanner types it, with a GS after the lot.
+  const std::string scan = "]d2010950600013435210NEW-HTTP-1\x1d" "17301200";
   auto unconfirmed = put_form(operator_, id, "procedure", with_pack(scan, 5));
   expect_status(unconfirmed, 422);
   EXPECT_NE(cement_finding(json_of(*unconfirmed))["message"].get<std::string>().find("step 6 of 6"),
