@@ -1,8 +1,9 @@
 // SqlTx, cement part: the catalogue (products with their GTINs and HIBC codes, and versioned
 // instructions for use with their steps) and the lot register with its recalls. The schema
 // refuses any change to a saved IFU version and any change to a lot but its single recall.
-// Same rules as sql_tx.cpp: portable SQL, `?` placeholders, and expected refusals found without
-// a failing statement.
+// Same rules as sql_tx.cpp: portable SQL and `?` placeholders. An expected refusal (a code or
+// lot already registered, a lot already recalled) is found by a query first, never by a failing
+// statement, since a failed statement aborts the whole transaction on PostgreSQL.
 
 #include "store/sql_tx.h"
 
