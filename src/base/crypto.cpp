@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <atomic>
 #include <vector>
 
 namespace vertebro::crypto {
@@ -37,10 +38,19 @@ std::string random_hex(std::size_t bytes) {
   return to_hex(buf.data(), buf.size());
 }
 
+namespace {
+std::atomic<PasswordCost> password_cost{PasswordCost::kInteractive};
+}  // namespace
+
+void set_password_cost(PasswordCost cost) { password_cost.store(cost); }
+
 std::string hash_password(std::string_view password) {
+  const bool minimum = password_cost.load() == PasswordCost::kTestOnlyMinimum;
+  const unsigned long long ops =
+      minimum ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+  const std::size_t mem = minimum ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
   std::array<char, crypto_pwhash_STRBYTES> out{};
-  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+  if (crypto_pwhash_str_alg(out.data(), password.data(), password.size(), ops, mem,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
     return {};
   }

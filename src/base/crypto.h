@@ -18,9 +18,19 @@ std::string sha256_hex(std::string_view bytes);
 // `bytes` random bytes from the OS generator, as lower-case hex (2 * bytes characters).
 std::string random_hex(std::size_t bytes);
 
-// argon2id hash in libsodium's string form ("$argon2id$v=19$..."). About 0.1 s and 64 MiB.
-// Returns an empty string only if memory could not be allocated.
+// argon2id hash in libsodium's string form ("$argon2id$v=19$..."). At the normal cost, about
+// 0.1 s and 64 MiB. Returns an empty string only if memory could not be allocated.
 std::string hash_password(std::string_view password);
+
+// The work of the argon2id hashes hash_password() makes. kInteractive (libsodium's interactive
+// limits: 2 passes over 64 MiB) is vertebro's, and the default. kTestOnlyMinimum (libsodium's
+// minimum: 1 pass over 8 KiB) lets a test suite that signs in hundreds of times spend its time
+// on what it tests rather than on hashing; the hash is still argon2id through the same calls.
+// Each hash string carries its own cost, so verify_password() needs no setting. Nothing under
+// src/ other than this file may name kTestOnlyMinimum (tests/check_password_cost.cmake).
+enum class PasswordCost { kInteractive, kTestOnlyMinimum };
+// Sets the cost of the hashes made from now on, for the whole process.
+void set_password_cost(PasswordCost cost);
 
 // True when `password` matches `hash`. A malformed hash is a mismatch.
 bool verify_password(std::string_view password, const std::string& hash);

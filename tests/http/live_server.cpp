@@ -1,5 +1,8 @@
 #include "live_server.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -20,9 +23,14 @@ namespace vertebro::http_test {
 
 namespace {
 
+// True while LiveServer::start runs: its failures are only thrown, for the suite's SetUp to
+// report in each test (a failure recorded in SetUpTestSuite makes gtest print its tests as
+// SKIPPED, which ctest would count as skipped rather than failed).
+thread_local bool starting = false;
+
 // Records a test failure and leaves the current test (gtest catches the exception).
 [[noreturn]] void fail(const std::string& what) {
-  ADD_FAILURE() << what;
+  if (!starting) ADD_FAILURE() << what;
   throw std::runtime_error(what);
 }
 
@@ -44,34 +52,116 @@ TimePoint start_time() {
   return sys_days{year{2026} / November / 25} + hours{10};
 }
 
+namespace {
+
+std::filesystem::path test_binary() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) fail("cannot read the test binary's path: " + ec.message());
+  return exe;
+}
+
+// Tells one build of the test binary from another, so that a template a different build made
+// (with other migrations or other demonstration data) is never used.
+std::string build_key() {
+  const auto exe = test_binary();
+  struct stat st {};
+  if (::stat(exe.c_str(), &st) != 0) fail("cannot stat the test binary");
+  return crypto::sha256_hex(exe.string() + "|" + std::to_string(st.st_size) + "|" +
+                            std::to_string(st.st_mtim.tv_sec) + "." +
+                            std::to_string(st.st_mtim.tv_nsec))
+      .substr(0, 16);
+}
+
+// Fills the new database at `target` with the demonstration data as of start_time(), and
+// closes it.
+void fill_with_demo_data(const std::string& target) {
+  log::configure("", "warn");  // the template's making belongs to no test's log
+  auto store = store::open_store(target, {});
+  if (!store) fail("open_store failed for the template: " + store.error().message);
+  FixedClock clock(start_time());
+  app::Context ctx(**store, clock, app::Settings{});
+  auto demo = app::load_demo_data(ctx, {20, 1});
+  if (!demo) fail("load_demo_data failed: " + demo.error().message);
+}
+
+// A SQLite file holding the demonstration data, made once per build of the test binary by
+// whichever of its processes comes first (the others wait on a lock file), kept beside the
+// binary and copied by every server. Making one removes those of earlier builds.
+const std::string& sqlite_template() {
+  static const std::string made = [] {
+    const auto exe = test_binary();
+    const auto dir = exe.parent_path();
+    // Each test binary has its own (a binary must not remove another's).
+    const std::string stem = exe.filename().string() + "_demo_";
+    const std::string path = (dir / (stem + build_key() + ".sqlite")).string();
+    const int fd = ::open((dir / (stem + "lock")).c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) fail("cannot lock the template in " + dir.string());
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      for (const auto& old : std::filesystem::directory_iterator(dir, ec)) {
+        const auto name = old.path().filename().string();
+        if (name.rfind(stem, 0) == 0 && name.ends_with(".sqlite")) {
+          std::filesystem::remove(old.path(), ec);
+        }
+      }
+      const std::string building = unique_name("template", ".sqlite");
+      fill_with_demo_data(building);
+      // Closing the last connection checkpoints the WAL into the file and removes it.
+      if (std::filesystem::exists(building + "-wal", ec)) fail("the template kept its WAL");
+      std::filesystem::rename(building, path, ec);
+      if (ec) fail("cannot name the template " + path + ": " + ec.message());
+    }
+    ::close(fd);  // releases the lock
+    return path;
+  }();
+  return made;
+}
+
+}  // namespace
+
 std::unique_ptr<LiveServer> LiveServer::start(app::Settings settings, store::OpenOptions open,
                                               bool secure_cookies) {
+  starting = true;
+  struct Started {
+    ~Started() { starting = false; }
+  } started;
   static const bool crypto_ready = crypto::init();
   if (!crypto_ready) fail("crypto::init() failed");
+  // Hundreds of sign-ins per run: the lowest argon2id cost (tests/unit/password_hash_test.cpp
+  // holds the real one).
+  crypto::set_password_cost(crypto::PasswordCost::kTestOnlyMinimum);
 
   std::unique_ptr<LiveServer> s(new LiveServer());
   s->db_path_ = unique_name("db", ".sqlite");
   s->log_path_ = unique_name("log", ".log");
-  log::configure(s->log_path_, "info");
 
-  // VERTEBRO_HTTP_PG=<cluster URI> (set by ctest for the pg. copies of these tests) runs the
-  // same server on a fresh schema of the PostgreSQL test cluster instead of a SQLite file.
+  // Every server starts from a copy of one database of demonstration data made once per run:
+  // a SQLite file, or, with VERTEBRO_HTTP_PG=<cluster URI> (set by ctest for the pg. copies of
+  // these tests), a database of the PostgreSQL test cluster.
   std::string target = s->db_path_;
   const char* pg = std::getenv("VERTEBRO_HTTP_PG");
   if (pg != nullptr && *pg != '\0') {
     try {
-      s->pg_ = std::make_unique<test_support::PgSchema>(pg);
+      const std::string base = test_support::test_cluster_uri(pg);
+      static const std::string name =
+          test_support::pg_template_once(base, "demo_" + build_key(), fill_with_demo_data);
+      s->pg_ = std::make_unique<test_support::PgDatabase>(base, name);
     } catch (const std::exception& e) {
       fail(e.what());
     }
-    target = s->pg_->target();
+    // The HTTP tests are about behaviour; durability is the crash tests' (tests/reliability).
+    target = s->pg_->target_without_commit_flush();
+  } else {
+    std::error_code ec;
+    std::filesystem::copy_file(sqlite_template(), s->db_path_, ec);
+    if (ec) fail("cannot copy the demonstration database: " + ec.message());
   }
+  log::configure(s->log_path_, "info");
   auto store = store::open_store(target, open);
   if (!store) fail("open_store failed: " + store.error().message);
   s->store_ = std::move(*store);
   s->ctx_ = std::make_unique<app::Context>(*s->store_, s->clock_, settings);
-  auto demo = app::load_demo_data(*s->ctx_, {20, 1});
-  if (!demo) fail("load_demo_data failed: " + demo.error().message);
 
   http::ServerOptions options;
   options.static_dir = "";
@@ -277,6 +367,7 @@ Json referral_json(std::int64_t site_id, const std::string& clinician, const std
 // ---- Fixture ---------------------------------------------------------------------------
 
 std::unique_ptr<LiveServer> HttpTest::server_;
+std::string HttpTest::start_error_;
 
 void HttpTest::SetUpTestSuite() { start_server({}); }
 
@@ -285,14 +376,17 @@ void HttpTest::start_server(store::OpenOptions open) {
   settings.worklist_page_size = 5;  // so a small demonstration database has several pages
   try {
     server_ = LiveServer::start(settings, std::move(open));
-  } catch (const std::exception&) {
-    server_.reset();  // fail() has already recorded why
+  } catch (const std::exception& e) {
+    server_.reset();
+    start_error_ = e.what();
   }
 }
 
 void HttpTest::TearDownTestSuite() { server_.reset(); }
 
-void HttpTest::SetUp() { ASSERT_NE(server_, nullptr) << "the test server did not start"; }
+void HttpTest::SetUp() {
+  ASSERT_NE(server_, nullptr) << "the test server did not start: " << start_error_;
+}
 
 ApiSession HttpTest::api_sign_in(const std::string& username) {
   auto r = client()->Post("/api/v1/session", Json{{"username", username}, {"password", kPassword}}.dump(),

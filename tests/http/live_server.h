@@ -1,6 +1,7 @@
 #pragma once
 // A real vertebro server for the HTTP tests: a fresh SQLite file under testing::TempDir()
-// filled with demonstration data (20 patients; users admin, coordinator, radiologist (site
+// (or, with VERTEBRO_HTTP_PG, a fresh PostgreSQL database), a copy of one made once per run
+// and filled with demonstration data (20 patients; users admin, coordinator, radiologist (site
 // RVB01 only), surgeon, nurse (site RVB02 only), governance, safety, trainer, researcher, all
 // with password "vertebro-demo"), a FixedClock the tests can move, and a log file of its own.
 // The server listens on 127.0.0.1 at a free port and runs on its own thread until destroyed.
@@ -38,7 +39,7 @@ TimePoint start_time();
 
 class LiveServer {
  public:
-  // Starts a server; fails the current test (fatally) if anything cannot be set up. `open`
+  // Starts a server; throws std::runtime_error saying why if anything cannot be set up. `open`
   // can put the store's connections behind a fault plan (store/faults.h). `secure_cookies`: as
   // `vertebro serve --secure-cookies` (behind TLS).
   static std::unique_ptr<LiveServer> start(app::Settings settings, store::OpenOptions open = {},
@@ -72,7 +73,7 @@ class LiveServer {
   void read(const std::function<Status(store::Tx&)>& body) const;
 
   std::string db_path_;
-  std::unique_ptr<test_support::PgSchema> pg_;  // PostgreSQL runs only
+  std::unique_ptr<test_support::PgDatabase> pg_;  // PostgreSQL runs only
   std::string log_path_;
   FixedClock clock_;
   std::unique_ptr<store::Store> store_;
@@ -138,6 +139,7 @@ class HttpTest : public ::testing::Test {
 
  private:
   static std::unique_ptr<LiveServer> server_;
+  static std::string start_error_;  // why server_ is null
 };
 
 // A test signed in through the API as "coordinator" (both sites), with site RVB01's id.

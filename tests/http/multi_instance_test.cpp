@@ -53,6 +53,7 @@ class MultiInstanceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::init());
+    crypto::set_password_cost(crypto::PasswordCost::kTestOnlyMinimum);  // many sign-ins
     log::configure("", "warn");
     schema_ = std::make_unique<test_support::PgSchema>();
     for (auto* inst : {&a_, &b_}) {

@@ -13,12 +13,15 @@ class SecureCookiesTest : public ::testing::Test {
   static void SetUpTestSuite() {
     try {
       server_ = LiveServer::start(app::Settings{}, {}, true);
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
       server_.reset();
+      start_error_ = e.what();
     }
   }
   static void TearDownTestSuite() { server_.reset(); }
-  void SetUp() override { ASSERT_NE(server_, nullptr) << "the test server did not start"; }
+  void SetUp() override {
+    ASSERT_NE(server_, nullptr) << "the test server did not start: " << start_error_;
+  }
 
   static std::unique_ptr<httplib::Client> client() { return server_->client(); }
 
@@ -35,6 +38,7 @@ class SecureCookiesTest : public ::testing::Test {
   }
 
   static std::unique_ptr<LiveServer> server_;
+  static inline std::string start_error_;
 };
 
 std::unique_ptr<LiveServer> SecureCookiesTest::server_;
