@@ -39,10 +39,12 @@ std::string describe(const httplib::Result& r) {
   return "status " + std::to_string(r->status) + ": " + r->body.substr(0, 600);
 }
 
+// A new file name under TempDir. The random part matters: process ids are reused within a run,
+// and a file another process left behind must never be taken for this one's.
 std::string unique_name(const std::string& stem, const std::string& ext) {
   static std::atomic<int> counter{0};
   return ::testing::TempDir() + "vertebro_http_" + stem + "_" + std::to_string(::getpid()) + "_" +
-         std::to_string(counter++) + ext;
+         std::to_string(counter++) + "_" + crypto::random_hex(8) + ext;
 }
 
 }  // namespace
