@@ -26,7 +26,6 @@ namespace {
 constexpr std::size_t kMaxSteps = 40;
 constexpr std::size_t kMaxLotChars = 20;  // GS1 AI (10)
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 std::string trimmed(const std::string& s) {
   const auto b = s.find_first_not_of(" \t\r\n");
@@ -127,7 +126,7 @@ IfuVersion checked_ifu(const IfuInput& in, std::vector<FieldError>& errors) {
                                    1000, false, errors);
   std::size_t bad_steps = errors.size();
   for (const auto& raw : in.steps) {
-    if (blank(raw)) continue;
+    if (domain::is_blank(raw)) continue;
     v.steps.push_back(domain::checked_text(raw, "steps", "preparation step", 1000, true, errors));
   }
   if (errors.size() == bad_steps) {
@@ -198,7 +197,7 @@ std::string checked_volume(const std::string& raw, std::vector<FieldError>& erro
 std::optional<domain::Date> checked_date(const std::string& raw, const std::string& field,
                                          const std::string& label, bool required,
                                          std::vector<FieldError>& errors) {
-  if (blank(raw)) {
+  if (domain::is_blank(raw)) {
     if (required) errors.push_back({field, "Enter the " + label});
     return std::nullopt;
   }
@@ -221,7 +220,7 @@ void from_scan(std::string& typed, const std::optional<std::string>& scanned,
                const std::string& field, const std::string& what,
                std::vector<FieldError>& errors) {
   if (!scanned) return;
-  if (!blank(typed) && trimmed(typed) != *scanned) {
+  if (!domain::is_blank(typed) && trimmed(typed) != *scanned) {
     errors.push_back({field, "The scanned label says " + what + " " + *scanned + ", not " +
                                  trimmed(typed).substr(0, 24)});
     return;
@@ -289,12 +288,12 @@ Result<CementProduct> create_cement_product(const Context& ctx, const Actor& act
   }
   p.pack_volume_ml = checked_volume(in.pack_volume_ml, errors);
   for (const auto& raw : in.gtins) {
-    if (blank(raw)) continue;
+    if (domain::is_blank(raw)) continue;
     auto g = checked_gtin(raw, "gtins", errors);
     if (g && std::find(p.gtins.begin(), p.gtins.end(), *g) == p.gtins.end()) p.gtins.push_back(*g);
   }
   for (const auto& raw : in.hibc_codes) {
-    if (blank(raw)) continue;
+    if (domain::is_blank(raw)) continue;
     auto h = checked_hibc(raw, "hibc_codes", errors);
     if (h && std::find(p.hibc_codes.begin(), p.hibc_codes.end(), *h) == p.hibc_codes.end()) {
       p.hibc_codes.push_back(*h);
@@ -413,7 +412,7 @@ Result<CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
   std::optional<std::string> code;
   std::string code_field = "gtin";
   bool code_from_scan = false;
-  if (!blank(in.scan)) {
+  if (!domain::is_blank(in.scan)) {
     const auto scan = trace::parse_udi(trimmed(in.scan), current_year(ctx));
     if (!scan.valid()) {
       std::string why = scan.error;
@@ -422,7 +421,7 @@ Result<CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
     }
     const trace::Udi& u = *scan.udi;
     // A code that is not in the catalogue is then named on the scan, the field the user used.
-    code_from_scan = blank(in.gtin) && blank(in.hibc_code);
+    code_from_scan = domain::is_blank(in.gtin) && domain::is_blank(in.hibc_code);
     if (u.scheme == trace::Scheme::kGs1) {
       from_scan(in.gtin, u.gtin, "gtin", "GTIN", errors);
     } else {
@@ -438,13 +437,13 @@ Result<CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
     from_scan(in.production_date, iso(u.production_date), "production_date",
               "production date", errors);
   }
-  if (!blank(in.gtin) && !blank(in.hibc_code)) {
+  if (!domain::is_blank(in.gtin) && !domain::is_blank(in.hibc_code)) {
     errors.push_back({"hibc_code", "Enter either the GTIN or the HIBC code, not both"});
-  } else if (!blank(in.hibc_code)) {
+  } else if (!domain::is_blank(in.hibc_code)) {
     scheme = "hibc";
     code_field = "hibc_code";
     code = checked_hibc(in.hibc_code, "hibc_code", errors);
-  } else if (!blank(in.gtin)) {
+  } else if (!domain::is_blank(in.gtin)) {
     scheme = "gs1";
     code = checked_gtin(in.gtin, "gtin", errors);
   } else {

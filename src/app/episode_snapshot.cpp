@@ -1,17 +1,8 @@
 #include "app/episode_snapshot.h"
 
+#include "app/pathway_detail.h"
+
 namespace vertebro::app {
-
-namespace {
-
-std::optional<domain::Date> iso_date(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  auto d = domain::Date::parse(s, "date", "Date");
-  if (!d) return std::nullopt;
-  return *d;
-}
-
-}  // namespace
 
 guidance::EpisodeSnapshot episode_snapshot(const SnapshotSources& src, domain::Date today) {
   guidance::EpisodeSnapshot s;

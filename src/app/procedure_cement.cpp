@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "app/audit_trail.h"
+#include "domain/text.h"
 #include "store/store.h"
 #include "trace/udi.h"
 
@@ -56,7 +57,6 @@ std::int64_t id_member(const json& j, const char* key) {
   return ec == std::errc() && p == t.data() + t.size() ? n : 0;
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 struct Found {
   CementPack pack;
@@ -69,7 +69,7 @@ Result<Found> resolve_unit(store::Tx& tx, const Context& ctx, const json& unit) 
   Found f;
   const std::string scan = text_member(unit, "scan");
   std::optional<domain::CementProductId> product;
-  if (!blank(scan)) {
+  if (!domain::is_blank(scan)) {
     const std::chrono::year_month_day ymd{domain::Date::today(ctx.clock()).days()};
     const auto r = trace::parse_udi(scan, static_cast<int>(ymd.year()));
     if (!r.valid()) {
@@ -266,7 +266,7 @@ Result<CementLotId> find_lot_for_lookup(const Context& ctx, const Actor& /*actor
     t.erase(t.find_last_not_of(" \t") + 1);
     return t;
   };
-  if (!blank(scan)) {
+  if (!domain::is_blank(scan)) {
     const std::chrono::year_month_day ymd{domain::Date::today(ctx.clock()).days()};
     const auto r = trace::parse_udi(trimmed(scan), static_cast<int>(ymd.year()));
     if (!r.valid()) return Error::invalid({{"scan", "The scan could not be read: " + r.error}});

@@ -9,6 +9,11 @@
 
 namespace vertebro::domain {
 
+// True when `s` is empty or holds only spaces, tabs and line ends.
+inline bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 // Trims surrounding white space. When the result is empty and `required`, or longer than
 // `max_chars` characters (UTF-8 code points), or holds control characters other than tab,
 // line feed and carriage return, or is not valid UTF-8 (strictly decoded), appends a field error naming `field` and `label`.

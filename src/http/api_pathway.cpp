@@ -16,8 +16,6 @@ namespace {
 
 using app::FormKind;
 
-EpisodeId episode_id(const Request& req) { return EpisodeId{path_id(req)}; }
-
 // ---- Pathway JSON --------------------------------------------------------------------------
 
 Json form_json(const std::optional<app::StoredForm>& f) {

@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "app/unit_config.h"
+#include "domain/text.h"
 #include "guidance/scores.h"
 #include "http/forms.h"
 #include "http/views.h"
@@ -19,7 +20,6 @@ using app::Choices;
 using app::FormKind;
 using domain::VertebralLevel;
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 std::vector<std::string> split_path(const std::string& name) {
   std::vector<std::string> parts;
@@ -112,7 +112,7 @@ Values document_values(const Json& document) {
 // absent rather than half answered. Level parts stay even when empty: they list the levels.
 void prune(Json& object, bool keep_empty_parts) {
   for (auto it = object.begin(); it != object.end();) {
-    if (it->is_string() && blank(it->get<std::string>())) {
+    if (it->is_string() && domain::is_blank(it->get<std::string>())) {
       it = object.erase(it);
       continue;
     }

@@ -90,6 +90,10 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
 
 }  // namespace
 
+bool is_form_error(const Error& e) {
+  return e.code == Errc::kInvalid || (e.code == Errc::kForbidden && !e.fields.empty());
+}
+
 std::int64_t path_id(const Request& req, std::size_t i) {
   std::int64_t v = 0;
   const std::string s = req.matches[i];

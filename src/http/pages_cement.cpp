@@ -22,7 +22,7 @@ using domain::CementProductId;
 std::string product_href(CementProductId id) { return "/cement/" + id.str(); }
 std::string lot_href(CementLotId id) { return "/cement/lots/" + id.str(); }
 
-constexpr const char* kManageMessage =
+constexpr const char* kManageCementMessage =
     "Only the device safety officer or an administrator can change the cement catalogue and "
     "the lot register";
 
@@ -32,7 +32,7 @@ bool may_manage(const app::Actor& actor) {
 
 bool require_manage(Web& web, Response& res, const app::Actor& actor) {
   if (may_manage(actor)) return true;
-  render_error(web, res, Error::forbidden(kManageMessage), &actor);
+  render_error(web, res, Error::forbidden(kManageCementMessage), &actor);
   return false;
 }
 
@@ -343,7 +343,6 @@ void show_recall_form(Web& web, Response& res, const app::Actor& actor, int stat
   show_form(web, res, actor, status, data, "Recall a cement lot");
 }
 
-bool form_error(const Error& e) { return e.code == Errc::kInvalid; }
 
 // ---- Recall look-up ------------------------------------------------------------------------
 
@@ -415,7 +414,7 @@ void add_cement_pages(Router& router, Web& web) {
     const auto in = product_input(req);
     auto p = app::create_cement_product(web.ctx, *actor, in);
     if (p) return redirect(res, product_href(p->id) + "?saved=product");
-    if (!form_error(p.error())) return render_error(web, res, p.error(), &*actor);
+    if (!is_form_error(p.error())) return render_error(web, res, p.error(), &*actor);
     show_product_form(web, res, *actor, 422, in, error_view(p.error()));
   });
 
@@ -446,7 +445,7 @@ void add_cement_pages(Router& router, Web& web) {
                 const auto in = ifu_input(req);
                 auto saved = app::add_ifu_version(web.ctx, *actor, id, in);
                 if (saved) return redirect(res, product_href(id) + "?saved=ifu");
-                if (!form_error(saved.error())) {
+                if (!is_form_error(saved.error())) {
                   return render_error(web, res, saved.error(), &*actor);
                 }
                 auto v = app::view_cement_product(web.ctx, *actor, id);
@@ -488,7 +487,7 @@ void add_cement_pages(Router& router, Web& web) {
                   return redirect(res, lot_href(CementLotId{l.error().related_id}) +
                                            "?saved=already");
                 }
-                if (!form_error(l.error())) return render_error(web, res, l.error(), &*actor);
+                if (!is_form_error(l.error())) return render_error(web, res, l.error(), &*actor);
                 Json data = error_view(l.error());
                 // An unknown product: the way to add it, for those who may.
                 for (const auto& f : l.error().fields) {
@@ -515,7 +514,7 @@ void add_cement_pages(Router& router, Web& web) {
                                             id.error().message}});
                  return show_lookup_form(web, res, *actor, 404, req, error_view(e));
                }
-               if (!form_error(id.error())) return render_error(web, res, id.error(), &*actor);
+               if (!is_form_error(id.error())) return render_error(web, res, id.error(), &*actor);
                show_lookup_form(web, res, *actor, 422, req, error_view(id.error()));
              });
 
@@ -643,7 +642,7 @@ void add_cement_pages(Router& router, Web& web) {
                                           form(req, "notice")};
                 auto l = app::recall_cement_lot(web.ctx, *actor, id, in);
                 if (l) return redirect(res, lot_href(id) + "?saved=recalled");
-                if (!form_error(l.error())) return render_error(web, res, l.error(), &*actor);
+                if (!is_form_error(l.error())) return render_error(web, res, l.error(), &*actor);
                 auto lot = app::view_cement_lot(web.ctx, *actor, id);
                 if (!lot) return render_error(web, res, lot.error(), &*actor);
                 show_recall_form(web, res, *actor, 422, *lot, in, error_view(l.error()));

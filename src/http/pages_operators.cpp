@@ -43,7 +43,7 @@ bool require(Web& web, Response& res, const app::Actor& actor, domain::Permissio
   return false;
 }
 
-constexpr const char* kManageMessage =
+constexpr const char* kManageOperatorsMessage =
     "Only an administrator or a training lead can add or change operator profiles";
 
 Json intro(std::initializer_list<std::string> paragraphs) {
@@ -311,10 +311,6 @@ void show_training_form(Web& web, Response& res, const app::Actor& actor, int st
               "operators");
 }
 
-// A refusal that names its fields (bad input; a self sign-off) comes back as the form.
-bool form_error(const Error& e) {
-  return e.code == Errc::kInvalid || (e.code == Errc::kForbidden && !e.fields.empty());
-}
 
 }  // namespace
 
@@ -346,7 +342,7 @@ void add_operator_pages(Router& router, Web& web) {
                auto actor = page_actor(web, req, res);
                if (!actor) return;
                if (!require(web, res, *actor, domain::Permission::kManageOperators,
-                            kManageMessage)) {
+                            kManageOperatorsMessage)) {
                  return;
                }
                show_operator_form(web, res, *actor, 200, {"", "", "", {}, "active"}, std::nullopt,
@@ -360,7 +356,7 @@ void add_operator_pages(Router& router, Web& web) {
                 const auto in = operator_input(req);
                 auto o = app::create_operator(web.ctx, *actor, in);
                 if (o) return redirect(res, op_href(o->id) + "?saved=profile");
-                if (!form_error(o.error())) return render_error(web, res, o.error(), &*actor);
+                if (!is_form_error(o.error())) return render_error(web, res, o.error(), &*actor);
                 show_operator_form(web, res, *actor, 422, in, std::nullopt, error_view(o.error()));
               });
 
@@ -376,7 +372,7 @@ void add_operator_pages(Router& router, Web& web) {
                auto actor = page_actor(web, req, res);
                if (!actor) return;
                if (!require(web, res, *actor, domain::Permission::kManageOperators,
-                            kManageMessage)) {
+                            kManageOperatorsMessage)) {
                  return;
                }
                auto p = form_profile(web, res, *actor, OperatorId{path_id(req)});
@@ -396,7 +392,7 @@ void add_operator_pages(Router& router, Web& web) {
                 const auto in = operator_input(req);
                 auto o = app::update_operator(web.ctx, *actor, id, version, in);
                 if (o) return redirect(res, op_href(id) + "?saved=profile");
-                if (!form_error(o.error()) && o.error().code != Errc::kConflict) {
+                if (!is_form_error(o.error()) && o.error().code != Errc::kConflict) {
                   return render_error(web, res, o.error(), &*actor);
                 }
                 auto p = form_profile(web, res, *actor, id);
@@ -436,7 +432,7 @@ void add_operator_pages(Router& router, Web& web) {
                                            form(req, "review_date")};
                 auto s = app::sign_off_competence(web.ctx, *actor, id, in);
                 if (s) return redirect(res, op_href(id) + "?saved=sign_off");
-                if (!form_error(s.error())) return render_error(web, res, s.error(), &*actor);
+                if (!is_form_error(s.error())) return render_error(web, res, s.error(), &*actor);
                 auto p = form_profile(web, res, *actor, id);
                 if (!p) return;
                 show_sign_off_form(web, res, *actor, status_for(s.error().code), p->op, in,
@@ -464,7 +460,7 @@ void add_operator_pages(Router& router, Web& web) {
                 const std::string reason = form(req, "reason");
                 auto s = app::revoke_competence(web.ctx, *actor, id, path_id(req, 2), reason);
                 if (s) return redirect(res, op_href(id) + "?saved=revoked");
-                if (!form_error(s.error())) return render_error(web, res, s.error(), &*actor);
+                if (!is_form_error(s.error())) return render_error(web, res, s.error(), &*actor);
                 auto p = form_profile(web, res, *actor, id);
                 if (!p) return;
                 show_revoke_form(web, res, *actor, status_for(s.error().code), *p,
@@ -495,7 +491,7 @@ void add_operator_pages(Router& router, Web& web) {
                                             form(req, "description"), form(req, "evidence")};
                 auto t = app::add_training_entry(web.ctx, *actor, id, in);
                 if (t) return redirect(res, op_href(id) + "?saved=training");
-                if (!form_error(t.error())) return render_error(web, res, t.error(), &*actor);
+                if (!is_form_error(t.error())) return render_error(web, res, t.error(), &*actor);
                 auto p = form_profile(web, res, *actor, id);
                 if (!p) return;
                 show_training_form(web, res, *actor, 422, p->op, in, error_view(t.error()));

@@ -41,8 +41,6 @@ std::int64_t number_of(const std::string& s) {
   return v;
 }
 
-EpisodeId episode_id(const Request& req) { return EpisodeId{number_of(req.matches[1])}; }
-
 // "25 Nov 2026, 10:00 UTC" from a stored timestamp.
 std::string when(const std::string& at) {
   TimePoint t{};

@@ -16,7 +16,6 @@ struct Loaded {
 };
 
 std::int64_t number_of(const std::string& s);
-EpisodeId episode_id(const Request& req);
 std::string pathway_href(EpisodeId id);
 // The episode's pathway as the actor may see it (audited).
 Result<Loaded> load(Web& web, const app::Actor& actor, EpisodeId id);

@@ -57,6 +57,11 @@ std::string form(const Request& req, const std::string& name);
 std::vector<std::string> form_values(const Request& req, const std::string& name);
 // The i-th path parameter as an integer (0 when it is not one; routes match digits only).
 std::int64_t path_id(const Request& req, std::size_t i = 1);
+// The episode named by the first path parameter (/episodes/{id}/...).
+inline EpisodeId episode_id(const Request& req) { return EpisodeId{path_id(req)}; }
+// True for a refusal to show again as its form with the fields marked: bad input, or a
+// refusal that names the fields it concerns (a training lead signing off their own profile).
+bool is_form_error(const Error& e);
 // {"errors": {field: message}, "error_list": [{href, text}]} for an error summary.
 Json error_view(const Error& error);
 int status_for(Errc code);

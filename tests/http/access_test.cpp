@@ -14,10 +14,6 @@ namespace {
 constexpr const char* kHeld = "2026-11-20";
 constexpr const char* kFuture = "2026-12-10";
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class MeetingAccessTest : public CoordinatorTest {
  protected:
   void SetUp() override {

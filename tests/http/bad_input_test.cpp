@@ -18,14 +18,6 @@ class BadInputTest : public CoordinatorTest {
     }));
   }
 
-  static bool names_field(const Json& j, const std::string& field) {
-    if (!j.is_object() || !j.contains("error")) return false;
-    for (const auto& f : j["error"]["fields"]) {
-      if (f.value("field", "") == field) return true;
-    }
-    return false;
-  }
-
   httplib::Params patient_form(const std::string& nhs, const std::string& family,
                                const std::string& dob) const {
     return {{"csrf", s_.csrf},

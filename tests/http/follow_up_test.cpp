@@ -12,10 +12,6 @@
 namespace vertebro::http_test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class FollowUpTest : public PathwayTest {
  protected:
   void SetUp() override {

@@ -34,6 +34,19 @@ namespace vertebro::http_test {
 using Json = nlohmann::json;
 
 inline constexpr const char* kPassword = "vertebro-demo";
+
+// True when an API error body {"error": {"fields": [...]}} names `field`.
+inline bool names_field(const Json& j, const std::string& field) {
+  if (!j.is_object() || !j.contains("error")) return false;
+  for (const auto& f : j["error"]["fields"]) {
+    if (f.value("field", "") == field) return true;
+  }
+  return false;
+}
+
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 // The fixed "now" of every server: 2026-11-25T10:00:00Z.
 TimePoint start_time();
 

@@ -15,18 +15,6 @@ namespace {
 constexpr const char* kHeld = "2026-11-20";
 constexpr const char* kFuture = "2026-12-10";
 
-bool names_field(const Json& j, const std::string& field) {
-  if (!j.is_object() || !j.contains("error")) return false;
-  for (const auto& f : j["error"]["fields"]) {
-    if (f.value("field", "") == field) return true;
-  }
-  return false;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class MdtAdminTest : public CoordinatorTest {
  protected:
   void SetUp() override {

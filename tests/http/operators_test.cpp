@@ -8,10 +8,6 @@
 namespace vertebro::http_test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class OperatorsTest : public HttpTest {
  protected:
   void SetUp() override {

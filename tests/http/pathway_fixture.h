@@ -22,14 +22,6 @@ inline httplib::Headers with(httplib::Headers h, const std::string& name,
   return h;
 }
 
-inline bool names_field(const Json& j, const std::string& field) {
-  if (!j.is_object() || !j.contains("error")) return false;
-  for (const auto& f : j["error"]["fields"]) {
-    if (f.value("field", "") == field) return true;
-  }
-  return false;
-}
-
 inline std::string field_message(const Json& j, const std::string& field) {
   for (const auto& f : j["error"]["fields"]) {
     if (f.value("field", "") == field) return f.value("message", "");

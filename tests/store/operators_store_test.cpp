@@ -11,13 +11,6 @@ namespace {
 
 using domain::OperatorId;
 
-bool names_field(const Error& e, const std::string& field) {
-  for (const auto& f : e.fields) {
-    if (f.field == field) return true;
-  }
-  return false;
-}
-
 class OperatorsStoreTest : public StoreTest {
  protected:
   void SetUp() override {

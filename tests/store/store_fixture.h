@@ -121,6 +121,14 @@ class StoreTest : public testing::TestWithParam<std::string> {
   std::unique_ptr<app::Context> ctx_;
 };
 
+// True when `e` names `field` among its field errors.
+inline bool names_field(const Error& e, const std::string& field) {
+  for (const auto& f : e.fields) {
+    if (f.field == field) return true;
+  }
+  return false;
+}
+
 inline std::string backend_test_name(const testing::TestParamInfo<std::string>& p) {
   return p.param;
 }

@@ -197,29 +197,29 @@ class PgConnection final : public sql::Connection {
 
 // A connection and, when OpenOptions::wrap_connection is set, the wrapper every statement
 // goes through (transaction control included); reconnecting always uses the driver.
-struct Wrapped {
+struct PgWrapped {
   std::unique_ptr<PgConnection> driver;
   std::unique_ptr<sql::Connection> wrapper;
   sql::Connection& use() { return wrapper ? *wrapper : *driver; }
 };
 
-Result<Wrapped> open_wrapped(const std::string& conninfo, const OpenOptions& options) {
+Result<PgWrapped> open_wrapped(const std::string& conninfo, const OpenOptions& options) {
   auto c = PgConnection::open(conninfo);
   if (!c) return std::move(c).error();
-  Wrapped w{std::move(*c), nullptr};
+  PgWrapped w{std::move(*c), nullptr};
   if (options.wrap_connection) w.wrapper = options.wrap_connection(*w.driver);
   return w;
 }
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::vector<Wrapped> pool, int version)
+  PostgresStore(std::vector<PgWrapped> pool, int version)
       : pool_(std::move(pool)), version_(version) {
     for (auto& c : pool_) free_.push_back(&c);
   }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
-    Wrapped* w = nullptr;
+    PgWrapped* w = nullptr;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return !free_.empty(); });
@@ -228,7 +228,7 @@ class PostgresStore final : public Store {
     }
     struct Return {
       PostgresStore& s;
-      Wrapped* c;
+      PgWrapped* c;
       ~Return() {
         {
           std::lock_guard lock(s.mu_);
@@ -277,8 +277,8 @@ class PostgresStore final : public Store {
   std::string backend() const override { return "postgresql"; }
 
  private:
-  std::vector<Wrapped> pool_;
-  std::vector<Wrapped*> free_;
+  std::vector<PgWrapped> pool_;
+  std::vector<PgWrapped*> free_;
   std::mutex mu_;
   std::condition_variable cv_;
   int version_;
@@ -325,7 +325,7 @@ Result<std::unique_ptr<Store>> open_postgres(const std::string& conninfo,
     if (!v) return std::move(v).error();
     version = *v;
   }
-  std::vector<Wrapped> pool;
+  std::vector<PgWrapped> pool;
   pool.push_back(std::move(*first));
   for (int i = 1; i < std::max(2, options.readers + 2); ++i) {
     auto next = open_wrapped(conninfo, options);

@@ -205,17 +205,17 @@ class SqliteConnection final : public sql::Connection {
 
 // A connection and, when OpenOptions::wrap_connection is set, the wrapper every statement
 // goes through (transaction control included).
-struct Wrapped {
+struct SqliteWrapped {
   std::unique_ptr<SqliteConnection> driver;
   std::unique_ptr<sql::Connection> wrapper;
   sql::Connection& use() { return wrapper ? *wrapper : *driver; }
 };
 
-Result<Wrapped> open_wrapped(const std::string& path, bool read_only,
+Result<SqliteWrapped> open_wrapped(const std::string& path, bool read_only,
                              const OpenOptions& options) {
   auto c = SqliteConnection::open(path, read_only);
   if (!c) return std::move(c).error();
-  Wrapped w{std::move(*c), nullptr};
+  SqliteWrapped w{std::move(*c), nullptr};
   if (options.wrap_connection) w.wrapper = options.wrap_connection(*w.driver);
   return w;
 }
@@ -273,7 +273,7 @@ class SqliteReserve final : public StorageReserve {
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(Wrapped writer, std::vector<Wrapped> readers, int version)
+  SqliteStore(SqliteWrapped writer, std::vector<SqliteWrapped> readers, int version)
       : writer_(std::move(writer)),
         reserve_(*writer_.driver),
         readers_(std::move(readers)),
@@ -463,7 +463,7 @@ class SqliteStore final : public Store {
     return {};
   }
 
-  Wrapped writer_;
+  SqliteWrapped writer_;
   SqliteReserve reserve_;  // the writer's
   std::mutex writer_mu_;
   bool group_commit_ = true;
@@ -473,7 +473,7 @@ class SqliteStore final : public Store {
   bool leading_ = false;
   std::atomic<std::int64_t> writes_{0};
   std::atomic<std::int64_t> commits_{0};
-  std::vector<Wrapped> readers_;
+  std::vector<SqliteWrapped> readers_;
   std::vector<sql::Connection*> free_readers_;
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
@@ -555,7 +555,7 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOp
     if (!v) return std::move(v).error();
     version = *v;
   }
-  std::vector<Wrapped> readers;
+  std::vector<SqliteWrapped> readers;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     auto r = open_wrapped(path, true, options);
     if (!r) return std::move(r).error();
