@@ -4,6 +4,8 @@
 
 namespace vertebro::app {
 
+using pathway_detail::iso_date;
+
 guidance::EpisodeSnapshot episode_snapshot(const SnapshotSources& src, domain::Date today) {
   guidance::EpisodeSnapshot s;
   s.today = today;
