@@ -246,6 +246,11 @@ void BoundedServer::close_after_response() {
   if (close_requested != nullptr) *close_requested = true;
 }
 
+bool BoundedServer::widen_backlog(int connections) {
+  const socket_t sock = svr_sock_;
+  return sock != INVALID_SOCKET && ::listen(sock, connections) == 0;
+}
+
 bool BoundedServer::process_and_close_socket(socket_t sock) {
   // Nagle's algorithm would hold each response's body behind its headers until the client's
   // delayed ACK (about 40 ms per response on a keep-alive connection).

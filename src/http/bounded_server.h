@@ -30,6 +30,13 @@ class BoundedServer : public httplib::Server {
   // their time-outs. Call it just before stop(). Thread-safe.
   void end_connections();
 
+  // Lets up to `connections` wait to be accepted (somaxconn caps it). Call after binding.
+  // Debian's libcpp-httplib listens with a backlog of 5, compiled in: a burst of more new
+  // connections than that overflows the queue, and with SYN cookies a client can then get a
+  // reset instead of an answer (H-096). Linux changes a listening socket's backlog when
+  // listen() is called on it again.
+  bool widen_backlog(int connections);
+
   // From a handler: the connection of the request being handled closes after its response.
   // What the client still sends (a body that was refused unread) is read and dropped for at
   // most 2 seconds and 64 MiB, so that a client still sending reads the answer rather than a

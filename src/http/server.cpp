@@ -15,6 +15,10 @@ namespace vertebro::http {
 
 namespace {
 
+// Connections that may wait to be accepted: a ward opening its pages at once, or a load
+// balancer's burst, must wait, not be reset (H-096).
+constexpr int kListenBacklog = 1024;
+
 constexpr const char* kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -191,6 +195,9 @@ Result<int> Server::bind(const std::string& host, int port) {
   if (bound <= 0) {
     return Error::internal("Cannot listen on " + host + ":" + std::to_string(port) +
                            " (in use, or not an address of this machine)");
+  }
+  if (!impl_->svr.widen_backlog(kListenBacklog)) {
+    log::warn("the queue of connections waiting to be accepted stays at the library's 5");
   }
   return bound;
 }
