@@ -27,17 +27,6 @@ constexpr std::size_t kMaxSteps = 40;
 constexpr std::size_t kMaxLotChars = 20;  // GS1 AI (10)
 
 
-std::string trimmed(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-Status require_manage(const Actor& actor, const std::string& what) {
-  if (role_allows(actor.user.role, Permission::kManageDevices)) return {};
-  return Error::forbidden("Only the device safety officer or an administrator can " + what);
-}
-
 AuditTarget product_target(CementProductId id) { return {"cement_product", id.value, 0, 0}; }
 AuditTarget lot_target(CementLotId id) { return {"cement_lot", id.value, 0, 0}; }
 
@@ -49,7 +38,7 @@ std::optional<std::string> checked_gtin(const std::string& raw, const std::strin
   for (char c : raw) {
     if (c == ' ') continue;
     if (c < '0' || c > '9') {
-      errors.push_back({field, "A GTIN is digits only: " + trimmed(raw).substr(0, 24) +
+      errors.push_back({field, "A GTIN is digits only: " + domain::trimmed(raw).substr(0, 24) +
                                    " is not a GTIN"});
       return std::nullopt;
     }
@@ -76,7 +65,7 @@ std::optional<std::string> checked_gtin(const std::string& raw, const std::strin
 std::optional<std::string> checked_hibc(const std::string& raw, const std::string& field,
                                         std::vector<FieldError>& errors) {
   std::string code;
-  for (char c : trimmed(raw)) code += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  for (char c : domain::trimmed(raw)) code += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
   bool ok = code.size() >= 5 && code.size() <= 22 && code[0] >= 'A' && code[0] <= 'Z';
   for (char c : code) ok = ok && ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
   if (!ok) {
@@ -91,7 +80,7 @@ std::optional<std::string> checked_hibc(const std::string& raw, const std::strin
 std::optional<std::int64_t> whole(const std::string& raw, const std::string& field,
                                   const std::string& label, std::int64_t lo, std::int64_t hi,
                                   const std::string& unit, std::vector<FieldError>& errors) {
-  const std::string t = trimmed(raw);
+  const std::string t = domain::trimmed(raw);
   if (t.empty()) return std::nullopt;
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
@@ -165,7 +154,7 @@ nlohmann::json lot_json(const CementLot& l) {
 // A decimal volume in mL: up to 3 digits, optionally a point and 1 or 2 more; above 0, at
 // most 100. Normalised to drop trailing zeros of the fraction.
 std::string checked_volume(const std::string& raw, std::vector<FieldError>& errors) {
-  const std::string t = trimmed(raw);
+  const std::string t = domain::trimmed(raw);
   if (t.empty()) {
     errors.push_back({"pack_volume_ml", "Enter the volume of cement per pack, in mL"});
     return "";
@@ -201,7 +190,7 @@ std::optional<domain::Date> checked_date(const std::string& raw, const std::stri
     if (required) errors.push_back({field, "Enter the " + label});
     return std::nullopt;
   }
-  auto d = domain::Date::parse(trimmed(raw), field, label);
+  auto d = domain::Date::parse(domain::trimmed(raw), field, label);
   if (!d) {
     errors.push_back(d.error().fields.front());
     return std::nullopt;
@@ -220,15 +209,20 @@ void from_scan(std::string& typed, const std::optional<std::string>& scanned,
                const std::string& field, const std::string& what,
                std::vector<FieldError>& errors) {
   if (!scanned) return;
-  if (!domain::is_blank(typed) && trimmed(typed) != *scanned) {
+  if (!domain::is_blank(typed) && domain::trimmed(typed) != *scanned) {
     errors.push_back({field, "The scanned label says " + what + " " + *scanned + ", not " +
-                                 trimmed(typed).substr(0, 24)});
+                                 domain::trimmed(typed).substr(0, 24)});
     return;
   }
   typed = *scanned;
 }
 
 }  // namespace
+
+Status require_device_manager(const Actor& actor, const std::string& what) {
+  if (role_allows(actor.user.role, Permission::kManageDevices)) return {};
+  return Error::forbidden("Only the device safety officer or an administrator can " + what);
+}
 
 Result<std::vector<CementCatalogueRow>> list_cement_products(const Context& ctx,
                                                              const Actor& /*actor*/) {
@@ -262,6 +256,15 @@ Result<CementProductView> view_cement_product(const Context& ctx, const Actor& a
     if (!versions) return std::move(versions).error();
     auto lots = tx.list_cement_lots(id);
     if (!lots) return std::move(lots).error();
+    auto notices = tx.list_device_notices();
+    if (!notices) return std::move(notices).error();
+    for (auto& n : *notices) {
+      bool names_a_lot = false;
+      for (const auto& l : *lots) {
+        names_a_lot = names_a_lot || std::find(n.lots.begin(), n.lots.end(), l.id) != n.lots.end();
+      }
+      if (n.concerns(id) || names_a_lot) out.notices.push_back(std::move(n));
+    }
     out.product = std::move(**p);
     out.ifu_versions = std::move(*versions);
     out.lots = std::move(*lots);
@@ -274,7 +277,9 @@ Result<CementProductView> view_cement_product(const Context& ctx, const Actor& a
 
 Result<CementProduct> create_cement_product(const Context& ctx, const Actor& actor,
                                             const CementProductInput& in) {
-  if (auto r = require_manage(actor, "add cement products"); !r) return std::move(r).error();
+  if (auto r = require_device_manager(actor, "add cement products"); !r) {
+    return std::move(r).error();
+  }
   std::vector<FieldError> errors;
   CementProduct p;
   p.name = domain::checked_text(in.name, "name", "product name", 200, true, errors);
@@ -353,7 +358,7 @@ Result<CementProduct> create_cement_product(const Context& ctx, const Actor& act
 
 Result<IfuVersion> add_ifu_version(const Context& ctx, const Actor& actor,
                                    CementProductId product, const IfuInput& input) {
-  if (auto r = require_manage(actor, "change instructions for use"); !r) {
+  if (auto r = require_device_manager(actor, "change instructions for use"); !r) {
     return std::move(r).error();
   }
   std::vector<FieldError> errors;
@@ -405,7 +410,9 @@ Result<CementLot> view_cement_lot(const Context& ctx, const Actor& /*actor*/, Ce
 
 Result<CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
                                       const LotInput& input) {
-  if (auto r = require_manage(actor, "register cement lots"); !r) return std::move(r).error();
+  if (auto r = require_device_manager(actor, "register cement lots"); !r) {
+    return std::move(r).error();
+  }
   LotInput in = input;
   std::vector<FieldError> errors;
   std::string scheme;
@@ -413,7 +420,7 @@ Result<CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
   std::string code_field = "gtin";
   bool code_from_scan = false;
   if (!domain::is_blank(in.scan)) {
-    const auto scan = trace::parse_udi(trimmed(in.scan), current_year(ctx));
+    const auto scan = trace::parse_udi(domain::trimmed(in.scan), current_year(ctx));
     if (!scan.valid()) {
       std::string why = scan.error;
       if (!why.empty()) why[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(why[0])));
@@ -490,7 +497,7 @@ Result<CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
 
 Result<CementLot> recall_cement_lot(const Context& ctx, const Actor& actor, CementLotId id,
                                     const RecallInput& input) {
-  if (auto r = require_manage(actor, "recall cement lots"); !r) return std::move(r).error();
+  if (auto r = require_device_manager(actor, "recall cement lots"); !r) return std::move(r).error();
   std::vector<FieldError> errors;
   auto on = checked_date(input.recalled_on, "recalled_on", "date of the recall", true, errors);
   if (on && domain::Date::today(ctx.clock()) < *on) {

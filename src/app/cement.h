@@ -11,6 +11,7 @@
 
 #include "app/context.h"
 #include "domain/cement.h"
+#include "domain/device_notice.h"
 
 namespace vertebro::app {
 
@@ -60,6 +61,9 @@ struct CementProductView {
   domain::CementProduct product;
   std::vector<domain::IfuVersion> ifu_versions;
   std::vector<domain::CementLot> lots;
+  // The safety notices that concern it: those for every cement, those naming it, and those
+  // naming one of its lots (device_notices.h).
+  std::vector<domain::DeviceNotice> notices;
   bool may_manage = false;
 };
 
@@ -103,6 +107,10 @@ Result<domain::CementLot> view_cement_lot(const Context& ctx, const Actor& actor
 // registered lot) when that product's lot is already registered.
 Result<domain::CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
                                               const LotInput& input);
+
+// Nothing when the actor may change the catalogue, the lot register and the notices register
+// (Permission::kManageDevices); otherwise kForbidden saying they may not `what`.
+Status require_device_manager(const Actor& actor, const std::string& what);
 
 // Recalls a lot, once. Errors: kForbidden, kNotFound, kConflict (already recalled), kInvalid
 // naming recalled_on, reason, notice.

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/cement.h"
+#include "app/device_notices.h"
 #include "app/mdt.h"
 #include "app/operators.h"
 #include "app/pathway.h"
@@ -493,6 +494,38 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
                                "lot may be under-filled, so the cement may not set as its "
                                "instructions say",
                                "FSN-DEMO-2026-07"}));
+    // The manufacturer's notice behind the recall, in the notices register and acknowledged.
+    const auto fsn = s.check(create_device_notice(
+        past, s.actor("safety"),
+        {"FSN-DEMO-2026-07", "Demonstration radiopaque cement: under-filled liquid ampoules",
+         s.day(-22),
+         "The manufacturer reports that liquid ampoules of lot MV-2611 may be under-filled, so "
+         "the mixed cement may not reach the viscosity and setting time its instructions give.",
+         "Quarantine and return unused packs of the lot. Identify patients who received it and "
+         "review them at their next follow-up.",
+         "Manufacturer's field safety notice (demonstration)", true, false, {},
+         {std::to_string(recalled_lot->value)}}));
+    if (fsn) {
+      s.check(acknowledge_device_notice(
+          past, s.actor("safety"), fsn->id,
+          {s.day(-21), "Lot recalled in vertebro the same day; two unused packs returned to "
+                       "the manufacturer; recall look-up run and the patients' consultants "
+                       "told."}));
+    }
+  });
+  // MDA/2007/088, seeded by migration 0010, acknowledged long ago; MDA/2003/021 is left for
+  // the device safety officer to confirm its subject and acknowledge.
+  tl.at({-300, 10, 0}, [&] {
+    auto notices = list_device_notices(past, s.actor("safety"));
+    if (!notices) return;
+    for (const auto& n : *notices) {
+      if (n.reference != "MDA/2007/088") continue;
+      s.check(acknowledge_device_notice(
+          past, s.actor("safety"), n.id,
+          {s.day(-300), "Circulated to the interventional radiologists and theatre staff; "
+                        "cement preparation follows each product's instructions for use, checked "
+                        "at every procedure in vertebro."}));
+    }
   });
 
   const std::vector<std::pair<std::string, std::string>> northgate = {

@@ -259,6 +259,14 @@ void add_cement_api(Router& router, Web& web) {
                for (const auto& i : v->ifu_versions) body["ifu_versions"].push_back(ifu_json(i));
                body["lots"] = Json::array();
                for (const auto& l : v->lots) body["lots"].push_back(lot_json(l, today));
+               body["notices"] = Json::array();
+               for (const auto& n : v->notices) {
+                 body["notices"].push_back({{"id", n.id},
+                                            {"reference", n.reference},
+                                            {"title", n.title},
+                                            {"subject_confirmed", n.subject_confirmed},
+                                            {"acknowledged", n.acknowledged()}});
+               }
                send(res, 200, body);
              });
 

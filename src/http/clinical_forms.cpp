@@ -627,23 +627,14 @@ Json field_json(const FieldDef& d, const std::string& prefix, const Values& valu
       break;
     case Input::kTextarea: kind = FieldKind::kTextarea; break;
     case Input::kSelect: kind = FieldKind::kSelect; break;
-    case Input::kRadios:
-    case Input::kCheckboxes: kind = FieldKind::kRadios; break;
+    case Input::kRadios: kind = FieldKind::kRadios; break;
+    case Input::kCheckboxes: kind = FieldKind::kCheckboxes; break;
   }
   FieldSpec spec{name, d.label, first(values, name), kind, hint, width, "off"};
   if (d.input == Input::kSelect) spec.options.emplace_back("", "Select one");
   for (const auto& option : d.choices) spec.options.push_back(option);
-  Json f = field_view(spec, errors);
-  if (d.input == Input::kCheckboxes) {
-    f["is_radios"] = false;
-    f["is_checkboxes"] = true;
-    const auto& chosen = all_of(values, name);
-    for (auto& option : f["options"]) {
-      const auto value = option["option_value"].get<std::string>();
-      option["checked"] = std::find(chosen.begin(), chosen.end(), value) != chosen.end();
-    }
-  }
-  return f;
+  if (d.input == Input::kCheckboxes) spec.checked = all_of(values, name);
+  return field_view(spec, errors);
 }
 
 std::string shown_value(const FieldDef& d, const std::vector<std::string>& values) {

@@ -1,5 +1,7 @@
 #include "http/forms.h"
 
+#include <algorithm>
+
 namespace vertebro::http {
 
 nlohmann::json field_view(const FieldSpec& spec, const nlohmann::json& errors) {
@@ -9,7 +11,10 @@ nlohmann::json field_view(const FieldSpec& spec, const nlohmann::json& errors) {
                       {"is_password", spec.kind == FieldKind::kPassword},
                       {"is_select", spec.kind == FieldKind::kSelect},
                       {"is_textarea", spec.kind == FieldKind::kTextarea},
-                      {"is_radios", spec.kind == FieldKind::kRadios}};
+                      {"is_radios", spec.kind == FieldKind::kRadios},
+                      {"is_checkboxes", spec.kind == FieldKind::kCheckboxes},
+                      {"is_group", spec.kind == FieldKind::kRadios ||
+                                       spec.kind == FieldKind::kCheckboxes}};
   std::string described;
   if (!spec.hint.empty()) {
     f["hint"] = spec.hint;
@@ -28,7 +33,9 @@ nlohmann::json field_view(const FieldSpec& spec, const nlohmann::json& errors) {
     options.push_back({{"option_value", value},
                        {"option_label", label},
                        {"option_id", spec.name + (i == 0 ? "" : "-" + std::to_string(i + 1))},
-                       {"selected", value == spec.value}});
+                       {"selected", value == spec.value},
+                       {"checked", std::find(spec.checked.begin(), spec.checked.end(), value) !=
+                                       spec.checked.end()}});
     ++i;
   }
   f["options"] = options;

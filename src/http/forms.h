@@ -9,7 +9,7 @@
 
 namespace vertebro::http {
 
-enum class FieldKind { kText, kSelect, kTextarea, kRadios, kPassword };
+enum class FieldKind { kText, kSelect, kTextarea, kRadios, kCheckboxes, kPassword };
 
 struct FieldSpec {
   FieldSpec(std::string name_, std::string label_, std::string value_,
@@ -26,6 +26,7 @@ struct FieldSpec {
   std::string width;         // NHS.UK input width class suffix: "10", "20", "30"
   std::string autocomplete;  // e.g. "off", "username"
   std::vector<std::pair<std::string, std::string>> options;  // {value, label}
+  std::vector<std::string> checked;  // kCheckboxes: the option values ticked
 };
 
 // `errors` is the "errors" object of error_view(): {field name: message}.

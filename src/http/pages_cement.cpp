@@ -9,6 +9,7 @@
 #include "app/procedure_cement.h"
 #include "app/users.h"
 #include "http/forms.h"
+#include "http/notice_views.h"
 #include "http/views.h"
 #include "http/web.h"
 
@@ -242,6 +243,12 @@ void show_product(Web& web, const Request& req, Response& res, const app::Actor&
   }
   Json lots = Json::array();
   for (const auto& l : v->lots) lots.push_back(lot_row(l, today));
+  Json notices = Json::array();
+  if (!v->notices.empty()) {
+    auto catalogue = app::list_cement_products(web.ctx, actor);
+    if (!catalogue) return render_error(web, res, catalogue.error(), &actor);
+    for (const auto& n : v->notices) notices.push_back(notice_row(n, *catalogue));
+  }
   Json data = {{"product", {{"name", p.name},
                             {"manufacturer", p.manufacturer},
                             {"marking", marking_label(p.marking)},
@@ -255,6 +262,8 @@ void show_product(Web& web, const Request& req, Response& res, const app::Actor&
                {"has_older", !older.empty()},
                {"lots", lots},
                {"has_lots", !lots.empty()},
+               {"notices", notices},
+               {"has_notices", !notices.empty()},
                {"may_manage", v->may_manage},
                {"new_ifu_href", product_href(p.id) + "/ifu/new"}};
   if (!v->ifu_versions.empty()) data["current"] = ifu_view(v->ifu_versions.front());

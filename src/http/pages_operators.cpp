@@ -82,25 +82,15 @@ void show_operator_form(Web& web, Response& res, const app::Actor& actor, int st
                                in.registration_number, FieldKind::kText,
                                "For example, the GMC number", "20", "off"},
                               errors));
-  Json options = Json::array();
-  std::size_t i = 0;
-  for (const auto& s : sites_or_empty(web)) {
-    const bool checked = std::find(in.site_ids.begin(), in.site_ids.end(), s.id.str()) !=
-                         in.site_ids.end();
-    options.push_back({{"option_value", s.id.str()},
-                       {"option_label", s.name},
-                       {"option_id", "site_ids" + (i == 0 ? "" : "-" + std::to_string(i + 1))},
-                       {"checked", checked}});
-    ++i;
-  }
-  Json sites = {{"id", "site_ids"}, {"name", "site_ids"}, {"label", "Sites"},
-                {"hint", "Where the operator carries out procedures"}, {"options", options}};
-  if (errors.contains("site_ids")) sites["error"] = errors.at("site_ids");
+  FieldSpec sites{"site_ids", "Sites", "", FieldKind::kCheckboxes,
+                  "Where the operator carries out procedures"};
+  for (const auto& s : sites_or_empty(web)) sites.options.emplace_back(s.id.str(), s.name);
+  sites.checked = in.site_ids;
   FieldSpec st{"status", "Status", in.status, FieldKind::kRadios,
                "An inactive profile keeps its history and takes no new sign-offs"};
   st.options = {{"active", "Active"}, {"inactive", "Inactive"}};
   data["fields_before"] = before;
-  data["sites"] = sites;
+  data["sites"] = field_view(sites, errors);
   data["fields_after"] = Json::array({field_view(st, errors)});
   if (op) {
     data["caption"] = op->display_name;

@@ -184,6 +184,8 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_operators_api(router, web);
   add_cement_pages(router, web);
   add_cement_api(router, web);
+  add_notices_api(router, web);
+  add_notice_pages(router, web);
   add_follow_up_routes(router, web);
 }
 

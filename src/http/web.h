@@ -79,6 +79,8 @@ void add_operator_pages(Router& router, Web& web);  // pages_operators.cpp: HTG3
 void add_operators_api(Router& router, Web& web);   // api_operators.cpp
 void add_cement_pages(Router& router, Web& web);    // pages_cement.cpp: HTG3-1.2-CEMENT
 void add_cement_api(Router& router, Web& web);      // api_cement.cpp
+void add_notices_api(Router& router, Web& web);     // api_notices.cpp: MHRA notices
+void add_notice_pages(Router& router, Web& web);    // pages_notices.cpp
 void add_follow_up_routes(Router& router, Web& web);  // follow_ups.cpp: the follow-up list
 
 }  // namespace vertebro::http

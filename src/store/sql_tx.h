@@ -158,6 +158,16 @@ class SqlTx final : public Tx {
                            const std::string& reason, const std::string& notice, UserId by,
                            const std::string& at) override;
 
+  Result<std::vector<domain::DeviceNotice>> list_device_notices() override;
+  Result<std::optional<domain::DeviceNotice>> find_device_notice(std::int64_t id) override;
+  Result<domain::DeviceNotice> insert_device_notice(const domain::DeviceNotice& n, UserId by,
+                                                    const std::string& at) override;
+  Status update_device_notice(const domain::DeviceNotice& n, std::int64_t expected_version,
+                              UserId by, const std::string& at) override;
+  Status acknowledge_device_notice(std::int64_t id, UserId by, const std::string& on,
+                                   const std::string& acknowledgement,
+                                   const std::string& at) override;
+
   Result<domain::AuditEntry> append_audit(domain::AuditEntry e) override;
   Status link_shown(std::int64_t seq, const std::vector<ShownRecord>& shown) override;
   Result<std::vector<domain::AuditEntry>> audit_for_record(const AuditQuery& q) override;
@@ -187,6 +197,9 @@ class SqlTx final : public Tx {
   Status put_operator_sites(domain::OperatorId id, const std::vector<SiteId>& sites);
   Result<std::vector<domain::CementProduct>> cement_products_where(const std::string& where,
                                                                    const sql::Params& params);
+  Result<std::vector<domain::DeviceNotice>> device_notices_where(const std::string& where,
+                                                                const sql::Params& params);
+  Status put_notice_links(const domain::DeviceNotice& n);
   Result<std::vector<domain::CementLot>> cement_lots_where(const std::string& where,
                                                            const sql::Params& params);
   // Runs `statement`, which records an access (a read's audit entry, a sign-in's session),

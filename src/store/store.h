@@ -16,6 +16,7 @@
 #include "domain/audit.h"
 #include "domain/audit_checkpoint.h"
 #include "domain/cement.h"
+#include "domain/device_notice.h"
 #include "domain/operator.h"
 #include "store/records.h"
 
@@ -215,6 +216,22 @@ class Tx {
   virtual Status recall_cement_lot(domain::CementLotId id, const std::string& recalled_on,
                                    const std::string& reason, const std::string& notice,
                                    UserId by, const std::string& at) = 0;
+
+  // The register of device safety notices (sql_tx_notices.cpp), by reference. insert fills id
+  // and version 1; kDuplicate (related_id = the other) when the reference is taken.
+  virtual Result<std::vector<domain::DeviceNotice>> list_device_notices() = 0;
+  virtual Result<std::optional<domain::DeviceNotice>> find_device_notice(std::int64_t id) = 0;
+  virtual Result<domain::DeviceNotice> insert_device_notice(const domain::DeviceNotice& n,
+                                                            UserId by, const std::string& at) = 0;
+  // Replaces the notice's text and the products and lots it names, when its version is still
+  // `expected_version` (kConflict otherwise; kNotFound when absent; kDuplicate when the new
+  // reference is another notice's). The version goes up by one.
+  virtual Status update_device_notice(const domain::DeviceNotice& n, std::int64_t expected_version,
+                                      UserId by, const std::string& at) = 0;
+  // Acknowledges notice `id` once (kConflict when it already is; kNotFound when absent).
+  virtual Status acknowledge_device_notice(std::int64_t id, UserId by, const std::string& on,
+                                           const std::string& acknowledgement,
+                                           const std::string& at) = 0;
 
   // Appends one entry to the hash chain: fills seq, prev_hash and hash. Serialised with every
   // other append, so the chain has no gaps or forks.

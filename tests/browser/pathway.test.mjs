@@ -255,6 +255,26 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         assert.match(found, /HUGHES, Margaret/);
         assert.match(found, /1 pack of this lot was recorded/);
         await s.check('recall-lookup');
+        // The notice behind the recall goes into the register, naming the lot, and is
+        // acknowledged; the product's page lists it.
+        await s.goto('cement/notices');
+        await s.check('notices');
+        await s.navigate(() => page.getByRole('button', { name: 'Add a safety notice' }).click());
+        await fillForm(page, {
+          reference: 'FSN-BRW-1', title: 'Seal failure of cement packs', issued: '2026-11-20',
+          summary: 'The pack seal may fail.', actions_required: 'Quarantine the lot.',
+          subject_confirmed: ['yes'],
+        });
+        await page.getByRole('checkbox', { name: /lot LOT-BRW-1/ }).check();
+        await submit(s, 'Add the notice');
+        await s.expectHeading('FSN-BRW-1');
+        await fillForm(page, { acknowledgement: 'Lot recalled; the patient\'s consultant told.' });
+        await s.check('notice');
+        await submit(s, 'Acknowledge the notice');
+        assert.match(await page.locator('main').innerText(), /The acknowledgement was recorded/);
+        await s.navigate(() => page.getByRole('link', { name: /LOT-BRW-1/ }).first().click());
+        await s.navigate(() => page.locator('.nhsuk-caption-l a').click());
+        assert.match(await page.locator('main').innerText(), /FSN-BRW-1/);
       });
     });
 
