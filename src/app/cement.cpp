@@ -356,6 +356,70 @@ Result<CementProduct> create_cement_product(const Context& ctx, const Actor& act
   return std::move(*out);
 }
 
+Result<CementProduct> add_cement_product_code(const Context& ctx, const Actor& actor,
+                                              CementProductId product,
+                                              const ProductCodeInput& input) {
+  if (auto r = require_device_manager(actor, "change the cement catalogue"); !r) {
+    return std::move(r).error();
+  }
+  std::vector<FieldError> errors;
+  std::string gtin = input.gtin, hibc = input.hibc_code, field;
+  if (!domain::is_blank(input.scan)) {
+    const auto scan = trace::parse_udi(domain::trimmed(input.scan), current_year(ctx));
+    if (!scan.valid()) return Error::invalid({{"scan", "The scan could not be read: " + scan.error}});
+    const trace::Udi& u = *scan.udi;
+    if (u.scheme == trace::Scheme::kGs1) {
+      from_scan(gtin, u.gtin, "gtin", "GTIN", errors);
+    } else {
+      std::optional<std::string> h;
+      if (u.hibc_labeler && u.hibc_product) h = *u.hibc_labeler + *u.hibc_product;
+      from_scan(hibc, h, "hibc_code", "HIBC code", errors);
+    }
+    if (domain::is_blank(input.gtin) && domain::is_blank(input.hibc_code)) field = "scan";
+  }
+  std::string scheme;
+  std::optional<std::string> code;
+  if (!domain::is_blank(gtin) && !domain::is_blank(hibc)) {
+    errors.push_back({"hibc_code", "Enter either the GTIN or the HIBC code, not both"});
+  } else if (!domain::is_blank(hibc)) {
+    scheme = "hibc";
+    code = checked_hibc(hibc, field.empty() ? "hibc_code" : field, errors);
+    if (field.empty()) field = "hibc_code";
+  } else if (!domain::is_blank(gtin)) {
+    scheme = "gs1";
+    code = checked_gtin(gtin, field.empty() ? "gtin" : field, errors);
+    if (field.empty()) field = "gtin";
+  } else {
+    errors.push_back({"gtin", "Scan the pack's label, or enter its GTIN or HIBC code"});
+  }
+  if (!errors.empty()) return Error::invalid(std::move(errors));
+  std::optional<CementProduct> out;
+  auto s = ctx.write([&](store::Tx& tx) -> Status {
+    auto p = tx.find_cement_product(product);
+    if (!p) return std::move(p).error();
+    if (!*p) return Error::not_found("No such cement product");
+    auto owner = tx.find_cement_product_by_code(scheme, *code);
+    if (!owner) return std::move(owner).error();
+    if (*owner) {
+      const std::string what = (scheme == "gs1" ? "GTIN " : "HIBC code ") + *code;
+      if (**owner == product) return Error::invalid({{field, what + " is already this product's"}});
+      auto other = tx.find_cement_product(**owner);
+      if (!other) return std::move(other).error();
+      return Error::invalid({{field, what + " already belongs to " +
+                                         (*other ? (*other)->name : "another product")}});
+    }
+    if (auto r = tx.insert_cement_product_code(product, scheme, *code); !r) return r;
+    auto saved = tx.find_cement_product(product);
+    if (!saved) return std::move(saved).error();
+    out = std::move(**saved);
+    return audit(tx, ctx, actor, "update", product_target(product),
+                 nlohmann::json{{"added_code", {{"scheme", scheme}, {"code", *code}}}}.dump());
+  });
+  if (!s) return std::move(s).error();
+  log::info("user {} added a code to cement product {}", actor.user.username, product.value);
+  return std::move(*out);
+}
+
 Result<IfuVersion> add_ifu_version(const Context& ctx, const Actor& actor,
                                    CementProductId product, const IfuInput& input) {
   if (auto r = require_device_manager(actor, "change instructions for use"); !r) {

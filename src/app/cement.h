@@ -88,6 +88,21 @@ Result<CementProductView> view_cement_product(const Context& ctx, const Actor& a
 Result<domain::CementProduct> create_cement_product(const Context& ctx, const Actor& actor,
                                                     const CementProductInput& input);
 
+// A code to add to a product: scanned from a pack's label, or typed (one of the two).
+struct ProductCodeInput {
+  std::string scan;
+  std::string gtin;
+  std::string hibc_code;
+};
+
+// Adds a GTIN or HIBC code to a product already in the catalogue (a new pack size or a new
+// label), so that scans of it find the product. Codes are never removed: lots refer to them.
+// Errors: kForbidden, kNotFound, kInvalid naming scan, gtin or hibc_code (a code already in
+// the catalogue is an error on the field it came from).
+Result<domain::CementProduct> add_cement_product_code(const Context& ctx, const Actor& actor,
+                                                      domain::CementProductId product,
+                                                      const ProductCodeInput& input);
+
 // Saves a new version of a product's instructions; earlier versions stay as they were.
 // Errors: kForbidden, kNotFound, kInvalid naming the IFU's fields.
 Result<domain::IfuVersion> add_ifu_version(const Context& ctx, const Actor& actor,

@@ -289,6 +289,26 @@ void add_cement_api(Router& router, Web& web) {
                 send(res, 201, ifu_json(*v));
               });
 
+  router.post("/api/v1/cement-products/{id}/codes",
+              "Add a GTIN or HIBC code to a product (device safety officer): {scan} as a "
+              "barcode scanner types it, or {gtin} or {hibc_code}",
+              [&web](const Request& req, Response& res) {
+                auto actor = api_actor(web, req, res);
+                if (!actor) return;
+                auto j = json_body(req, res);
+                if (!j) return;
+                std::vector<FieldError> errors;
+                only_fields(*j, {"scan", "gtin", "hibc_code"}, errors);
+                const app::ProductCodeInput in{member(*j, "scan", errors),
+                                               member(*j, "gtin", errors),
+                                               member(*j, "hibc_code", errors)};
+                if (!errors.empty()) return send_error(res, Error::invalid(errors));
+                auto p = app::add_cement_product_code(web.ctx, *actor,
+                                                      CementProductId{path_id(req)}, in);
+                if (!p) return send_error(res, p.error());
+                send(res, 200, product_json(*p));
+              });
+
   router.get("/api/v1/cement-lots", "The lot register, newest first",
              [&web](const Request& req, Response& res) {
                auto actor = api_actor(web, req, res);

@@ -265,11 +265,13 @@ void show_product(Web& web, const Request& req, Response& res, const app::Actor&
                {"notices", notices},
                {"has_notices", !notices.empty()},
                {"may_manage", v->may_manage},
-               {"new_ifu_href", product_href(p.id) + "/ifu/new"}};
+               {"new_ifu_href", product_href(p.id) + "/ifu/new"},
+               {"new_code_href", product_href(p.id) + "/codes/new"}};
   if (!v->ifu_versions.empty()) data["current"] = ifu_view(v->ifu_versions.front());
   const std::string saved = form(req, "saved");
   if (saved == "product") data["notice"] = "The product was added to the catalogue.";
   if (saved == "ifu") data["notice"] = "The new version of the instructions for use was saved.";
+  if (saved == "code") data["notice"] = "The code was added to the product.";
   render_page(web, res, 200, "cement_product", data, p.name, &actor, "cement");
 }
 
@@ -353,6 +355,34 @@ void show_recall_form(Web& web, Response& res, const app::Actor& actor, int stat
 }
 
 
+void show_code_form(Web& web, Response& res, const app::Actor& actor, int status,
+                    const domain::CementProduct& p, const app::ProductCodeInput& in, Json data) {
+  const Json errors = data.value("errors", Json::object());
+  data["fields"] = Json::array(
+      {field_view({"scan", "Scan the pack's label", in.scan, FieldKind::kText,
+                   "The barcode with the GS1 or HIBC symbol: its product code is added", "",
+                   "off"},
+                  errors),
+       field_view({"gtin", "Or type the GTIN", in.gtin, FieldKind::kText,
+                   "8, 12, 13 or 14 digits, printed under the barcode", "20", "off"},
+                  errors),
+       field_view({"hibc_code", "Or the HIBC code", in.hibc_code, FieldKind::kText,
+                   "Only for packs labelled with HIBC: the labeler code followed by the product "
+                   "number, for example A123CEM10",
+                   "20", "off"},
+                  errors)});
+  data["caption"] = p.name;
+  data["heading"] = "Add a GTIN or HIBC code";
+  data["intro"] = Json::array(
+      {{{"text", "For a new pack size or a new label of this product: scans of the code then "
+                 "find this product. A code stays with its product once added, because lots "
+                 "refer to it."}}});
+  data["action"] = product_href(p.id) + "/codes/new";
+  data["back_href"] = product_href(p.id);
+  data["button"] = "Add the code";
+  show_form(web, res, actor, status, data, "Add a GTIN or HIBC code");
+}
+
 // ---- Recall look-up ------------------------------------------------------------------------
 
 void show_lookup_form(Web& web, Response& res, const app::Actor& actor, int status,
@@ -413,8 +443,26 @@ void add_cement_pages(Router& router, Web& web) {
                if (!actor || !require_manage(web, res, *actor)) return;
                app::CementProductInput in;
                const std::string gtin = form(req, "gtin");
-               if (!gtin.empty()) in.gtins.push_back(gtin);
-               show_product_form(web, res, *actor, 200, in, Json::object());
+               Json data = Json::object();
+               if (!gtin.empty()) {
+                 in.gtins.push_back(gtin);
+                 // A new pack size of a product already in the catalogue is added to it.
+                 Json others = Json::array();
+                 if (auto list = app::list_cement_products(web.ctx, *actor)) {
+                   for (const auto& row : *list) {
+                     others.push_back({{"name", row.product.name},
+                                       {"href", product_href(row.product.id) +
+                                                    "/codes/new?gtin=" + gtin}});
+                   }
+                 }
+                 const bool digits = std::all_of(gtin.begin(), gtin.end(), [](char c) {
+                   return c >= '0' && c <= '9';
+                 });
+                 if (digits && !others.empty()) {
+                   data["existing_products"] = {{"gtin", gtin}, {"products", others}};
+                 }
+               }
+               show_product_form(web, res, *actor, 200, in, data);
              });
 
   router.post("/cement/new", "Add a cement product", [&web](const Request& req, Response& res) {
@@ -433,6 +481,33 @@ void add_cement_pages(Router& router, Web& web) {
                if (!actor) return;
                show_product(web, req, res, *actor);
              });
+
+  router.get("/cement/{id}/codes/new", "Form: add a GTIN or HIBC code to a product",
+             [&web](const Request& req, Response& res) {
+               auto actor = page_actor(web, req, res);
+               if (!actor || !require_manage(web, res, *actor)) return;
+               auto v = app::view_cement_product(web.ctx, *actor, CementProductId{path_id(req)});
+               if (!v) return render_error(web, res, v.error(), &*actor);
+               show_code_form(web, res, *actor, 200, v->product,
+                              {"", form(req, "gtin"), form(req, "hibc_code")}, Json::object());
+             });
+
+  router.post("/cement/{id}/codes/new", "Add a GTIN or HIBC code to a product",
+              [&web](const Request& req, Response& res) {
+                auto actor = page_actor(web, req, res);
+                if (!actor || !check_csrf(web, *actor, req, res)) return;
+                const CementProductId id{path_id(req)};
+                const app::ProductCodeInput in{form(req, "scan"), form(req, "gtin"),
+                                               form(req, "hibc_code")};
+                auto saved = app::add_cement_product_code(web.ctx, *actor, id, in);
+                if (saved) return redirect(res, product_href(id) + "?saved=code");
+                if (!is_form_error(saved.error())) {
+                  return render_error(web, res, saved.error(), &*actor);
+                }
+                auto v = app::view_cement_product(web.ctx, *actor, id);
+                if (!v) return render_error(web, res, v.error(), &*actor);
+                show_code_form(web, res, *actor, 422, v->product, in, error_view(saved.error()));
+              });
 
   router.get("/cement/{id}/ifu/new", "Form: a new version of a product's instructions for use",
              [&web](const Request& req, Response& res) {

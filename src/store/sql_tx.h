@@ -142,6 +142,8 @@ class SqlTx final : public Tx {
   Result<std::vector<domain::CementProduct>> list_cement_products() override;
   Result<std::optional<domain::CementProductId>> find_cement_product_by_code(
       const std::string& scheme, const std::string& code) override;
+  Status insert_cement_product_code(domain::CementProductId product, const std::string& scheme,
+                                    const std::string& code) override;
   Result<domain::IfuVersion> insert_ifu_version(domain::IfuVersion v) override;
   Result<std::vector<domain::IfuVersion>> product_ifu_versions(
       domain::CementProductId product) override;

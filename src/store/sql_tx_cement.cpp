@@ -121,19 +121,6 @@ Result<std::vector<CementProduct>> SqlTx::cement_products_where(const std::strin
 }
 
 Result<CementProduct> SqlTx::insert_cement_product(const CementProduct& p) {
-  std::vector<std::pair<std::string, std::string>> codes;
-  for (const auto& g : p.gtins) codes.emplace_back("gs1", g);
-  for (const auto& h : p.hibc_codes) codes.emplace_back("hibc", h);
-  for (const auto& [scheme, code] : codes) {
-    auto owner = find_cement_product_by_code(scheme, code);
-    if (!owner) return std::move(owner).error();
-    if (*owner) {
-      return Error{Errc::kDuplicate,
-                   std::string(scheme == "gs1" ? "GTIN " : "HIBC code ") + code +
-                       " already belongs to a product in the catalogue",
-                   {}, (*owner)->value, 0};
-    }
-  }
   auto rows = c_.query(
       "INSERT INTO cement_products (name, manufacturer, marking, viscosity, pack_volume_ml, "
       "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -141,10 +128,12 @@ Result<CementProduct> SqlTx::insert_cement_product(const CementProduct& p) {
        p.created_at});
   if (!rows) return std::move(rows).error();
   const CementProductId id{rows->front().i64(0)};
-  for (const auto& [scheme, code] : codes) {
-    auto r = c_.exec("INSERT INTO cement_product_codes (scheme, code, product_id) VALUES (?, ?, ?)",
-                     {scheme, code, id.value});
-    if (!r) return std::move(r).error();
+  // A code taken by another product fails the whole transaction: nothing of it is kept.
+  for (const auto& g : p.gtins) {
+    if (auto r = insert_cement_product_code(id, "gs1", g); !r) return std::move(r).error();
+  }
+  for (const auto& h : p.hibc_codes) {
+    if (auto r = insert_cement_product_code(id, "hibc", h); !r) return std::move(r).error();
   }
   auto found = find_cement_product(id);
   if (!found) return std::move(found).error();
@@ -170,6 +159,22 @@ Result<std::optional<CementProductId>> SqlTx::find_cement_product_by_code(
   if (!rows) return std::move(rows).error();
   if (rows->empty()) return std::optional<CementProductId>();
   return std::optional<CementProductId>(CementProductId{rows->front().i64(0)});
+}
+
+Status SqlTx::insert_cement_product_code(CementProductId product, const std::string& scheme,
+                                         const std::string& code) {
+  auto owner = find_cement_product_by_code(scheme, code);
+  if (!owner) return std::move(owner).error();
+  if (*owner) {
+    return Error{Errc::kDuplicate,
+                 std::string(scheme == "gs1" ? "GTIN " : "HIBC code ") + code +
+                     " already belongs to a product in the catalogue",
+                 {}, (*owner)->value, 0};
+  }
+  auto r = c_.exec("INSERT INTO cement_product_codes (scheme, code, product_id) VALUES (?, ?, ?)",
+                   {scheme, code, product.value});
+  if (!r) return std::move(r).error();
+  return {};
 }
 
 Result<IfuVersion> SqlTx::insert_ifu_version(IfuVersion v) {

@@ -192,6 +192,11 @@ class Tx {
   // The product a GTIN ("gs1") or HIBC product code ("hibc") belongs to.
   virtual Result<std::optional<domain::CementProductId>> find_cement_product_by_code(
       const std::string& scheme, const std::string& code) = 0;
+  // Adds a GTIN ("gs1") or HIBC product code ("hibc") to a product: a new pack size or label.
+  // kDuplicate (related_id = its product) when the code already belongs to one.
+  virtual Status insert_cement_product_code(domain::CementProductId product,
+                                            const std::string& scheme,
+                                            const std::string& code) = 0;
   // Saves `v` (with its steps) as the product's next version, 1 for the first: fills id and
   // version. Versions are never changed afterwards (the schema refuses it).
   virtual Result<domain::IfuVersion> insert_ifu_version(domain::IfuVersion v) = 0;

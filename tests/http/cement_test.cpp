@@ -135,5 +135,79 @@ TEST_F(CementTest, PagesShowInstructionsAndLotStatesWithErrorSummaries) {
   EXPECT_FALSE(contains(shown->body, "Recall this lot</a>"));
 }
 
+TEST_F(CementTest, ANewPackSizesGtinIsAddedToItsProductOnce) {
+  auto products = client()->Get("/api/v1/cement-products", bearer(safety_.token));
+  ASSERT_TRUE(products);
+  const Json items = json_of(*products)["items"];
+  ASSERT_GE(items.size(), 2u);
+  const std::int64_t first = items[0].value("id", 0), second = items[1].value("id", 0);
+  const std::string path = "/api/v1/cement-products/" + std::to_string(first) + "/codes";
+
+  auto nurse = post(api_sign_in("nurse"), path, {{"gtin", "09506000134390"}});
+  ASSERT_TRUE(nurse);
+  EXPECT_EQ(nurse->status, 403);
+  auto wrong = post(safety_, path, {{"gtin", "09506000134391"}});
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 422);
+  EXPECT_TRUE(names_field(json_of(*wrong), "gtin")) << wrong->body;
+  EXPECT_TRUE(contains(wrong->body, "the check digit should be 0")) << wrong->body;
+  auto taken = post(safety_, path, {{"gtin", items[1]["gtins"][0].get<std::string>()}});
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->status, 422);
+  EXPECT_TRUE(contains(taken->body, "already belongs to")) << taken->body;
+
+  // A scan as the scanner types it: its GTIN is added, and a lot of it then finds the product.
+  auto added = post(safety_, path, {{"scan", "]C1010950600013439017301231"}});
+  ASSERT_TRUE(added);
+  ASSERT_EQ(added->status, 200) << added->body;
+  const Json product = json_of(*added);
+  EXPECT_NE(std::find(product["gtins"].begin(), product["gtins"].end(), "09506000134390"),
+            product["gtins"].end())
+      << added->body;
+  auto twice = post(safety_, path, {{"gtin", "9506000134390"}});
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->status, 422);
+  EXPECT_TRUE(contains(twice->body, "already this product's")) << twice->body;
+  auto lot = post(safety_, "/api/v1/cement-lots",
+                  {{"scan", "(01)09506000134390(17)301231(10)NEWPACK-1"}});
+  ASSERT_TRUE(lot);
+  ASSERT_EQ(lot->status, 201) << lot->body;
+  EXPECT_EQ(json_of(*lot).value("product_id", 0), first) << lot->body;
+
+  // The page: an unknown GTIN on the new-product form offers the products it may belong to.
+  auto offer = client()->Get("/cement/new?gtin=09506000134406", page(safety_));
+  ASSERT_TRUE(offer);
+  const std::string to_second =
+      "/cement/" + std::to_string(second) + "/codes/new?gtin=09506000134406";
+  EXPECT_TRUE(contains(offer->body, to_second)) << "offers to add it to a product";
+  auto form = client()->Get(to_second.c_str(), page(safety_));
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200);
+  EXPECT_TRUE(contains(form->body, "value=\"09506000134406\""));
+  auto bad = client()->Post(("/cement/" + std::to_string(second) + "/codes/new").c_str(),
+                            page(safety_),
+                            httplib::Params{{"csrf", safety_.csrf}, {"gtin", "0950600013440"}});
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_TRUE(contains(bad->body, "href=\"#gtin\""));
+  EXPECT_TRUE(contains(bad->body, "value=\"0950600013440\"")) << "what was typed stays";
+  auto saved = client()->Post(("/cement/" + std::to_string(second) + "/codes/new").c_str(),
+                              page(safety_),
+                              httplib::Params{{"csrf", safety_.csrf}, {"gtin", "09506000134406"}});
+  ASSERT_TRUE(saved);
+  ASSERT_EQ(saved->status, 303) << saved->body;
+  auto shown = client()->Get(("/cement/" + std::to_string(second)).c_str(), page(safety_));
+  ASSERT_TRUE(shown);
+  EXPECT_TRUE(contains(shown->body, "09506000134406"));
+
+  const auto audit = server().audit_all();
+  EXPECT_EQ(std::count_if(audit.begin(), audit.end(),
+                          [](const auto& e) {
+                            return e.record_type == "cement_product" && e.action == "update" &&
+                                   e.detail.find("added_code") != std::string::npos;
+                          }),
+            2);
+}
+
 }  // namespace
 }  // namespace vertebro::http_test
