@@ -280,8 +280,18 @@ TEST(PgBackendCrashTest, EveryAcknowledgedWriteSurvivesKilledDatabaseBackends) {
   ASSERT_FALSE(db.empty());
   const std::string uri = db.substr(0, db.find_last_not_of("\n") + 1);
 
-  WriteDrill drill(uri, dir.file("server.out"),
-                   [&](const std::string& sql) { return pg_value(uri, sql); });
+  // The checks after the drill ask again while the cluster still recovers from the last kill
+  // (a connection refused "in recovery mode"), for up to 30 s.
+  WriteDrill drill(uri, dir.file("server.out"), [&](const std::string& sql) {
+    for (int tries = 1;; ++tries) {
+      try {
+        return pg_value(uri, sql);
+      } catch (const std::runtime_error& e) {
+        if (tries >= 60 || std::string(e.what()).rfind("cannot connect", 0) != 0) throw;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
   ASSERT_NO_FATAL_FAILURE(drill.start());
   auto& writers = drill.writers();
   const int n = kills(5, 3);
