@@ -129,22 +129,6 @@ IfuVersion checked_ifu(const IfuInput& in, std::vector<FieldError>& errors) {
   return v;
 }
 
-nlohmann::json optional_json(const std::optional<std::int64_t>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-nlohmann::json ifu_json(const IfuVersion& v) {
-  return {{"version", v.version},
-          {"reference", v.reference},
-          {"mixing_seconds", optional_json(v.mixing_seconds)},
-          {"waiting_seconds", optional_json(v.waiting_seconds)},
-          {"working_seconds", optional_json(v.working_seconds)},
-          {"temperature_min_c", optional_json(v.temperature_min_c)},
-          {"temperature_max_c", optional_json(v.temperature_max_c)},
-          {"loading", v.loading},
-          {"steps", v.steps}};
-}
-
 nlohmann::json lot_json(const CementLot& l) {
   return {{"product_id", l.product.value}, {"scheme", l.scheme},
           {"code", l.code},                {"lot", l.lot},
@@ -218,6 +202,21 @@ void from_scan(std::string& typed, const std::optional<std::string>& scanned,
 }
 
 }  // namespace
+
+nlohmann::json ifu_content_json(const IfuVersion& v) {
+  auto number = [](const std::optional<std::int64_t>& n) {
+    return n ? nlohmann::json(*n) : nlohmann::json(nullptr);
+  };
+  return {{"version", v.version},
+          {"reference", v.reference},
+          {"mixing_seconds", number(v.mixing_seconds)},
+          {"waiting_seconds", number(v.waiting_seconds)},
+          {"working_seconds", number(v.working_seconds)},
+          {"temperature_min_c", number(v.temperature_min_c)},
+          {"temperature_max_c", number(v.temperature_max_c)},
+          {"loading", v.loading},
+          {"steps", v.steps}};
+}
 
 Status require_device_manager(const Actor& actor, const std::string& what) {
   if (role_allows(actor.user.role, Permission::kManageDevices)) return {};
@@ -348,7 +347,7 @@ Result<CementProduct> create_cement_product(const Context& ctx, const Actor& act
                                   {"pack_volume_ml", saved->pack_volume_ml},
                                   {"gtins", saved->gtins},
                                   {"hibc_codes", saved->hibc_codes}}},
-                                {"ifu", ifu_json(*v)}}
+                                {"ifu", ifu_content_json(*v)}}
                      .dump());
   });
   if (!s) return std::move(s).error();
@@ -441,7 +440,7 @@ Result<IfuVersion> add_ifu_version(const Context& ctx, const Actor& actor,
     saved->created_by_name = actor.user.display_name;
     out = *saved;
     return audit(tx, ctx, actor, "update", product_target(product),
-                 nlohmann::json{{"ifu", ifu_json(*saved)}}.dump());
+                 nlohmann::json{{"ifu", ifu_content_json(*saved)}}.dump());
   });
   if (!s) return std::move(s).error();
   return std::move(*out);

@@ -5,6 +5,7 @@
 // adds products, saves a new version of a product's instructions, registers lots and recalls
 // them. Every change is on the audit trail (record types "cement_product", "cement_lot").
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -122,6 +123,10 @@ Result<domain::CementLot> view_cement_lot(const Context& ctx, const Actor& actor
 // registered lot) when that product's lot is already registered.
 Result<domain::CementLot> register_cement_lot(const Context& ctx, const Actor& actor,
                                               const LotInput& input);
+
+// An IFU version's content: version, reference, the parameters (null where the IFU gives
+// none), loading and steps. The audit trail records it; the API adds id and who saved it when.
+nlohmann::json ifu_content_json(const domain::IfuVersion& v);
 
 // Nothing when the actor may change the catalogue, the lot register and the notices register
 // (Permission::kManageDevices); otherwise kForbidden saying they may not `what`.

@@ -21,8 +21,6 @@ std::string product_path(std::int64_t id) {
 }
 std::string lot_path(std::int64_t id) { return "/api/v1/cement-lots/" + std::to_string(id); }
 
-Json optional_json(const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
-
 Json product_json(const domain::CementProduct& p) {
   return {{"id", p.id.value},
           {"name", p.name},
@@ -36,18 +34,11 @@ Json product_json(const domain::CementProduct& p) {
 }
 
 Json ifu_json(const domain::IfuVersion& v) {
-  return {{"id", v.id},
-          {"version", v.version},
-          {"reference", v.reference},
-          {"mixing_seconds", optional_json(v.mixing_seconds)},
-          {"waiting_seconds", optional_json(v.waiting_seconds)},
-          {"working_seconds", optional_json(v.working_seconds)},
-          {"temperature_min_c", optional_json(v.temperature_min_c)},
-          {"temperature_max_c", optional_json(v.temperature_max_c)},
-          {"loading", v.loading},
-          {"steps", v.steps},
-          {"created_by", v.created_by_name},
-          {"created_at", v.created_at}};
+  Json j = app::ifu_content_json(v);
+  j["id"] = v.id;
+  j["created_by"] = v.created_by_name;
+  j["created_at"] = v.created_at;
+  return j;
 }
 
 Json lot_json(const domain::CementLot& l, domain::Date today) {
