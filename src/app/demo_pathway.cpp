@@ -422,6 +422,8 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
                                 {s.day(-1500), "tumour_thoracolumbar", s.day(-30)}));
     s.check(sign_off_competence(past, trainer, sam->id,
                                 {s.day(-364), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
+    s.check(sign_off_competence(past, trainer, sam->id,
+                                {s.day(-364), "haemangioma_thoracolumbar", s.day(-364 + 3 * 365)}));
     const auto course = s.check(add_training_entry(
         past, c.rana, rana->id,
         {"course", s.day(-400), "Vertebral augmentation course (two days, with simulation)",

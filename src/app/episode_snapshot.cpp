@@ -27,6 +27,15 @@ guidance::EpisodeSnapshot episode_snapshot(const SnapshotSources& src, domain::D
       }
     }
   }
+  if (src.procedure) {
+    for (auto [role, op] : {std::pair{"primary_operator_id", &s.primary_operator},
+                            std::pair{"supervisor_id", &s.supervisor}}) {
+      const auto id = src.procedure->find(role);
+      if (!*op || id == src.procedure->end() || !id->is_number_integer()) continue;
+      const auto found = src.operator_sign_offs.find(id->get<std::int64_t>());
+      if (found != src.operator_sign_offs.end()) (*op)->sign_offs = found->second;
+    }
+  }
   if (!s.procedure_date && src.planned_procedure_date) {
     s.procedure_date = src.planned_procedure_date;
     s.procedure_date_planned = true;

@@ -44,6 +44,10 @@ struct SnapshotSources {
   // the date the recall runs from (ISO). Read live, so a recall recorded after the procedure
   // counts from its own date.
   std::map<std::int64_t, std::string> cement_recalls{};
+  // The competence sign-offs of the operator profiles the procedure names (its primary operator
+  // and supervisor): profile id -> every sign-off, revoked ones included. Read live, so a
+  // revocation dated on or before the procedure counts.
+  std::map<std::int64_t, std::vector<domain::SignOffRecord>> operator_sign_offs{};
 };
 
 // The snapshot the rules judge `today`. Undecided listings, and listings, meetings or documents

@@ -153,8 +153,24 @@ Result<Loaded> load_all(store::Tx& tx, const store::EpisodeRecord& e) {
     auto r = procedure_cement::recalls(tx, l.procedure->document);
     if (!r) return std::move(r).error();
     l.cement_recalls = std::move(*r);
+    auto signed_off = procedure_sign_offs(tx, l.procedure->document);
+    if (!signed_off) return std::move(signed_off).error();
+    l.operator_sign_offs = std::move(*signed_off);
   }
   return l;
+}
+
+Result<std::map<std::int64_t, std::vector<domain::SignOffRecord>>> procedure_sign_offs(
+    store::Tx& tx, const json& document) {
+  std::map<std::int64_t, std::vector<domain::SignOffRecord>> out;
+  for (const char* key : {"primary_operator_id", "supervisor_id"}) {
+    const auto id = document.find(key);
+    if (id == document.end() || !id->is_number_integer()) continue;
+    auto found = tx.operator_sign_offs(domain::OperatorId{id->get<std::int64_t>()});
+    if (!found) return std::move(found).error();
+    out[id->get<std::int64_t>()] = std::move(*found);
+  }
+  return out;
 }
 
 SnapshotSources sources_of(const Loaded& l) {
@@ -166,6 +182,7 @@ SnapshotSources sources_of(const Loaded& l) {
   src.mdt = l.mdt;
   src.surgery = l.surgery;
   src.cement_recalls = l.cement_recalls;
+  src.operator_sign_offs = l.operator_sign_offs;
   return src;
 }
 
@@ -395,6 +412,9 @@ Result<bool> check_recorded_procedure(store::Tx& tx, const store::EpisodeRecord&
   auto recalls = procedure_cement::recalls(tx, document);
   if (!recalls) return std::move(recalls).error();
   loaded.cement_recalls = std::move(*recalls);
+  auto signed_off = procedure_sign_offs(tx, document);
+  if (!signed_off) return std::move(signed_off).error();
+  loaded.operator_sign_offs = std::move(*signed_off);
   auto snap = snapshot_of(loaded, domain::Date::today(ctx.clock()));
   snap.procedure_date_planned = false;
   check = check_gate(guidance::Gate::kProcedureRecorded, PathwayState::kFollowUp, snap, config,

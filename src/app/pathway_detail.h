@@ -40,8 +40,14 @@ struct Loaded {
   std::vector<SiteOperator> site_operators;  // active at the episode's site, by name
   // Recalls of the lots the procedure's cement packs came from (SnapshotSources).
   std::map<std::int64_t, std::string> cement_recalls;
+  // Sign-offs of the operator profiles the procedure names (SnapshotSources).
+  std::map<std::int64_t, std::vector<domain::SignOffRecord>> operator_sign_offs;
 };
 Result<Loaded> load_all(store::Tx& tx, const domain::EpisodeRecord& e);
+// The sign-offs of the operator profiles (primary operator, supervisor) a procedure document
+// names, by profile id.
+Result<std::map<std::int64_t, std::vector<domain::SignOffRecord>>> procedure_sign_offs(
+    store::Tx& tx, const nlohmann::json& document);
 // The snapshot the rules judge `today` (app/episode_snapshot.h), from what load_all read.
 SnapshotSources sources_of(const Loaded& l);
 guidance::EpisodeSnapshot snapshot_of(const Loaded& l, domain::Date today);

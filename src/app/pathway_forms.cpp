@@ -898,6 +898,27 @@ void fill_from_procedure(const json& doc, guidance::EpisodeSnapshot& s) {
     }
   }
   s.cement_units = std::move(units);
+  s.procedure_recorded = true;
+  // An operator chosen from the profiles is stored with "<role>_id"; one without it was named
+  // (a visiting operator, or a procedure recorded before operators had profiles).
+  auto named = [&doc](const char* role) -> std::optional<guidance::ProcedureOperator> {
+    auto name = doc_text(doc, role);
+    if (!name || name->empty()) return std::nullopt;
+    guidance::ProcedureOperator o;
+    o.name = *name;
+    o.visiting = !doc.contains(std::string(role) + "_id");
+    return o;
+  };
+  s.primary_operator = named("primary_operator");
+  s.supervisor = named("supervisor");
+  if (doc.contains("levels") && doc["levels"].is_array()) {
+    for (const auto& l : doc["levels"]) {
+      if (!l.is_object()) continue;
+      if (auto level = domain::VertebralLevel::parse(l.value("level", ""))) {
+        s.treated_levels.push_back(*level);
+      }
+    }
+  }
 }
 
 }  // namespace vertebro::app

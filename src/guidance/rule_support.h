@@ -87,6 +87,7 @@ std::optional<Finding> check_mdt(const EpisodeSnapshot& s, const UnitSettings& s
 std::optional<Finding> check_surgery(const EpisodeSnapshot& s, const UnitSettings& settings);
 std::optional<Finding> check_consent(const EpisodeSnapshot& s, const UnitSettings& settings);
 std::optional<Finding> check_cement(const EpisodeSnapshot& s, const UnitSettings& settings);
+std::optional<Finding> check_training(const EpisodeSnapshot& s, const UnitSettings& settings);
 
 std::optional<Finding> check_ta279_severe(const EpisodeSnapshot& s, const UnitSettings& settings);
 std::optional<Finding> check_ta279_level(const EpisodeSnapshot& s, const UnitSettings& settings);

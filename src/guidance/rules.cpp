@@ -24,7 +24,7 @@ const std::vector<Rule>& rule_table() {
   using namespace detail;
   constexpr unsigned kMdtAndProcedure = kToMdt | kToProcedure;
   constexpr unsigned kConsentAndProcedure = kToConsent | kToProcedure;
-  // The cement packs used are known only once the procedure is recorded.
+  // The cement packs used, and who operated, are known only once the procedure is recorded.
   constexpr unsigned kRecorded = bit(Gate::kProcedureRecorded);
   // clang-format off
   static const std::vector<Rule> rules = {
@@ -37,6 +37,7 @@ const std::vector<Rule>& rule_table() {
     {"HTG3-1.2-SURGERY",            Pack::kHtg3,  kToProcedure,         true,  check_surgery},
     {"HTG3-1.1",                    Pack::kHtg3,  kToProcedure,         true,  check_consent},
     {"HTG3-1.2-CEMENT",             Pack::kHtg3,  kRecorded,            true,  check_cement},
+    {"HTG3-1.2-TRAINING",           Pack::kHtg3,  kRecorded,            true,  check_training},
     {"TA279-SEVERE-RECENT",         Pack::kTa279, kMdtAndProcedure,     true,  check_ta279_severe},
     {"TA279-LEVEL-CONFIRMED",       Pack::kTa279, kToMdt,               true,  check_ta279_level},
     {"EBI-VA-PAIN",                 Pack::kEbi,   kMdtAndProcedure,     true,  check_ebi_pain},

@@ -27,7 +27,8 @@ namespace vertebro::guidance {
 // inclusively; default minimum 21 days; indication evidence; SINS 13-18 fails; MDT meetings
 // before the referral ignored; "not applicable" findings for TA279 and EBI.
 // htg3-2026.3 (issue 16): HTG3-1.2-CEMENT when the procedure is recorded.
-inline constexpr std::string_view kRulePackVersion = "htg3-2026.3";
+// htg3-2026.4 (issue 11): HTG3-1.2-TRAINING when the procedure is recorded.
+inline constexpr std::string_view kRulePackVersion = "htg3-2026.4";
 
 // The gated transitions of the pathway (referral -> assessment -> MDT -> consent -> procedure
 // -> follow-up).

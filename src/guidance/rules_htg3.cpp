@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "guidance/competence.h"
 #include "guidance/rule_support.h"
 #include "guidance/scores.h"
 #include "guidance/windows.h"
@@ -355,6 +356,121 @@ std::optional<Finding> check_cement(const EpisodeSnapshot& s, const UnitSettings
                                                                       " cement packs were") +
                       " in date and not recalled, and prepared as the manufacturer instructs "
                       "(every step confirmed).");
+}
+
+namespace {
+
+// A competence scope as a sentence quotes it: "Osteoporotic fracture, thoracic or lumbar".
+std::string quoted(domain::CompetenceScope scope) {
+  return "\"" + std::string(domain::competence_scope_label(scope)) + "\"";
+}
+
+// Why an operator's sign-offs do not cover `scope` on `on`: the most telling of an expired, a
+// revoked or a not-yet-started sign-off of that scope, or none at all.
+std::string why_not_signed_off(const ProcedureOperator& op, domain::CompetenceScope scope,
+                               domain::Date on) {
+  const std::string_view name = domain::competence_scope_name(scope);
+  std::string why = "holds no competence sign-off for " +
+                    quoted(scope);
+  for (const auto& so : op.sign_offs) {
+    if (so.scope != name) continue;
+    const auto review = domain::Date::parse(so.review_date, "review_date", "");
+    const auto revoked = domain::Date::parse(so.revoked_on, "revoked_on", "");
+    const auto signed_on = domain::Date::parse(so.signed_on, "signed_on", "");
+    if (so.revoked() && revoked && !(on < *revoked)) {
+      why = "had that sign-off revoked from " + revoked->display();
+    } else if (review && *review < on) {
+      why = "had a sign-off for it whose review date, " + review->display() + ", had passed";
+    } else if (signed_on && on < *signed_on) {
+      why = "was signed off for it only from " + signed_on->display();
+    }
+  }
+  return op.name + " " + why;
+}
+
+std::string sign_off_evidence(const ProcedureOperator& op, domain::CompetenceScope scope,
+                              domain::Date on) {
+  const std::string_view name = domain::competence_scope_name(scope);
+  for (const auto& so : op.sign_offs) {
+    if (so.scope != name || !domain::sign_off_holds(so, on)) continue;
+    const auto signed_on = domain::Date::parse(so.signed_on, "signed_on", "");
+    const auto review = domain::Date::parse(so.review_date, "review_date", "");
+    return op.name + ": signed off for " +
+           quoted(scope) + " on " +
+           (signed_on ? signed_on->display() : so.signed_on) + " by " + so.signed_by_name +
+           ", review by " + (review ? review->display() : so.review_date) + ".";
+  }
+  return "";
+}
+
+}  // namespace
+
+// HTG3-1.2-TRAINING: "Clinicians should receive training to reach an appropriate level of
+// expertise before carrying out this procedure". Judged when the procedure is recorded, at its
+// date: the primary operator holds a current sign-off whose scope covers the case (the treated
+// levels and the indication, guidance/competence.h), or was supervised by an operator who does.
+// A visiting operator (no profile) cannot pass alone: the unit cannot show their training.
+std::optional<Finding> check_training(const EpisodeSnapshot& s, const UnitSettings&) {
+  if (!s.procedure_recorded) return std::nullopt;
+  Verdict v;
+  v.judged(s);
+  const domain::Date on = reference_date(s);
+  std::vector<domain::VertebralLevel> levels = s.treated_levels;
+  if (levels.empty()) {
+    for (const auto& l : s.levels) levels.push_back(l.level);
+  }
+  if (!s.primary_operator) {
+    v.missing("No primary operator is recorded for the procedure.");
+    return v.finish("HTG3-1.2-TRAINING", "");
+  }
+  if (!s.indication) {
+    v.missing("The indication is not recorded, so the competence the case needs is not known.");
+    return v.finish("HTG3-1.2-TRAINING", "");
+  }
+  if (levels.empty()) {
+    v.missing("No treated level is recorded, so the competence the case needs is not known.");
+    return v.finish("HTG3-1.2-TRAINING", "");
+  }
+  const auto scope = case_scope(*s.indication, levels);
+  if (!scope) {
+    v.fail("No competence sign-off covers " + words(domain::indication_name(*s.indication)) +
+           " cases: HTG3 supports vertebroplasty for osteoporotic fractures, haemangioma and "
+           "vertebral body tumours.");
+    return v.finish("HTG3-1.2-TRAINING", "");
+  }
+  const ProcedureOperator& primary = *s.primary_operator;
+  auto competent = [&](const ProcedureOperator& op) {
+    return !op.visiting && holds_sign_off(op.sign_offs, *scope, on);
+  };
+  const std::string scope_words = quoted(*scope);
+  if (competent(primary)) {
+    v.evidence(sign_off_evidence(primary, *scope, on));
+    return v.finish("HTG3-1.2-TRAINING", "The primary operator, " + primary.name +
+                                             ", holds a current competence sign-off for " +
+                                             scope_words + ".");
+  }
+  const std::string primary_why =
+      primary.visiting ? primary.name + " is a visiting operator with no profile here, so their "
+                                        "training and sign-off cannot be shown"
+                       : why_not_signed_off(primary, *scope, on);
+  if (s.supervisor && competent(*s.supervisor)) {
+    v.evidence(primary_why + ".");
+    v.evidence(sign_off_evidence(*s.supervisor, *scope, on));
+    return v.finish("HTG3-1.2-TRAINING", primary.name + " operated under the supervision of " +
+                                             s.supervisor->name +
+                                             ", who holds a current competence sign-off for " +
+                                             scope_words + ".");
+  }
+  if (!s.supervisor) {
+    v.fail(primary_why + ", and no supervising operator is recorded.");
+  } else if (s.supervisor->visiting) {
+    v.fail(primary_why + ", and the supervisor, " + s.supervisor->name +
+           ", is a visiting operator whose sign-off cannot be shown.");
+  } else {
+    v.fail(primary_why + ", and the supervisor " + why_not_signed_off(*s.supervisor, *scope, on) +
+           ".");
+  }
+  return v.finish("HTG3-1.2-TRAINING", "");
 }
 
 }  // namespace vertebro::guidance::detail

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/date.h"
+#include "domain/operator.h"
 #include "domain/referral.h"
 #include "domain/vertebral_level.h"
 #include "guidance/scores.h"
@@ -109,6 +110,15 @@ struct CementUnit {
   std::vector<int> deviations{};    // steps recorded as done otherwise, with a reason
 };
 
+// An operator of the recorded procedure (HTG3-1.2-TRAINING).
+struct ProcedureOperator {
+  std::string name;
+  // Named on the form, not chosen from the operators with a profile at the site: no sign-off
+  // of theirs can be read.
+  bool visiting = false;
+  std::vector<domain::SignOffRecord> sign_offs{};  // the profile's, revoked ones included
+};
+
 struct EpisodeSnapshot {
   std::optional<domain::Indication> indication{};
   std::optional<std::string>
@@ -139,6 +149,12 @@ struct EpisodeSnapshot {
   bool procedure_date_planned = false;
   // The cement packs the recorded procedure names; std::nullopt when no procedure is recorded.
   std::optional<std::vector<CementUnit>> cement_units{};
+  // Set when a procedure is recorded: its operators (no primary operator: not recorded; no
+  // supervisor: none named) and the levels it treated.
+  bool procedure_recorded = false;
+  std::optional<ProcedureOperator> primary_operator{};
+  std::optional<ProcedureOperator> supervisor{};
+  std::vector<domain::VertebralLevel> treated_levels{};
   domain::Date today{};
 };
 

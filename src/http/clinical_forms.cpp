@@ -508,11 +508,13 @@ std::vector<FieldDef> operator_fields(const app::Choices* operators) {
             ask("supervisor", "Supervising operator", Input::kText)};
   }
   return {pick("primary_operator_id", "Primary operator", Input::kSelect, *operators,
-               "Operators with a profile at this site."),
+               "Operators with a profile at this site. HTG3 1.2: the operator, or their "
+               "supervisor, needs a current competence sign-off for this case."),
           ask("primary_operator", "Visiting primary operator", Input::kText,
-              "Only for an operator with no profile at this site: recorded as visiting.", "30"),
+              "Only for an operator with no profile at this site: recorded as visiting. Their "
+              "training cannot be shown, so the check needs a supervisor from the list.", "30"),
           pick("supervisor_id", "Supervising operator", Input::kSelect, *operators,
-               "If a trainee was the primary operator."),
+               "If a trainee or a visiting operator was the primary operator."),
           ask("supervisor", "Visiting supervising operator", Input::kText,
               "Only for a supervisor with no profile here.", "30")};
 }

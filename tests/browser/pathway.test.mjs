@@ -208,7 +208,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.check('procedure-form');
         const procedure = {
           date: day(0),
-          primary_operator: 'Mr Sam Surgeon',
+          primary_operator_id: 'Mr Sam Surgeon',
           image_guidance: 'fluoroscopy_biplane',
           anaesthesia: 'sedation',
           'levels.L1.approach': 'transpedicular',
@@ -233,7 +233,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.expectHeading('Pathway: Follow-up');
         const main = await page.locator('main').innerText();
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
-        assert.match(main, /htg3-2026\.3/);
+        assert.match(main, /htg3-2026\.4/);
         assert.match(main, /IFU version 2: 5 of 6 steps confirmed/);
         assert.ok(main.includes(`Deviations: step 4: ${CEMENT_DEVIATION}`), 'the deviation is shown');
         await s.check('follow-up');
@@ -299,7 +299,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         for (const k of [1, 2, 3, 4, 5, 6]) await set(page, `cement_units.1.steps.${k}`, 'confirmed');
         await fillForm(page, {
           date: day(0),
-          primary_operator: 'Mr Sam Surgeon',
+          primary_operator_id: 'Mr Sam Surgeon',
           image_guidance: 'fluoroscopy_biplane',
           anaesthesia: 'sedation',
           'levels.T11.approach': 'transpedicular',
@@ -310,6 +310,9 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         const check = await page.locator('.vb-gate').innerText();
         assert.match(check, /The guidance is not met at the procedure date/);
         assert.match(check, /HTG3-1\.2-SURGERY/);
+        // Mr Surgeon holds no sign-off for tumours: HTG3-1.2-TRAINING fails too.
+        assert.match(check, /HTG3-1\.2-TRAINING/);
+        assert.match(check, /Mr Sam Surgeon holds no competence sign-off for "Tumour/);
         assert.match(check, new RegExp(`Judged at the procedure date, ${shown(0)}`));
         assert.match(await page.locator('.nhsuk-error-summary').innerText(), /reason/i);
         await s.check('procedure-blocked');

@@ -65,7 +65,7 @@ json with_filler(app::FormKind kind, json doc, domain::Date today) {
       fill("capacity_confirmed", true);
       break;
     case app::FormKind::kProcedure:
-      fill("primary_operator", "Case-file operator");
+      if (!doc.contains("primary_operator_id")) fill("primary_operator", "Case-file operator");
       fill("image_guidance", "fluoroscopy_biplane");
       fill("anaesthesia", "local");
       fill("levels", json::array({{{"level", "L1"},
@@ -175,13 +175,46 @@ void cement_packs(const json& j, const std::string& where, app::FormContext& fc,
   }
 }
 
+// The operator profiles active at the site, as the case describes them: profile id -> {name,
+// sign_offs: [{scope, signed_on, review_date, revoked_on}]}. The procedure chooses them by
+// "primary_operator_id" and "supervisor_id".
+void case_operators(const json& j, const std::string& where, app::FormContext& fc,
+                    std::map<std::int64_t, std::vector<domain::SignOffRecord>>& sign_offs) {
+  if (!j.is_object()) bad(where, "expected an object keyed by profile id");
+  for (const auto& [key, o] : j.items()) {
+    const std::string w = where + "." + key;
+    only_keys(o, w, {"name", "sign_offs"});
+    const std::int64_t id = std::stoll(key);
+    fc.site_operators.push_back({id, o.contains("name") ? text(o["name"], w) : "Operator " + key});
+    auto& list = sign_offs[id];
+    if (!o.contains("sign_offs")) continue;
+    if (!o["sign_offs"].is_array()) bad(w + ".sign_offs", "expected a list");
+    for (const auto& so : o["sign_offs"]) {
+      const std::string sw = w + ".sign_offs[]";
+      only_keys(so, sw, {"scope", "signed_on", "review_date", "revoked_on"});
+      domain::SignOffRecord r;
+      r.operator_id = domain::OperatorId{id};
+      r.scope = text(so.at("scope"), sw + ".scope");
+      if (!domain::parse_competence_scope(r.scope)) bad(sw + ".scope", "unknown scope " + r.scope);
+      r.signed_on = date(so.at("signed_on"), sw + ".signed_on").iso();
+      r.review_date = date(so.at("review_date"), sw + ".review_date").iso();
+      r.signed_by_name = "Case-file training lead";
+      if (so.contains("revoked_on")) {
+        r.revoked_on = date(so["revoked_on"], sw + ".revoked_on").iso();
+        r.revoke_reason = "Case-file revocation";
+      }
+      list.push_back(std::move(r));
+    }
+  }
+}
+
 }  // namespace
 
 CaseEpisode case_episode(const json& j) {
   const std::string w = "episode";
   only_keys(j, w,
             {"today", "referral_date", "assessment", "consent", "procedure", "mdt", "site_surgery",
-             "planned_procedure_date", "cement_packs"});
+             "planned_procedure_date", "cement_packs", "operators"});
   if (!j.contains("today")) bad(w, "\"today\" is required");
   CaseEpisode out;
   out.today = date(j["today"], w + ".today");
@@ -209,6 +242,9 @@ CaseEpisode case_episode(const json& j) {
     app::FormContext fc = context();
     if (j.contains("cement_packs")) {
       cement_packs(j["cement_packs"], w + ".cement_packs", fc, out.sources.cement_recalls);
+    }
+    if (j.contains("operators")) {
+      case_operators(j["operators"], w + ".operators", fc, out.sources.operator_sign_offs);
     }
     out.sources.procedure = stored_form(app::FormKind::kProcedure, j["procedure"], fc, out.refused);
   }

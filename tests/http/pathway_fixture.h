@@ -86,10 +86,15 @@ inline Json cement_units() {
                        {"steps", steps}}});
 }
 
+// The demonstration's Mr Sam Surgeon (app/demo_pathway.cpp): the second operator profile, active
+// at both sites, signed off for osteoporotic fractures and haemangioma (thoracic and lumbar) from
+// a year before the test clock, so the fixture's procedures pass HTG3-1.2-TRAINING.
+inline constexpr std::int64_t kSignedOffSurgeonProfile = 2;
+
 inline Json procedure(const std::string& date = "2026-11-25") {
   return {{"date", date},
           {"start_time", "09:30"},
-          {"primary_operator", "Dr R Operator"},
+          {"primary_operator_id", kSignedOffSurgeonProfile},
           {"image_guidance", "fluoroscopy_biplane"},
           {"anaesthesia", "local"},
           {"cement_units", cement_units()},

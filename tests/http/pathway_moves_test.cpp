@@ -50,7 +50,7 @@ class PathwayMovesTest : public PathwayTest {
             {"levels_shown", "T12"},
             {"levels_list", "T12"},
             {"date", date},
-            {"primary_operator", "Dr R Operator"},
+            {"primary_operator_id", std::to_string(kSignedOffSurgeonProfile)},
             {"image_guidance", "fluoroscopy_biplane"},
             {"anaesthesia", "local"},
             {"cement_units.1.scan", "(01)09506000134352(10)LOT-2026-0417"},

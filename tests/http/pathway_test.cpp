@@ -478,8 +478,8 @@ TEST_F(ProcedureOperatorsTest, NamesOperatorsActiveAtTheSite) {
   EXPECT_NE(page->body.find("<option value=\"" + std::to_string(surgeon.id.value) + "\""),
             std::string::npos);
 
+  EXPECT_EQ(surgeon.id.value, kSignedOffSurgeonProfile) << "the fixture's procedures name him";
   Json body = procedure();
-  body.erase("primary_operator");
   body["primary_operator_id"] = std::to_string(radiologist.id.value);
   body["supervisor_id"] = std::to_string(radiologist.id.value);
   auto same = put_form(operator_, id, "procedure", body);
@@ -523,7 +523,19 @@ TEST_F(ProcedureOperatorsTest, NamesOperatorsActiveAtTheSite) {
                                              {"levels.T12.cement_ml", "25"}});
   expect_status(kept, 422);
   EXPECT_NE(kept->body.find("value=\"Dr V Visitor\""), std::string::npos);
-  expect_status(put_form(operator_, visiting, "procedure", procedure()), 200);
+  // HTG3-1.2-TRAINING: a visiting operator alone cannot show their training, so the save is
+  // blocked until an operator gives a reason to override; supervised by a signed-off operator
+  // of the unit it passes.
+  Json typed = procedure();
+  typed.erase("primary_operator_id");
+  typed["primary_operator"] = "Dr R Operator";
+  auto blocked = put_form(operator_, visiting, "procedure", typed);
+  expect_status(blocked, 422);
+  EXPECT_NE(blocked->body.find("Dr R Operator is a visiting operator"), std::string::npos)
+      << blocked->body;
+  EXPECT_TRUE(get_pathway(visiting)["forms"]["procedure"].is_null()) << "nothing saved";
+  typed["supervisor_id"] = surgeon.id.value;
+  expect_status(put_form(operator_, visiting, "procedure", typed), 200);
   const Json vdoc = get_pathway(visiting)["forms"]["procedure"]["document"];
   EXPECT_EQ(vdoc["primary_operator"], "Dr R Operator");
   EXPECT_EQ(vdoc["primary_operator_visiting"], true);

@@ -8,6 +8,7 @@
 #include "app/cement.h"
 #include "app/follow_ups.h"
 #include "app/mdt.h"
+#include "app/operators.h"
 #include "app/pathway.h"
 #include "app/site_surgery.h"
 #include "app/unit_config.h"
@@ -41,6 +42,18 @@ class PathwayAppTest : public StoreTest {
                                          {"", "09506000134352", "", "A1", "2027-12-31", ""}),
                 "cement lot")
                .id.value;
+    // The operator's profile, signed off for the cases these tests record (HTG3-1.2-TRAINING).
+    const auto trainer = insert_actor("trainer", Role::kTrainer, {site_});
+    op_profile_ = must(app::create_operator(ctx(), admin_,
+                                            {op_.user.id.str(), "interventional_radiologist",
+                                             "GMC 1", {site_.str()}, "active"}),
+                       "operator profile")
+                      .id.value;
+    for (const char* scope : {"tumour_thoracolumbar", "osteoporotic_thoracolumbar"}) {
+      must(app::sign_off_competence(ctx(), trainer, domain::OperatorId{op_profile_},
+                                    {"2025-01-01", scope, "2028-01-01"}),
+           "sign-off");
+    }
   }
 
   // The procedure's one cement pack: lot A1, both steps done as instructed.
@@ -121,7 +134,7 @@ class PathwayAppTest : public StoreTest {
     return app::move_episode(ctx(), a, episode_, {to, version(), "", "", reason});
   }
   json procedure_on(const std::string& date) {
-    return {{"date", date}, {"primary_operator", "Dr Op"}, {"image_guidance", "ct"},
+    return {{"date", date}, {"primary_operator_id", op_profile_}, {"image_guidance", "ct"},
             {"anaesthesia", "local"}, {"cement_units", cement()},
             {"levels", {{"L2", {{"approach", "transpedicular"}, {"pedicles", "unipedicular"},
                                 {"cement_ml", 3.5}}}}}};
@@ -159,7 +172,7 @@ class PathwayAppTest : public StoreTest {
   // Records a procedure on 24 Nov 2026 at `level`.
   Result<app::FormSaved> record_procedure(const std::string& level) {
     return app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
-                          {{"date", "2026-11-24"}, {"primary_operator", "Dr Op"},
+                          {{"date", "2026-11-24"}, {"primary_operator_id", op_profile_},
                            {"image_guidance", "ct"}, {"anaesthesia", "local"},
                            {"cement_units", cement()},
                            {"levels", {{level, {{"approach", "transpedicular"},
@@ -182,6 +195,7 @@ class PathwayAppTest : public StoreTest {
   SiteId site_;
   app::Actor op_, coord_, nurse_, admin_;
   std::int64_t lot_ = 0;
+  std::int64_t op_profile_ = 0;  // op_'s operator profile
   EpisodeId episode_;
 };
 
@@ -399,7 +413,7 @@ TEST_P(PathwayAppTest, BadProcedureSavesNothing) {
   ASSERT_TRUE(move(op_, "procedure")->moved);
   const auto head = audit_head();
   auto r = app::save_form(ctx(), op_, episode_, app::FormKind::kProcedure, 0,
-                          {{"date", "2026-08-31"}, {"primary_operator", "Dr Op"},
+                          {{"date", "2026-08-31"}, {"primary_operator_id", op_profile_},
                            {"image_guidance", "ct"}, {"anaesthesia", "local"},
                            {"cement_units", cement()},
                            {"levels", {{"L2", {{"approach", "transpedicular"},
