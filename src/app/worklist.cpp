@@ -33,7 +33,19 @@ Result<WorklistPage> list_worklist(const Context& ctx, const Actor& actor,
   }
   std::vector<FieldError> errors;
   store::WorklistQuery q;
-  q.limit = ctx.settings().worklist_page_size + 1;  // one extra tells whether a next page exists
+  int page_size = ctx.settings().worklist_page_size;
+  if (!request.limit.empty()) {
+    int n = 0;
+    const char* e = request.limit.data() + request.limit.size();
+    auto [p, ec] = std::from_chars(request.limit.data(), e, n);
+    if (ec != std::errc() || p != e || n < 1 || n > kMaxWorklistLimit) {
+      errors.push_back({"limit", "The number of rows per page must be a whole number from 1 to " +
+                                     std::to_string(kMaxWorklistLimit)});
+    } else {
+      page_size = n;
+    }
+  }
+  q.limit = page_size + 1;  // one extra tells whether a next page exists
   if (request.state == "all") {
     q.open_only = false;
   } else if (!request.state.empty()) {
@@ -62,7 +74,7 @@ Result<WorklistPage> list_worklist(const Context& ctx, const Actor& actor,
     if (!rows) return std::move(rows).error();
     page.rows.clear();
     page.next_cursor.clear();
-    if (rows->size() > static_cast<std::size_t>(ctx.settings().worklist_page_size)) {
+    if (rows->size() > static_cast<std::size_t>(page_size)) {
       // The extra row only tells that a next page exists; it is not shown.
       rows->pop_back();
       const auto& last = rows->back().episode;
@@ -75,7 +87,8 @@ Result<WorklistPage> list_worklist(const Context& ctx, const Actor& actor,
     std::vector<store::ShownRecord> shown;
     for (const auto& row : page.rows) shown.push_back({row.episode.id, row.episode.patient});
     nlohmann::json detail = {{"state", request.state}, {"site", request.site},
-                             {"after", request.after}, {"rows", page.rows.size()}};
+                             {"after", request.after}, {"limit", page_size},
+                             {"rows", page.rows.size()}};
     return audit_list(tx, ctx, actor, {"worklist", 0, 0, 0}, std::move(detail), shown);
   });
   if (!s) return std::move(s).error();

@@ -126,12 +126,13 @@ void add_api(Router& router, Web& web) {
                 send(res, 201, episode_json(web, *e));
               });
 
-  router.get("/api/v1/episodes", "Worklist: ?state=&site=&after=",
+  router.get("/api/v1/episodes", "Worklist: ?state=&site=&after=&limit= (1 to 200)",
              [&web](const Request& req, Response& res) {
                auto actor = api_actor(web, req, res);
                if (!actor) return;
                auto page = app::list_worklist(web.ctx, *actor,
-                                              {form(req, "state"), form(req, "site"), form(req, "after")});
+                                              {form(req, "state"), form(req, "site"),
+                                               form(req, "after"), form(req, "limit")});
                if (!page) return send_error(res, page.error());
                const auto t = domain::Date::today(web.ctx.clock());
                Json items = Json::array();

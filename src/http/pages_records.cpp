@@ -39,7 +39,7 @@ Json site_options_field(const std::vector<domain::Site>& sites, const std::strin
 
 void show_worklist(Web& web, const Request& req, Response& res, const app::Actor& actor,
                    Json find_errors = Json()) {
-  app::WorklistRequest wr{form(req, "state"), form(req, "site"), form(req, "after")};
+  app::WorklistRequest wr{form(req, "state"), form(req, "site"), form(req, "after"), ""};
   auto page = app::list_worklist(web.ctx, actor, wr);
   Json data = Json::object();
   Json errors = Json::object();

@@ -189,6 +189,34 @@ TEST_F(ApiTest, EpisodeListPagesWithNext) {
   EXPECT_LT(pages, 50);
 }
 
+TEST_F(ApiTest, EpisodeListTakesALimitPerPage) {
+  auto two = client()->Get("/api/v1/episodes?limit=2", bearer(s_.token));
+  ASSERT_TRUE(two);
+  ASSERT_EQ(two->status, 200) << two->body;
+  const Json first = json_of(*two);
+  EXPECT_EQ(first["items"].size(), 2u);
+  ASSERT_TRUE(first["next"].is_string()) << two->body;
+  auto next = client()->Get("/api/v1/episodes?limit=2&after=" +
+                                httplib::detail::encode_query_param(first["next"].get<std::string>()),
+                            bearer(s_.token));
+  ASSERT_TRUE(next);
+  ASSERT_EQ(next->status, 200) << next->body;
+  const Json second = json_of(*next);
+  ASSERT_FALSE(second["items"].empty());
+  EXPECT_NE(second["items"][0].value("id", 0), first["items"][1].value("id", 0));
+  // More than the unit's page size (5 in this suite) when asked, up to 200.
+  auto many = client()->Get("/api/v1/episodes?limit=200", bearer(s_.token));
+  ASSERT_TRUE(many);
+  ASSERT_EQ(many->status, 200);
+  EXPECT_GT(json_of(*many)["items"].size(), 5u);
+  for (const char* bad : {"0", "201", "ten", "-1", "5x"}) {
+    auto r = client()->Get(std::string("/api/v1/episodes?limit=") + bad, bearer(s_.token));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << bad;
+    EXPECT_TRUE(names_field(json_of(*r), "limit")) << bad << ": " << r->body;
+  }
+}
+
 TEST_F(ApiTest, BadCursorIs422) {
   auto r = client()->Get("/api/v1/episodes?after=not-a-cursor", bearer(s_.token));
   ASSERT_TRUE(r);

@@ -281,7 +281,7 @@ TEST_P(AccessTest, WorklistEntryNamesThePatientsShownAndTheirLogsFindIt) {
                                       "2026-11-0" + std::to_string(i + 1),
                                       PathwayState::kReferral));
   }
-  const auto page = must(app::list_worklist(ctx(), nurse_a_, {"", "", ""}), "worklist");
+  const auto page = must(app::list_worklist(ctx(), nurse_a_, {"", "", "", ""}), "worklist");
   ASSERT_EQ(page.rows.size(), 2u);
   EXPECT_FALSE(page.next_cursor.empty());
   const auto entry = last_audit_entry();
@@ -298,7 +298,7 @@ TEST_P(AccessTest, WorklistEntryNamesThePatientsShownAndTheirLogsFindIt) {
   EXPECT_FALSE(finds(log_of("patient", episodes[2].patient.value), entry.seq));
 
   const auto next =
-      must(app::list_worklist(ctx(), nurse_a_, {"", "", page.next_cursor}), "next page");
+      must(app::list_worklist(ctx(), nurse_a_, {"", "", page.next_cursor, ""}), "next page");
   ASSERT_EQ(next.rows.size(), 1u);
   const auto second = last_audit_entry();
   EXPECT_TRUE(finds(log_of("patient", episodes[2].patient.value), second.seq));

@@ -101,11 +101,11 @@ TEST_P(SiteIsolationTest, SearchByNhsNumberDoesNotReachOtherSites) {
 
 TEST_P(SiteIsolationTest, WorklistShowsOwnSitesOnly) {
   insert_episode(insert_patient(a_, 1).id, a_, "2026-11-03", domain::PathwayState::kReferral);
-  auto page = app::list_worklist(ctx(), at_a_, {"all", "", ""});
+  auto page = app::list_worklist(ctx(), at_a_, {"all", "", "", ""});
   ASSERT_TRUE(page.ok()) << describe(page);
   ASSERT_EQ(page->rows.size(), 1u);
   EXPECT_EQ(page->rows[0].episode.referral.site, a_);
-  auto other = app::list_worklist(ctx(), at_a_, {"", b_.str(), ""});
+  auto other = app::list_worklist(ctx(), at_a_, {"", b_.str(), "", ""});
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, Errc::kInvalid);
 }

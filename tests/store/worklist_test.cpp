@@ -101,7 +101,7 @@ TEST_P(WorklistTest, OpenEpisodesPageWithoutOverlapOrGap) {
 }
 
 TEST_P(WorklistTest, AllStatesIncludeClosedAndExits) {
-  const auto ids = walk({"all", "", ""});
+  const auto ids = walk({"all", "", "", ""});
   EXPECT_EQ(ids, expected([](const auto&) { return true; }));
   EXPECT_EQ(ids.size(), 23u);
 }
@@ -110,14 +110,14 @@ TEST_P(WorklistTest, StateFilterPagesToo) {
   for (const auto state : {PathwayState::kReferral, PathwayState::kAssessment,
                            PathwayState::kClosed, PathwayState::kDeceased}) {
     SCOPED_TRACE(std::string(domain::state_name(state)));
-    const auto ids = walk({std::string(domain::state_name(state)), "", ""});
+    const auto ids = walk({std::string(domain::state_name(state)), "", "", ""});
     EXPECT_EQ(ids, expected([&](const auto& e) { return e.state == state; }));
   }
-  EXPECT_EQ(walk({"consent", "", ""}).size(), 1u);
+  EXPECT_EQ(walk({"consent", "", "", ""}).size(), 1u);
 }
 
 TEST_P(WorklistTest, SiteFilterKeepsToThatSite) {
-  const auto ids = walk({"all", b_.str(), ""});
+  const auto ids = walk({"all", b_.str(), "", ""});
   EXPECT_EQ(ids, expected([&](const auto& e) { return e.referral.site == b_; }));
   EXPECT_EQ(ids.size(), 8u);
 }
@@ -128,14 +128,14 @@ TEST_P(WorklistTest, FullLastPageHasNoNextCursor) {
   ASSERT_EQ(want.size(), 8u);
   ASSERT_EQ(want.size() % kPage, 0u) << "the fixture should hold a whole number of pages";
   int pages = 0;
-  const auto ids = walk({"referral", "", ""}, &pages);
+  const auto ids = walk({"referral", "", "", ""}, &pages);
   EXPECT_EQ(ids, want);
   EXPECT_EQ(pages, static_cast<int>(want.size()) / kPage);
 }
 
 TEST_P(WorklistTest, EmptyWorklistIsOnePageWithoutCursor) {
   // The one follow-up episode is at site A.
-  auto page = app::list_worklist(ctx(), actor_, {"follow_up", b_.str(), ""});
+  auto page = app::list_worklist(ctx(), actor_, {"follow_up", b_.str(), "", ""});
   ASSERT_TRUE(page.ok()) << describe(page);
   EXPECT_TRUE(page->rows.empty());
   EXPECT_EQ(page->next_cursor, "");
@@ -147,17 +147,21 @@ TEST_P(WorklistTest, InvalidParametersAreNamed) {
     const char* field;
   };
   const std::vector<Case> cases = {
-      {{"bogus", "", ""}, "state"},
-      {{"Referral ", "", ""}, "state"},
-      {{"", c_.str(), ""}, "site"},
-      {{"", "x", ""}, "site"},
-      {{"", "", "yesterday"}, "after"},
-      {{"", "", "2026-13-01.4"}, "after"},
-      {{"", "", "2026-10-05.0"}, "after"},
-      {{"", "", "2026-10-05.-3"}, "after"},
+      {{"bogus", "", "", ""}, "state"},
+      {{"Referral ", "", "", ""}, "state"},
+      {{"", c_.str(), "", ""}, "site"},
+      {{"", "x", "", ""}, "site"},
+      {{"", "", "yesterday", ""}, "after"},
+      {{"", "", "2026-13-01.4", ""}, "after"},
+      {{"", "", "2026-10-05.0", ""}, "after"},
+      {{"", "", "2026-10-05.-3", ""}, "after"},
+      {{"", "", "", "0"}, "limit"},
+      {{"", "", "", "201"}, "limit"},
+      {{"", "", "", "many"}, "limit"},
   };
   for (const auto& c : cases) {
-    SCOPED_TRACE(c.request.state + "|" + c.request.site + "|" + c.request.after);
+    SCOPED_TRACE(c.request.state + "|" + c.request.site + "|" + c.request.after + "|" +
+                 c.request.limit);
     auto r = app::list_worklist(ctx(), actor_, c.request);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Errc::kInvalid);
