@@ -268,6 +268,9 @@ Result<OperatorProfile> view_operator(const Context& ctx, const Actor& actor, Op
     out.op = std::move(*op);
     out.sign_offs = std::move(*sign_offs);
     out.training = std::move(*training);
+    auto cases = tx.operator_case_counts(id);
+    if (!cases) return std::move(cases).error();
+    out.cases = *cases;
     return audit(tx, ctx, actor, "read", target(id));
   });
   if (!s) return std::move(s).error();

@@ -41,6 +41,7 @@ struct OperatorProfile {
   domain::OperatorRecord op;
   std::vector<domain::SignOffRecord> sign_offs;  // oldest first
   std::vector<domain::TrainingEntryRecord> training;  // by entry date
+  domain::OperatorCaseCounts cases;  // recorded procedures by role (HTG3-1.2-TRAINING)
   bool may_manage = false;    // change the profile
   bool may_sign_off = false;  // sign off, revoke, check entries (a training lead, not self)
   bool may_log = false;       // add log entries (the operator themself)

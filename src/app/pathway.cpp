@@ -427,6 +427,22 @@ Result<bool> check_recorded_procedure(store::Tx& tx, const store::EpisodeRecord&
   return last_procedure_check(*transitions) != t.findings;
 }
 
+// Rewrites the procedure_operators index of the episode from its saved procedure document: the
+// profiles it names as primary operator and supervisor (a visiting operator has no profile).
+Status index_operators(store::Tx& tx, EpisodeId id, const json& document) {
+  const std::string date = document.value("date", "");
+  const bool supervised = document.contains("supervisor") || document.contains("supervisor_id");
+  std::vector<store::ProcedureOperatorRow> rows;
+  for (const auto& [key, role] : {std::pair{"primary_operator_id", "primary"},
+                                  std::pair{"supervisor_id", "supervisor"}}) {
+    const auto op = document.find(key);
+    if (op == document.end() || !op->is_number_integer()) continue;
+    rows.push_back({role, domain::OperatorId{op->get<std::int64_t>()},
+                    std::string(role) == "primary" && supervised, date});
+  }
+  return tx.put_procedure_operators(id, rows);
+}
+
 }  // namespace
 
 Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id, FormKind kind,
@@ -498,6 +514,7 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
         return r;
       }
       if (auto r = procedure_cement::index_packs(tx, id, valid->document); !r) return r;
+      if (auto r = index_operators(tx, id, valid->document); !r) return r;
     }
     auto put = tx.put_episode_form(id, kind_name, expected_version, valid->document.dump(),
                                    actor.user.id, ctx.now_text());

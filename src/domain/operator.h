@@ -94,4 +94,12 @@ struct TrainingEntryRecord {
 // and not revoked on or before `on`. Dates that do not parse never hold.
 bool sign_off_holds(const SignOffRecord& s, Date on);
 
+// An operator's recorded procedures by their role in them (the procedure_operators index), for
+// the training lead: supervised cases before a sign-off, cases supervised after it.
+struct OperatorCaseCounts {
+  std::int64_t supervised = 0;   // as primary operator, with a supervisor recorded
+  std::int64_t independent = 0;  // as primary operator, with no supervisor
+  std::int64_t supervising = 0;  // as the supervisor of another's case
+};
+
 }  // namespace vertebro::domain

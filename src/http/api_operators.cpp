@@ -143,6 +143,9 @@ void add_operators_api(Router& router, Web& web) {
                Json body = operator_json(p->op);
                body["sign_offs"] = Json::array();
                for (const auto& s : p->sign_offs) body["sign_offs"].push_back(sign_off_json(s, today));
+               body["cases"] = {{"supervised", p->cases.supervised},
+                                {"independent", p->cases.independent},
+                                {"supervising", p->cases.supervising}};
                body["training"] = Json::array();
                for (const auto& t : p->training) body["training"].push_back(training_json(t));
                res.set_header("ETag", etag(p->op.version));

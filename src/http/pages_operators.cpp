@@ -182,6 +182,9 @@ void show_profile(Web& web, const Request& req, Response& res, const app::Actor&
                {"has_sign_offs", !sign_offs.empty()},
                {"training", training},
                {"has_training", !training.empty()},
+               {"cases", {{"supervised", p->cases.supervised},
+                          {"independent", p->cases.independent},
+                          {"supervising", p->cases.supervising}}},
                {"back_href", "/operators"}};
   const std::string saved = form(req, "saved");
   if (saved == "profile") data["notice"] = "The profile was saved.";

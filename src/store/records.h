@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/ids.h"
+#include "domain/operator.h"
 #include "domain/pathway_state.h"
 #include "domain/records.h"
 #include "domain/user.h"
@@ -45,6 +46,14 @@ struct LotUseRow {
   PatientId patient;
   SiteId site;
   std::string procedure;
+};
+
+// An operator profile a recorded procedure names (procedure_operators; HTG3-1.2-TRAINING).
+struct ProcedureOperatorRow {
+  std::string role;  // "primary" or "supervisor"
+  domain::OperatorId operator_id;
+  bool supervised = false;  // primary: the procedure names a supervisor
+  std::string procedure_date;  // ISO
 };
 
 struct UserRecord {

@@ -153,6 +153,9 @@ class SqlTx final : public Tx {
       std::optional<domain::CementProductId> product) override;
   Result<std::optional<domain::CementLot>> find_cement_lot_by_code(
       const std::string& scheme, const std::string& code, const std::string& lot) override;
+  Status put_procedure_operators(EpisodeId episode,
+                                 const std::vector<ProcedureOperatorRow>& rows) override;
+  Result<domain::OperatorCaseCounts> operator_case_counts(domain::OperatorId id) override;
   Status put_procedure_cement(
       EpisodeId episode, const std::vector<std::pair<int, domain::CementLotId>>& units) override;
   Result<std::vector<LotUseRow>> cement_lot_uses(domain::CementLotId lot) override;

@@ -7,6 +7,7 @@
 
 namespace vertebro::store {
 
+using domain::OperatorCaseCounts;
 using domain::OperatorId;
 using domain::OperatorRecord;
 using domain::SignOffRecord;
@@ -255,6 +256,41 @@ Status SqlTx::check_training_entry(OperatorId op, std::int64_t id, UserId by,
   if (!exists) return std::move(exists).error();
   if (!*exists) return Error::not_found("No such training log entry");
   return Error::conflict("This entry has already been checked. Nothing was changed.");
+}
+
+Status SqlTx::put_procedure_operators(EpisodeId episode,
+                                      const std::vector<ProcedureOperatorRow>& rows) {
+  auto d = c_.exec("DELETE FROM procedure_operators WHERE episode_id = ?", {episode.value});
+  if (!d) return std::move(d).error();
+  for (const auto& r : rows) {
+    auto i = c_.exec(
+        "INSERT INTO procedure_operators (episode_id, role, operator_id, supervised, "
+        "procedure_date) VALUES (?, ?, ?, ?, ?)",
+        {episode.value, r.role, r.operator_id.value, std::int64_t{r.supervised ? 1 : 0},
+         r.procedure_date});
+    if (!i) return std::move(i).error();
+  }
+  return {};
+}
+
+Result<OperatorCaseCounts> SqlTx::operator_case_counts(OperatorId id) {
+  auto rows = c_.query(
+      "SELECT role, supervised, COUNT(*) FROM procedure_operators WHERE operator_id = ? "
+      "GROUP BY role, supervised",
+      {id.value});
+  if (!rows) return std::move(rows).error();
+  OperatorCaseCounts out;
+  for (const auto& r : *rows) {
+    const std::int64_t n = r.i64(2);
+    if (r.str(0) == "supervisor") {
+      out.supervising += n;
+    } else if (r.i64(1) != 0) {
+      out.supervised += n;
+    } else {
+      out.independent += n;
+    }
+  }
+  return out;
 }
 
 }  // namespace vertebro::store

@@ -212,6 +212,11 @@ class Tx {
   // The registered lot of a product code, if any.
   virtual Result<std::optional<domain::CementLot>> find_cement_lot_by_code(
       const std::string& scheme, const std::string& code, const std::string& lot) = 0;
+  // The operator profiles a recorded procedure names (role "primary" or "supervisor"),
+  // replacing the episode's earlier rows; visiting operators have none (HTG3-1.2-TRAINING).
+  virtual Status put_procedure_operators(EpisodeId episode,
+                                         const std::vector<ProcedureOperatorRow>& rows) = 0;
+  virtual Result<domain::OperatorCaseCounts> operator_case_counts(domain::OperatorId id) = 0;
   // Replaces the episode's procedure cement packs (unit number, lot id) with `units`.
   virtual Status put_procedure_cement(
       EpisodeId episode, const std::vector<std::pair<int, domain::CementLotId>>& units) = 0;

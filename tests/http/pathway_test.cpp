@@ -500,6 +500,20 @@ TEST_F(ProcedureOperatorsTest, NamesOperatorsActiveAtTheSite) {
   EXPECT_EQ(doc["primary_operator"], radiologist.display_name);
   EXPECT_EQ(doc["supervisor_id"], surgeon.id.value);
   EXPECT_EQ(doc["supervisor"], surgeon.display_name);
+  // Each profile counts the case: supervised for the radiologist, supervising for the surgeon.
+  const ApiSession trainer = api_sign_in("trainer");
+  auto counts = [&](domain::OperatorId op) {
+    auto r = client()->Get("/api/v1/operators/" + op.str(), bearer(trainer.token));
+    return r && r->status == 200 ? json_of(*r)["cases"] : Json();
+  };
+  const Json radiologist_cases = counts(radiologist.id);
+  const Json surgeon_cases = counts(surgeon.id);
+  ASSERT_TRUE(radiologist_cases.is_object());
+  EXPECT_GE(radiologist_cases.value("supervised", 0), 1) << radiologist_cases;
+  EXPECT_GE(surgeon_cases.value("supervising", 0), 1) << surgeon_cases;
+  auto profile_page = client()->Get("/operators/" + surgeon.id.str(), page_cookie(trainer));
+  ASSERT_TRUE(profile_page);
+  EXPECT_NE(profile_page->body.find("As supervisor of another operator"), std::string::npos);
 
   // The form page of the saved procedure has the chosen operators selected.
   auto edit = client()->Get(url, page_cookie(operator_));

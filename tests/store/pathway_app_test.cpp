@@ -227,9 +227,16 @@ TEST_P(PathwayAppTest, WalksEveryGateToFollowUpAndStoresFindings) {
   EXPECT_EQ(t[3].rule_pack_version, guidance::kRulePackVersion);
   ASSERT_TRUE(saved->check.has_value());
   EXPECT_FALSE(saved->check->blocked);
+
+  // The operator's recorded procedures are counted from the procedure_operators index.
+  auto profile = app::view_operator(ctx(), admin_, domain::OperatorId{op_profile_});
+  ASSERT_TRUE(profile.ok()) << describe(profile);
+  EXPECT_EQ(profile->cases.independent, 1);
+  EXPECT_EQ(profile->cases.supervised, 0);
+  EXPECT_EQ(profile->cases.supervising, 0);
 }
 
-// Issue 14, "done when": with the default settings, a textbook osteoporotic case (fracture 4
+// Issue 14, "done when"": with the default settings, a textbook osteoporotic case (fracture 4
 // weeks ago, 3 weeks of optimal pain management that failed, an MDT with a radiologist and a
 // spinal surgeon, consent, on-site spinal surgery) reaches follow-up without any override (H-020).
 TEST_P(PathwayAppTest, TextbookOsteoporoticCaseNeedsNoOverrideWithTheDefaults) {

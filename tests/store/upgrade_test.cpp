@@ -193,6 +193,32 @@ TEST_F(UpgradeTest, EveryFixtureUpgradesKeepingEveryRowAndABackupOfTheOldFile) {
 }
 
 // Opening an up-to-date database takes no backup, and neither does a new one.
+// Migration 0011 indexes the operators of the procedures saved before it (HTG3-1.2-TRAINING): the
+// version-10 fixture's demonstration procedures each name their primary operator's profile.
+TEST_F(UpgradeTest, Migration11CountsTheProceduresSavedBeforeIt) {
+  ASSERT_TRUE(fixtures_.contains(10));
+  const std::string file = dir_ + "/operators.db";
+  std::string procedures;
+  {
+    Db db(file);
+    db.exec(slurp(fixtures_.at(10)));
+    procedures = db.column("SELECT COUNT(*) FROM episode_forms WHERE kind = 'procedure' AND "
+                           "json_type(data, '$.primary_operator_id') = 'integer'")
+                     .front();
+  }
+  ASSERT_NE(procedures, "0");
+  must(store::open_store(file, {}), "open and upgrade").reset();
+  Db db(file);
+  EXPECT_EQ(db.column("SELECT COUNT(*) FROM procedure_operators WHERE role = 'primary'").front(),
+            procedures);
+  EXPECT_EQ(db.column("SELECT COUNT(*) FROM procedure_operators p JOIN episode_forms f ON "
+                      "f.episode_id = p.episode_id AND f.kind = 'procedure' WHERE "
+                      "p.operator_id <> json_extract(f.data, '$.primary_operator_id') AND "
+                      "p.role = 'primary'")
+                .front(),
+            "0");
+}
+
 TEST_F(UpgradeTest, NoBackupWithoutAnUpgrade) {
   const std::string file = dir_ + "/new.db";
   must(store::open_store(file, {}), "create");
