@@ -124,7 +124,16 @@ Status resolve_links(store::Tx& tx, Checked& c, std::vector<FieldError>& errors)
   return {};
 }
 
-nlohmann::json notice_json(const DeviceNotice& n) {
+Result<DeviceNotice> read_back(store::Tx& tx, std::int64_t id) {
+  auto n = tx.find_device_notice(id);
+  if (!n) return std::move(n).error();
+  if (!*n) return Error::internal("The notice could not be read back");
+  return std::move(**n);
+}
+
+}  // namespace
+
+nlohmann::json notice_content_json(const DeviceNotice& n) {
   nlohmann::json products = nlohmann::json::array();
   for (const auto& p : n.products) products.push_back(p.value);
   nlohmann::json lots = nlohmann::json::array();
@@ -140,15 +149,6 @@ nlohmann::json notice_json(const DeviceNotice& n) {
           {"products", products},
           {"lots", lots}};
 }
-
-Result<DeviceNotice> read_back(store::Tx& tx, std::int64_t id) {
-  auto n = tx.find_device_notice(id);
-  if (!n) return std::move(n).error();
-  if (!*n) return Error::internal("The notice could not be read back");
-  return std::move(**n);
-}
-
-}  // namespace
 
 Result<std::vector<DeviceNotice>> list_device_notices(const Context& ctx,
                                                       const Actor& /*actor*/) {
@@ -203,7 +203,8 @@ Result<DeviceNotice> create_device_notice(const Context& ctx, const Actor& actor
     auto saved = tx.insert_device_notice(attempt.notice, actor.user.id, ctx.now_text());
     if (!saved) return std::move(saved).error();
     out = std::move(*saved);
-    return audit(tx, ctx, actor, "create", notice_target(out->id), notice_json(*out).dump());
+    return audit(tx, ctx, actor, "create", notice_target(out->id),
+                 notice_content_json(*out).dump());
   });
   if (!s) return std::move(s).error();
   log::info("user {} added device notice {}", actor.user.username, out->id);
@@ -237,7 +238,7 @@ Result<DeviceNotice> update_device_notice(const Context& ctx, const Actor& actor
     auto after = read_back(tx, id);
     if (!after) return std::move(after).error();
     out = std::move(*after);
-    nlohmann::json detail = {{"before", notice_json(**before)}, {"after", notice_json(*out)},
+    nlohmann::json detail = {{"before", notice_content_json(**before)}, {"after", notice_content_json(*out)},
                              {"version", out->version}};
     return audit(tx, ctx, actor, "update", notice_target(id), detail.dump());
   });

@@ -8,6 +8,7 @@
 // acknowledges one, once. Every change is on the audit trail (record type "device_notice").
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,11 @@ struct NoticeView {
   bool may_manage = false;
   bool may_acknowledge = false;
 };
+
+// A notice's content (reference, title, issued, summary, actions_required, source,
+// subject_confirmed, all_cements, products and lots by id): what the audit trail records of each
+// change; the API adds id, version, who changed it last and the acknowledgement.
+nlohmann::json notice_content_json(const domain::DeviceNotice& n);
 
 // The whole register, by reference.
 Result<std::vector<domain::DeviceNotice>> list_device_notices(const Context& ctx,

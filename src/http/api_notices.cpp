@@ -15,25 +15,12 @@ std::string notice_path(std::int64_t id) {
 }
 
 Json notice_json(const domain::DeviceNotice& n) {
-  Json products = Json::array();
-  for (const auto& p : n.products) products.push_back(p.value);
-  Json lots = Json::array();
-  for (const auto& l : n.lots) lots.push_back(l.value);
-  Json j = {{"id", n.id},
-            {"reference", n.reference},
-            {"title", n.title},
-            {"issued", n.issued},
-            {"summary", n.summary},
-            {"actions_required", n.actions_required},
-            {"source", n.source},
-            {"subject_confirmed", n.subject_confirmed},
-            {"all_cements", n.all_cements},
-            {"products", products},
-            {"lots", lots},
-            {"version", n.version},
-            {"updated_by", n.updated_by_name.empty() ? Json(nullptr) : Json(n.updated_by_name)},
-            {"updated_at", n.updated_at.empty() ? Json(nullptr) : Json(n.updated_at)},
-            {"acknowledgement", nullptr}};
+  Json j = app::notice_content_json(n);
+  j["id"] = n.id;
+  j["version"] = n.version;
+  j["updated_by"] = n.updated_by_name.empty() ? Json(nullptr) : Json(n.updated_by_name);
+  j["updated_at"] = n.updated_at.empty() ? Json(nullptr) : Json(n.updated_at);
+  j["acknowledgement"] = nullptr;
   if (n.acknowledged()) {
     j["acknowledgement"] = {{"acknowledged_on", n.acknowledged_on},
                             {"acknowledgement", n.acknowledgement},
