@@ -271,6 +271,14 @@ Result<OperatorProfile> view_operator(const Context& ctx, const Actor& actor, Op
     auto cases = tx.operator_case_counts(id);
     if (!cases) return std::move(cases).error();
     out.cases = *cases;
+    auto settings = load_training_settings(tx);
+    if (!settings) return std::move(settings).error();
+    auto curve_cases = tx.operator_cases(id);
+    if (!curve_cases) return std::move(curve_cases).error();
+    out.curve = learning_curve(*curve_cases, *settings);
+    auto signals = tx.learning_curve_signals(id, false);
+    if (!signals) return std::move(signals).error();
+    out.signals = std::move(*signals);
     return audit(tx, ctx, actor, "read", target(id));
   });
   if (!s) return std::move(s).error();

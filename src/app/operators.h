@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/context.h"
+#include "app/learning_curves.h"
 #include "domain/operator.h"
 
 namespace vertebro::app {
@@ -42,6 +43,10 @@ struct OperatorProfile {
   std::vector<domain::SignOffRecord> sign_offs;  // oldest first
   std::vector<domain::TrainingEntryRecord> training;  // by entry date
   domain::OperatorCaseCounts cases;  // recorded procedures by role (HTG3-1.2-TRAINING)
+  // Their learning curve under the training settings (which also give the number of
+  // supervised cases suggested before a sign-off), and its recorded signals, newest first.
+  LearningCurve curve;
+  std::vector<domain::LearningCurveSignal> signals;
   bool may_manage = false;    // change the profile
   bool may_sign_off = false;  // sign off, revoke, check entries (a training lead, not self)
   bool may_log = false;       // add log entries (the operator themself)

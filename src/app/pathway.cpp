@@ -4,6 +4,7 @@
 
 #include "app/access.h"
 #include "app/audit_trail.h"
+#include "app/learning_curves.h"
 #include "app/pathway_detail.h"
 #include "app/procedure_cement.h"
 #include "app/referrals.h"
@@ -432,15 +433,38 @@ Result<bool> check_recorded_procedure(store::Tx& tx, const store::EpisodeRecord&
 Status index_operators(store::Tx& tx, EpisodeId id, const json& document) {
   const std::string date = document.value("date", "");
   const bool supervised = document.contains("supervisor") || document.contains("supervisor_id");
+  bool leakage = false, symptomatic = false;
+  if (const auto levels = document.find("levels"); levels != document.end() && levels->is_array()) {
+    for (const auto& level : *levels) {
+      const auto leak = level.find("leakage");
+      if (leak == level.end() || !leak->is_array() || leak->empty()) continue;
+      leakage = true;
+      symptomatic = symptomatic || level.value("leakage_symptomatic", false);
+    }
+  }
   std::vector<store::ProcedureOperatorRow> rows;
   for (const auto& [key, role] : {std::pair{"primary_operator_id", "primary"},
                                   std::pair{"supervisor_id", "supervisor"}}) {
     const auto op = document.find(key);
     if (op == document.end() || !op->is_number_integer()) continue;
-    rows.push_back({role, domain::OperatorId{op->get<std::int64_t>()},
-                    std::string(role) == "primary" && supervised, date});
+    const bool primary = std::string(role) == "primary";
+    rows.push_back({role, domain::OperatorId{op->get<std::int64_t>()}, primary && supervised, date,
+                    primary && leakage, primary && symptomatic});
   }
   return tx.put_procedure_operators(id, rows);
+}
+
+// Records the signals the saved procedure raised on its primary operator's learning curve.
+Status record_signals(store::Tx& tx, const Context& ctx, const Actor& actor,
+                      const json& document) {
+  const auto op = document.find("primary_operator_id");
+  if (op == document.end() || !op->is_number_integer()) return {};
+  auto settings = load_training_settings(tx);
+  if (!settings) return std::move(settings).error();
+  auto n = record_learning_curve_signals(tx, ctx, actor,
+                                         domain::OperatorId{op->get<std::int64_t>()}, *settings);
+  if (!n) return std::move(n).error();
+  return {};
 }
 
 }  // namespace
@@ -515,6 +539,7 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
       }
       if (auto r = procedure_cement::index_packs(tx, id, valid->document); !r) return r;
       if (auto r = index_operators(tx, id, valid->document); !r) return r;
+      if (auto r = record_signals(tx, ctx, actor, valid->document); !r) return r;
     }
     auto put = tx.put_episode_form(id, kind_name, expected_version, valid->document.dump(),
                                    actor.user.id, ctx.now_text());

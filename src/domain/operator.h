@@ -102,4 +102,35 @@ struct OperatorCaseCounts {
   std::int64_t supervising = 0;  // as the supervisor of another's case
 };
 
+// One recorded procedure of an operator as primary operator, for their learning curve: the
+// outcomes a training lead may chart (docs/training.md, "Learning curves").
+struct OperatorCase {
+  EpisodeId episode;
+  std::string procedure_date;  // ISO
+  bool supervised = false;
+  bool leakage = false;              // cement leaked at any treated level
+  bool symptomatic_leakage = false;  // a leakage caused symptoms
+};
+
+// The point at which an operator's learning curve (a Bernoulli CUSUM) reached its decision
+// limit, under the design in force when it was found. Recorded once; reviewed once.
+struct LearningCurveSignal {
+  std::int64_t id = 0;
+  OperatorId operator_id;
+  std::string operator_name;  // display name of the operator's user (read-only)
+  std::string outcome;        // "leakage" or "symptomatic_leakage"
+  EpisodeId episode;
+  std::int64_t case_number = 0;  // the operator's nth procedure as primary operator
+  std::string procedure_date;
+  std::string score;   // the CUSUM score at the signal, as shown
+  std::string design;  // e.g. "p0=0.27 p1=0.5 h=2.5"
+  std::string signalled_at;
+  UserId reviewed_by;  // 0 until reviewed
+  std::string reviewed_by_name;
+  std::string reviewed_at;  // "" until reviewed
+  std::string review_note;
+
+  bool reviewed() const { return !reviewed_at.empty(); }
+};
+
 }  // namespace vertebro::domain

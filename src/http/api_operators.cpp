@@ -5,6 +5,7 @@
 
 #include "app/operators.h"
 #include "http/api_support.h"
+#include "http/learning_curve_views.h"
 #include "http/web.h"
 
 namespace vertebro::http {
@@ -133,7 +134,8 @@ void add_operators_api(Router& router, Web& web) {
               });
 
   router.get("/api/v1/operators/{id}",
-             "An operator profile with its competence sign-offs and training log; ETag",
+             "An operator profile with its competence sign-offs, training log, case counts and "
+             "learning curve; ETag",
              [&web](const Request& req, Response& res) {
                auto actor = api_actor(web, req, res);
                if (!actor) return;
@@ -148,6 +150,12 @@ void add_operators_api(Router& router, Web& web) {
                                 {"supervising", p->cases.supervising}};
                body["training"] = Json::array();
                for (const auto& t : p->training) body["training"].push_back(training_json(t));
+               body["supervised_cases_suggested"] = p->curve.settings.supervised_cases_suggested;
+               body["learning_curve"] = learning_curve_json(p->curve);
+               body["learning_curve_signals"] = Json::array();
+               for (const auto& s : p->signals) {
+                 body["learning_curve_signals"].push_back(signal_json(s));
+               }
                res.set_header("ETag", etag(p->op.version));
                send(res, 200, body);
              });
@@ -243,6 +251,74 @@ void add_operators_api(Router& router, Web& web) {
                 if (!s) return send_error(res, s.error());
                 send(res, 200, {{"operator_id", id.value}, {"entry_id", path_id(req, 2)},
                                 {"checked", true}});
+              });
+
+  router.get("/api/v1/training/settings",
+             "The training settings: supervised cases suggested before a sign-off and the "
+             "learning curves' outcome, p0, p1 and h",
+             [&web](const Request& req, Response& res) {
+               auto actor = api_actor(web, req, res);
+               if (!actor) return;
+               auto s = app::get_training_settings(web.ctx, *actor);
+               if (!s) return send_error(res, s.error());
+               send(res, 200, app::training_settings_json(*s));
+             });
+
+  router.put("/api/v1/training/settings",
+             "Change the training settings (training lead); keys left out keep their values",
+             [&web](const Request& req, Response& res) {
+               auto actor = api_actor(web, req, res);
+               if (!actor) return;
+               auto j = json_body(req, res);
+               if (!j) return;
+               auto s = app::put_training_settings(web.ctx, *actor, *j);
+               if (!s) return send_error(res, s.error());
+               send(res, 200, app::training_settings_json(*s));
+             });
+
+  router.get("/api/v1/training/dashboard",
+             "The training lead's dashboard: sign-offs due for review, trainees and their "
+             "supervised cases, learning curve signals not yet reviewed",
+             [&web](const Request& req, Response& res) {
+               auto actor = api_actor(web, req, res);
+               if (!actor) return;
+               auto d = app::training_dashboard(web.ctx, *actor);
+               if (!d) return send_error(res, d.error());
+               const auto today = domain::Date::today(web.ctx.clock());
+               Json due = Json::array(), trainees = Json::array(), signals = Json::array();
+               for (const auto& r : d->reviews_due) {
+                 due.push_back({{"operator", operator_json(r.op)},
+                                {"sign_off", sign_off_json(r.sign_off, today)},
+                                {"overdue", r.overdue}});
+               }
+               for (const auto& t : d->trainees) {
+                 trainees.push_back({{"operator", operator_json(t.op)},
+                                     {"cases", {{"supervised", t.cases.supervised},
+                                                {"independent", t.cases.independent},
+                                                {"supervising", t.cases.supervising}}},
+                                     {"enough_supervised", t.enough_supervised}});
+               }
+               for (const auto& s : d->signals) signals.push_back(signal_json(s));
+               send(res, 200, {{"settings", app::training_settings_json(d->settings)},
+                               {"reviews_due", due},
+                               {"trainees", trainees},
+                               {"signals", signals}});
+             });
+
+  router.post("/api/v1/training/signals/{id}/review",
+              "Record the review of a learning curve signal (training lead), once: {note}",
+              [&web](const Request& req, Response& res) {
+                auto actor = api_actor(web, req, res);
+                if (!actor) return;
+                auto j = json_body(req, res);
+                if (!j) return;
+                std::vector<FieldError> errors;
+                only_fields(*j, {"note"}, errors);
+                const std::string note = member(*j, "note", errors);
+                if (!errors.empty()) return send_error(res, Error::invalid(errors));
+                auto s = app::review_learning_curve_signal(web.ctx, *actor, path_id(req), note);
+                if (!s) return send_error(res, s.error());
+                send(res, 200, signal_json(*s));
               });
 }
 

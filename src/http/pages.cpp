@@ -84,6 +84,9 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
       actor.user.role == domain::Role::kOperator) {
     add("operators", "/operators", "Operators");
   }
+  if (role_allows(actor.user.role, domain::Permission::kManageOperators)) {
+    add("training", "/training", "Training");
+  }
   if (actor.user.role != domain::Role::kResearcher) add("cement", "/cement", "Cement");
   return items;
 }

@@ -8,6 +8,7 @@
 #include "app/operators.h"
 #include "app/users.h"
 #include "http/forms.h"
+#include "http/learning_curve_views.h"
 #include "http/views.h"
 #include "http/web.h"
 
@@ -166,6 +167,8 @@ void show_profile(Web& web, const Request& req, Response& res, const app::Actor&
     }
     training.push_back(j);
   }
+  Json curve = learning_curve_view(p->curve, p->signals, p->may_sign_off);
+  curve["settings_href"] = "/training/settings";
   Json data = {{"op", {{"name", o.display_name},
                        {"username", o.username},
                        {"role_label", role_label(o.professional_role)},
@@ -184,7 +187,11 @@ void show_profile(Web& web, const Request& req, Response& res, const app::Actor&
                {"has_training", !training.empty()},
                {"cases", {{"supervised", p->cases.supervised},
                           {"independent", p->cases.independent},
-                          {"supervising", p->cases.supervising}}},
+                          {"supervising", p->cases.supervising},
+                          {"suggested", p->curve.settings.supervised_cases_suggested},
+                          {"enough", p->cases.supervised >=
+                                         p->curve.settings.supervised_cases_suggested}}},
+               {"curve", curve},
                {"back_href", "/operators"}};
   const std::string saved = form(req, "saved");
   if (saved == "profile") data["notice"] = "The profile was saved.";

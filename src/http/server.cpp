@@ -182,6 +182,7 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_admin_api(router, web);
   add_operator_pages(router, web);
   add_operators_api(router, web);
+  add_training_pages(router, web);
   add_cement_pages(router, web);
   add_cement_api(router, web);
   add_notices_api(router, web);

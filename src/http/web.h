@@ -76,7 +76,8 @@ void add_mdt_pages(Router& router, Web& web);      // pages_mdt.cpp
 void add_admin_pages(Router& router, Web& web);    // pages_admin.cpp: sites, unit settings
 void add_admin_api(Router& router, Web& web);      // api_admin.cpp: MDT, sites, settings
 void add_operator_pages(Router& router, Web& web);  // pages_operators.cpp: HTG3-1.2-TRAINING
-void add_operators_api(Router& router, Web& web);   // api_operators.cpp
+void add_operators_api(Router& router, Web& web);   // api_operators.cpp (and /training)
+void add_training_pages(Router& router, Web& web);  // pages_training.cpp: learning curves
 void add_cement_pages(Router& router, Web& web);    // pages_cement.cpp: HTG3-1.2-CEMENT
 void add_cement_api(Router& router, Web& web);      // api_cement.cpp
 void add_notices_api(Router& router, Web& web);     // api_notices.cpp: MHRA notices

@@ -54,6 +54,8 @@ struct ProcedureOperatorRow {
   domain::OperatorId operator_id;
   bool supervised = false;  // primary: the procedure names a supervisor
   std::string procedure_date;  // ISO
+  bool leakage = false;  // primary: cement leaked at any treated level
+  bool symptomatic_leakage = false;  // primary: a leakage caused symptoms
 };
 
 struct UserRecord {

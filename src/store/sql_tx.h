@@ -156,6 +156,12 @@ class SqlTx final : public Tx {
   Status put_procedure_operators(EpisodeId episode,
                                  const std::vector<ProcedureOperatorRow>& rows) override;
   Result<domain::OperatorCaseCounts> operator_case_counts(domain::OperatorId id) override;
+  Result<std::vector<domain::OperatorCase>> operator_cases(domain::OperatorId id) override;
+  Result<std::int64_t> insert_learning_curve_signal(const domain::LearningCurveSignal& s) override;
+  Result<std::vector<domain::LearningCurveSignal>> learning_curve_signals(
+      domain::OperatorId id, bool unreviewed_only) override;
+  Status review_learning_curve_signal(std::int64_t id, UserId by, const std::string& at,
+                                      const std::string& note) override;
   Status put_procedure_cement(
       EpisodeId episode, const std::vector<std::pair<int, domain::CementLotId>>& units) override;
   Result<std::vector<LotUseRow>> cement_lot_uses(domain::CementLotId lot) override;

@@ -7,6 +7,8 @@
 
 namespace vertebro::store {
 
+using domain::LearningCurveSignal;
+using domain::OperatorCase;
 using domain::OperatorCaseCounts;
 using domain::OperatorId;
 using domain::OperatorRecord;
@@ -265,9 +267,10 @@ Status SqlTx::put_procedure_operators(EpisodeId episode,
   for (const auto& r : rows) {
     auto i = c_.exec(
         "INSERT INTO procedure_operators (episode_id, role, operator_id, supervised, "
-        "procedure_date) VALUES (?, ?, ?, ?, ?)",
+        "procedure_date, leakage, symptomatic_leakage) VALUES (?, ?, ?, ?, ?, ?, ?)",
         {episode.value, r.role, r.operator_id.value, std::int64_t{r.supervised ? 1 : 0},
-         r.procedure_date});
+         r.procedure_date, std::int64_t{r.leakage ? 1 : 0},
+         std::int64_t{r.symptomatic_leakage ? 1 : 0}});
     if (!i) return std::move(i).error();
   }
   return {};
@@ -291,6 +294,82 @@ Result<OperatorCaseCounts> SqlTx::operator_case_counts(OperatorId id) {
     }
   }
   return out;
+}
+
+Result<std::vector<OperatorCase>> SqlTx::operator_cases(OperatorId id) {
+  auto rows = c_.query(
+      "SELECT episode_id, procedure_date, supervised, leakage, symptomatic_leakage "
+      "FROM procedure_operators WHERE operator_id = ? AND role = 'primary' "
+      "ORDER BY procedure_date, episode_id",
+      {id.value});
+  if (!rows) return std::move(rows).error();
+  std::vector<OperatorCase> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    out.push_back({EpisodeId{r.i64(0)}, r.str(1), r.i64(2) != 0, r.i64(3) != 0, r.i64(4) != 0});
+  }
+  return out;
+}
+
+Result<std::int64_t> SqlTx::insert_learning_curve_signal(const LearningCurveSignal& s) {
+  auto rows = c_.query(
+      "INSERT INTO learning_curve_signals (operator_id, outcome, episode_id, case_number, "
+      "procedure_date, score, design, signalled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (operator_id, outcome, episode_id, design) DO NOTHING RETURNING id",
+      {s.operator_id.value, s.outcome, s.episode.value, s.case_number, s.procedure_date, s.score,
+       s.design, s.signalled_at});
+  if (!rows) return std::move(rows).error();
+  return rows->empty() ? std::int64_t{0} : rows->front().i64(0);
+}
+
+Result<std::vector<LearningCurveSignal>> SqlTx::learning_curve_signals(OperatorId id,
+                                                                       bool unreviewed_only) {
+  std::string sql =
+      "SELECT s.id, s.operator_id, ou.display_name, s.outcome, s.episode_id, s.case_number, "
+      "s.procedure_date, s.score, s.design, s.signalled_at, s.reviewed_by, "
+      "COALESCE(ru.display_name, ''), s.reviewed_at, s.review_note "
+      "FROM learning_curve_signals s JOIN operators o ON o.id = s.operator_id "
+      "JOIN users ou ON ou.id = o.user_id LEFT JOIN users ru ON ru.id = s.reviewed_by "
+      "WHERE (? = 0 OR s.operator_id = ?)";
+  if (unreviewed_only) sql += " AND s.reviewed_at = ''";
+  sql += " ORDER BY s.id DESC";
+  auto rows = c_.query(sql, {id.value, id.value});
+  if (!rows) return std::move(rows).error();
+  std::vector<LearningCurveSignal> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    LearningCurveSignal s;
+    s.id = r.i64(0);
+    s.operator_id = OperatorId{r.i64(1)};
+    s.operator_name = r.str(2);
+    s.outcome = r.str(3);
+    s.episode = EpisodeId{r.i64(4)};
+    s.case_number = r.i64(5);
+    s.procedure_date = r.str(6);
+    s.score = r.str(7);
+    s.design = r.str(8);
+    s.signalled_at = r.str(9);
+    s.reviewed_by = UserId{r.i64(10)};
+    s.reviewed_by_name = r.str(11);
+    s.reviewed_at = r.str(12);
+    s.review_note = r.str(13);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Status SqlTx::review_learning_curve_signal(std::int64_t id, UserId by, const std::string& at,
+                                           const std::string& note) {
+  auto n = c_.exec(
+      "UPDATE learning_curve_signals SET reviewed_by = ?, reviewed_at = ?, review_note = ? "
+      "WHERE id = ? AND reviewed_at = ''",
+      {by.value, at, note, id});
+  if (!n) return std::move(n).error();
+  if (*n > 0) return {};
+  auto exists = any_row("SELECT 1 FROM learning_curve_signals WHERE id = ?", {id});
+  if (!exists) return std::move(exists).error();
+  if (!*exists) return Error::not_found("No such learning curve signal");
+  return Error::conflict("This signal has already been reviewed. Nothing was changed.");
 }
 
 }  // namespace vertebro::store

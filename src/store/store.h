@@ -217,6 +217,20 @@ class Tx {
   virtual Status put_procedure_operators(EpisodeId episode,
                                          const std::vector<ProcedureOperatorRow>& rows) = 0;
   virtual Result<domain::OperatorCaseCounts> operator_case_counts(domain::OperatorId id) = 0;
+  // The operator's procedures as primary operator, by procedure date then episode (their
+  // learning curve's cases).
+  virtual Result<std::vector<domain::OperatorCase>> operator_cases(domain::OperatorId id) = 0;
+  // Records a learning curve's signal unless the same (operator, outcome, episode, design) is
+  // recorded already: the new id, or 0 when it was.
+  virtual Result<std::int64_t> insert_learning_curve_signal(
+      const domain::LearningCurveSignal& s) = 0;
+  // Signals, newest first: of one operator (id 0: every operator), optionally only those not
+  // yet reviewed.
+  virtual Result<std::vector<domain::LearningCurveSignal>> learning_curve_signals(
+      domain::OperatorId id, bool unreviewed_only) = 0;
+  // Records the review of signal `id` once. kNotFound when absent; kConflict when reviewed.
+  virtual Status review_learning_curve_signal(std::int64_t id, UserId by, const std::string& at,
+                                              const std::string& note) = 0;
   // Replaces the episode's procedure cement packs (unit number, lot id) with `units`.
   virtual Status put_procedure_cement(
       EpisodeId episode, const std::vector<std::pair<int, domain::CementLotId>>& units) = 0;

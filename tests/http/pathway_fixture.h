@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/mdt.h"
+#include "app/operators.h"
 #include "app/sessions.h"
 #include "app/site_surgery.h"
 #include "live_server.h"
@@ -114,6 +115,34 @@ class PathwayTest : public HttpTest {
     operator_ = api_sign_in("surgeon");
     coordinator_ = api_sign_in("coordinator");
     site1_ = server().site_id("RVB01");
+  }
+
+  // The operator profile of `username` active at `site` (made by the administrator when
+  // missing).
+  static domain::OperatorRecord active_profile(const app::Actor& admin,
+                                               const std::string& username, std::int64_t site) {
+    const auto& ctx = server().ctx();
+    auto all = app::list_operators(ctx, admin);
+    EXPECT_TRUE(all.ok());
+    if (all) {
+      for (const auto& o : *all) {
+        if (o.username != username) continue;
+        const bool here =
+            std::find(o.sites.begin(), o.sites.end(), SiteId{site}) != o.sites.end();
+        if (o.active && here) return o;
+        auto changed = app::update_operator(ctx, admin, o.id, o.version,
+                                            {"", o.professional_role, o.registration_number,
+                                             {std::to_string(site)}, "active"});
+        EXPECT_TRUE(changed.ok());
+        return changed ? *changed : o;
+      }
+    }
+    auto made = app::create_operator(
+        ctx, admin,
+        {std::to_string(server().user_id(username)), "interventional_radiologist", "GMC 7100001",
+         {std::to_string(site)}, "active"});
+    EXPECT_TRUE(made.ok()) << (made ? "" : made.error().message);
+    return made ? *made : domain::OperatorRecord{};
   }
 
   static app::Actor actor_of(const ApiSession& s) {

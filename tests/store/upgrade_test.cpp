@@ -219,6 +219,36 @@ TEST_F(UpgradeTest, Migration11CountsTheProceduresSavedBeforeIt) {
             "0");
 }
 
+// Migration 12 marks each primary operator's row with the leakage its procedure form records
+// (the learning curves' outcomes): the demonstration data's procedures with a leak, and only
+// those.
+TEST_F(UpgradeTest, Migration12MarksTheLeaksOfTheProceduresSavedBeforeIt) {
+  ASSERT_TRUE(fixtures_.contains(11));
+  const std::string file = dir_ + "/leaks.db";
+  std::string leaked;
+  {
+    Db db(file);
+    db.exec(slurp(fixtures_.at(11)));
+    leaked = db.column("SELECT COUNT(DISTINCT f.episode_id) FROM episode_forms f, "
+                       "json_each(f.data, '$.levels') l JOIN procedure_operators p ON "
+                       "p.episode_id = f.episode_id AND p.role = 'primary' WHERE "
+                       "f.kind = 'procedure' AND json_array_length(l.value, '$.leakage') > 0")
+                 .front();
+  }
+  ASSERT_NE(leaked, "0");
+  must(store::open_store(file, {}), "open and upgrade").reset();
+  Db db(file);
+  EXPECT_EQ(db.column("SELECT COUNT(*) FROM procedure_operators WHERE role = 'primary' AND "
+                      "leakage = 1")
+                .front(),
+            leaked);
+  EXPECT_EQ(db.column("SELECT COUNT(*) FROM procedure_operators WHERE leakage = 0 AND "
+                      "symptomatic_leakage = 1")
+                .front(),
+            "0");
+  EXPECT_EQ(db.column("SELECT COUNT(*) FROM learning_curve_signals").front(), "0");
+}
+
 TEST_F(UpgradeTest, NoBackupWithoutAnUpgrade) {
   const std::string file = dir_ + "/new.db";
   must(store::open_store(file, {}), "create");
