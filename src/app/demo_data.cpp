@@ -117,6 +117,8 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
         {"radiologist", "Dr Rana Radiologist", domain::Role::kOperator,
          "Interventional radiologist", {0}},
         {"surgeon", "Mr Sam Surgeon", domain::Role::kOperator, "Spinal surgeon", {0, 1}},
+        {"trainee", "Dr Tom Trainee", domain::Role::kOperator,
+         "Interventional radiology registrar", {0}},
         {"nurse", "Nia Nurse", domain::Role::kNurse, "Clinical nurse specialist", {1}},
         {"governance", "Gita Governance", domain::Role::kGovernance, "Audit lead", {0, 1}},
         {"safety", "Sol Safety", domain::Role::kSafety, "Medical device safety officer", {0, 1}},

@@ -240,6 +240,7 @@ struct Story {
   std::string cement_lot = "LOT-2026-0417";
   std::string cement_deviation;  // how IFU step 4 was done otherwise, if it was
   bool leak = false;
+  bool by_trainee = false;  // the trainee operated, supervised by the radiologist
   // The last word: an exit (its day, the day it happened, its state and reason).
   std::optional<int> exited;
   int exit_event = 0;
@@ -287,7 +288,8 @@ json consent(const Script& s, int day) {
           {"form_reference", "FYCON-4"}};
 }
 
-json procedure(const Script& s, const Story& st, std::int64_t operator_id) {
+json procedure(const Script& s, const Story& st, std::int64_t operator_id,
+               std::int64_t supervisor_id) {
   json l = {
       {"approach", "transpedicular"}, {"pedicles", "bipedicular"}, {"cement_ml", st.cement_ml}};
   if (st.leak) {
@@ -311,7 +313,7 @@ json procedure(const Script& s, const Story& st, std::int64_t operator_id) {
                    st.cement_lot},
       {"steps", steps},
       {"deviations", deviations}};
-  return {{"date", s.day(*st.treated)},
+  json doc = {{"date", s.day(*st.treated)},
           {"start_time", "14:00"},
           {"primary_operator_id", operator_id},
           {"image_guidance", "fluoroscopy_biplane"},
@@ -322,12 +324,14 @@ json procedure(const Script& s, const Story& st, std::int64_t operator_id) {
           {"dap", 14.2},
           {"dap_unit", "Gy.cm2"},
           {"fluoroscopy_seconds", 210}};
+  if (supervisor_id != 0) doc["supervisor_id"] = supervisor_id;
+  return doc;
 }
 
 struct Cast {
-  Actor coordinator, rana, sam;
+  Actor coordinator, rana, sam, tom;
   // Their operator profiles' ids, once the profiles are made (the procedure form names them).
-  std::int64_t rana_profile = 0, sam_profile = 0;
+  std::int64_t rana_profile = 0, sam_profile = 0, tom_profile = 0;
 };
 
 // Puts a story's steps on the timeline, at working-day times. `n` staggers the minutes so two
@@ -371,8 +375,11 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
   }
   if (st.treated) {
     tl.at({*st.treated, 16, n}, [&s, &c, op, &st] {
-      const std::int64_t profile = st.site == 0 ? c.rana_profile : c.sam_profile;
-      s.form(op, st.id, FormKind::kProcedure, procedure(s, st, profile));
+      const std::int64_t profile = st.by_trainee ? c.tom_profile
+                                   : st.site == 0  ? c.rana_profile
+                                                   : c.sam_profile;
+      s.form(op, st.id, FormKind::kProcedure,
+             procedure(s, st, profile, st.by_trainee ? c.rana_profile : 0));
     });
   }
 }
@@ -386,7 +393,7 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   const Context past(ctx.store(), walk, ctx.settings());
   Script s(past, sites, next_nhs_number, today);
   const Actor admin = s.actor("admin");
-  Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon")};
+  Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon"), s.actor("trainee")};
   if (!s.ok()) return s.error();
   Timeline tl;
 
@@ -432,6 +439,18 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
     s.check(add_training_entry(past, c.rana, rana->id,
                                {"observed_case", s.day(-380), "Observed a T11 vertebroplasty",
                                 "Case log 14"}));
+    // The trainee: a profile with no sign-off yet, operating under the radiologist's supervision.
+    const auto tom = s.check(create_operator(
+        past, admin,
+        {std::to_string(c.tom.user.id.value), "interventional_radiologist", "GMC 7000003",
+         {std::to_string(s.site(0).value)}, "active"}));
+    if (!tom) return;
+    c.tom_profile = tom->id.value;
+    const auto tom_course = s.check(add_training_entry(
+        past, c.tom, tom->id,
+        {"course", s.day(-370), "Vertebral augmentation course (two days, with simulation)",
+         "Certificate VA-2025-131"}));
+    if (tom_course) s.check(check_training_entry(past, trainer, tom->id, tom_course->id));
   });
 
   // The cement catalogue (docs/traceability.md), kept by the device safety officer: three
@@ -630,6 +649,49 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   young.cement_lot = "MV-2611";  // recalled three weeks ago (the recall look-up finds it)
   young.cement_ml = 4.5;
   young.leak = true;
+
+  // The trainee's supervised cases (docs/training.md): six osteoporotic fractures at Northgate
+  // through the year, Dr Tom Trainee the primary operator and Dr Rana Radiologist supervising.
+  // Five of the six leaked (small basivertebral leaks seen on fluoroscopy, without symptoms),
+  // so his learning curve of cement leakage signalled at the sixth (score 3.00 with the
+  // default p0 0.27, p1 0.54, h 3); the signal waits for the training lead's review.
+  struct Series {
+    const char* family;
+    const char* given;
+    const char* sex;
+    int age;
+    const char* level;
+    int referred;
+    std::int64_t* meeting;
+    int meeting_day;
+    bool leak;
+  };
+  const auto n3 = meeting(0, -150, "Spinal MDT");
+  const auto n4 = meeting(0, -90, "Spinal MDT");
+  for (const Series& x : {Series{"Baker", "Edith", "female", 80, "T12", -352, n1, -330, true},
+                          Series{"Carter", "Ronald", "male", 76, "L1", -262, n2, -240, true},
+                          Series{"Price", "Vera", "female", 83, "T11", -172, n3, -150, true},
+                          Series{"Ward", "Doris", "female", 79, "L2", -112, n4, -90, true},
+                          Series{"Hill", "Betty", "female", 85, "T12", -66, n5, -45, false},
+                          Series{"Cooper", "Joyce", "female", 82, "L1", -46, n6, -24, true}}) {
+    Story& st = story({0, x.family, x.given, x.sex, x.age, "osteoporotic", x.level,
+                       std::string(x.level) + " fracture after a fall; pain not settling.",
+                       x.referred});
+    st.started = x.referred + 2;
+    st.assessed = x.meeting_day - 5;
+    st.fracture = x.referred - 8;
+    st.treated_from = x.referred - 7;
+    st.meeting = x.meeting;
+    st.meeting_day = x.meeting_day;
+    st.decision = "proceed";
+    st.rationale = "Acute " + std::string(x.level) + " fracture on MRI, refractory pain; proceed "
+                   "(trainee to operate, supervised).";
+    st.consented = x.meeting_day + 2;
+    st.planned = x.meeting_day + 5;
+    st.treated = x.meeting_day + 5;
+    st.leak = x.leak;
+    st.by_trainee = true;
+  }
 
   // Awaiting assessment.
   story({0, "Hughes", "Margaret", "female", 81, "osteoporotic", "L1",

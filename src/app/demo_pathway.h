@@ -1,5 +1,5 @@
 #pragma once
-// The demonstration pathway: seventeen patients taken through the HTG3 pathway by the demo users,
+// The demonstration pathway: twenty-three patients taken through the HTG3 pathway by the demo users,
 // through the same use cases a person would use, on a clock that walks through the past year:
 // every state has an example with its real forms, MDT meetings, listings, decisions, gate
 // findings and transitions, each dated and timed as a unit's working days would leave them.
@@ -7,7 +7,8 @@
 // a clinical reason (a contraindicated MRI, an old but unhealed fracture, a renewal agreed but
 // not yet recorded); one episode stepped back; one gate blocks (a site whose spinal surgery
 // arrangement lapsed two weeks ago), and one procedure planned before that lapse, postponed,
-// will be blocked when it is recorded; and there are the four exits.
+// will be blocked when it is recorded; there are the four exits; and a trainee's six
+// supervised procedures, whose learning curve has signalled.
 
 #include <functional>
 #include <string>
@@ -18,7 +19,7 @@
 namespace vertebro::app {
 
 // How many patients load_demo_pathway registers.
-inline constexpr int kDemoPathwayPatients = 17;
+inline constexpr int kDemoPathwayPatients = 23;
 
 // Runs once, on a new demonstration database, after its sites and users exist. `sites` are the
 // two demo sites (RVB01, RVB02); `next_nhs_number` yields unused 999 test numbers.

@@ -83,9 +83,9 @@ std::string learning_curve_svg(const app::LearningCurve& curve) {
   out += fmt::format(
       "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#d5281b\" "
       "stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
-      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" font-size=\"12\" fill=\"#d5281b\">"
-      "h = {:g}</text>",
-      kLeft, y(curve.settings.h), kWidth - kRight, y(curve.settings.h), kWidth - kRight - 4,
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"start\" font-size=\"12\" "
+      "fill=\"#d5281b\">h = {:g}</text>",
+      kLeft, y(curve.settings.h), kWidth - kRight, y(curve.settings.h), kLeft + 6,
       y(curve.settings.h) - 5, curve.settings.h);
   if (pts.empty()) return out + "</svg>";
   // The score: from 0 before the first case; after a signal the chart restarts at 0.

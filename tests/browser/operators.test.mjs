@@ -1,7 +1,9 @@
 // Operator profiles, competence sign-off and the training log in Chromium (HTG3-1.2-TRAINING):
 // a training lead opens the surgeon's profile (from the demonstration data), meets the error summary for a review date before
 // the sign-off date, signs off; the surgeon adds to their training log; the lead checks the
-// entry. axe-core on every page (0 serious or critical), screenshots prefixed "operators-".
+// entry; then the lead finds the demonstration trainee's learning curve signal on the training
+// dashboard, reads his chart and records the review. axe-core on every page (0 serious or
+// critical), screenshots prefixed "operators-".
 //
 // Environment as walking_skeleton.test.mjs. Run with `node --test`.
 import assert from 'node:assert/strict';
@@ -81,4 +83,55 @@ describe('operators in Chromium', { timeout: TEST_TIMEOUT_MS * 2 }, () => {
       await surgeon.close();
     }
   });
+
+  it('a training lead finds the trainee\'s learning curve signal, reads the chart and reviews it',
+    { timeout: TEST_TIMEOUT_MS }, async () => {
+      const lead = await Session.open('trainer');
+      try {
+        const { page } = lead;
+        await lead.goto('/sign-in');
+        await lead.signIn('trainer');
+        await lead.navigate(() => page.getByRole('link', { name: 'Training', exact: true }).click());
+        await lead.expectHeading('Training');
+        const dashboard = await page.locator('main').innerText();
+        // The demonstration trainee's curve signalled at his sixth supervised procedure; the
+        // radiologist's tumour sign-off is past its review date; the trainee is listed.
+        assert.match(dashboard, /Cement leakage: score 3\.00 at case 6/);
+        assert.match(dashboard, /Tumour \(metastasis or myeloma\)/);
+        assert.match(dashboard, /6 of 10 suggested/);
+        await lead.check('training-dashboard');
+
+        await lead.navigate(() => page.getByRole('link', { name: 'Dr Tom Trainee' }).first().click());
+        await lead.expectHeading('Dr Tom Trainee');
+        assert.equal(await page.locator('svg.vb-curve[role="img"]').count(), 1);
+        assert.match(await page.locator('main').innerText(), /5 of 6 procedures had the outcome/);
+        await page.getByText('The chart\'s values, case by case').click();
+        await lead.check('learning-curve');
+
+        await lead.goto('/training');
+        await lead.navigate(() => page.getByRole('link', { name: /Record the review/ }).click());
+        await lead.expectHeading('Review a learning curve signal');
+        await lead.navigate(() => page.getByRole('button', { name: 'Record the review' }).click(), 422);
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /review note/i);
+        await lead.check('review-error');
+        await page.getByLabel('What was reviewed and decided').fill(
+          'Five small asymptomatic leaks: reviewed the injection technique; ten more supervised cases agreed.');
+        await lead.navigate(() => page.getByRole('button', { name: 'Record the review' }).click());
+        const after = await page.locator('main').innerText();
+        assert.match(after, /The review of the signal was recorded/);
+        assert.match(after, /No learning curve signal is waiting for review/);
+        await lead.check('training-reviewed');
+
+        await lead.goto('/training/settings/edit');
+        await page.getByLabel('Signal threshold (h)').fill('0');
+        await lead.navigate(() => page.getByRole('button', { name: 'Save the settings' }).click(), 422);
+        assert.match(await page.locator('.nhsuk-error-summary').innerText(), /signal threshold h/);
+        await lead.check('training-settings-error');
+      } catch (err) {
+        await lead.failureShot();
+        throw err;
+      } finally {
+        await lead.close();
+      }
+    });
 });

@@ -206,9 +206,10 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
 
         await s.navigate(() => page.getByRole('link', { name: 'Record the procedure' }).click());
         await s.check('procedure-form');
+        // The trainee operates; nobody who supervised him is recorded yet.
         const procedure = {
           date: day(0),
-          primary_operator_id: 'Mr Sam Surgeon',
+          primary_operator_id: 'Dr Tom Trainee',
           image_guidance: 'fluoroscopy_biplane',
           anaesthesia: 'sedation',
           'levels.L1.approach': 'transpedicular',
@@ -229,8 +230,20 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Cement volume/);
         await s.check('procedure-error');
         await set(page, 'levels.L1.cement_ml', '4.5');
+        // HTG3-1.2-TRAINING: Dr Trainee holds no sign-off and works alone, so the save is
+        // blocked and nothing is saved; recording his supervisor, who holds a sign-off for
+        // osteoporotic fractures, lets it pass without an override.
+        await submit(s, 'Save the procedure', 422);
+        const training = await page.locator('.vb-gate').innerText();
+        assert.match(training, /HTG3-1\.2-TRAINING/);
+        assert.match(training, /Dr Tom Trainee holds no competence sign-off for "Osteoporotic/);
+        assert.match(training, /no supervising operator is recorded/);
+        await s.check('procedure-training-blocked');
+        await set(page, 'supervisor_id', 'Dr Rana Radiologist');
         await submit(s, 'Save the procedure');
         await s.expectHeading('Pathway: Follow-up');
+        assert.match(await page.locator('main').innerText(),
+          /Primary operator\tDr Tom Trainee\nSupervising operator\tDr Rana Radiologist/);
         const main = await page.locator('main').innerText();
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
         assert.match(main, /htg3-2026\.4/);

@@ -1,5 +1,7 @@
 #include "live_server.h"
 
+#include "app/demo_pathway.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -83,7 +85,7 @@ void fill_with_demo_data(const std::string& target) {
   if (!store) fail("open_store failed for the template: " + store.error().message);
   FixedClock clock(start_time());
   app::Context ctx(**store, clock, app::Settings{});
-  auto demo = app::load_demo_data(ctx, {20, 1});
+  auto demo = app::load_demo_data(ctx, {app::kDemoPathwayPatients + 3, 1});
   if (!demo) fail("load_demo_data failed: " + demo.error().message);
 }
 

@@ -57,7 +57,7 @@ TEST_P(DemoDataTest, FillsEmptyDatabase) {
   EXPECT_GE(summary->episodes, 50);
 
   const auto u = users();
-  EXPECT_EQ(u.size(), 9u);
+  EXPECT_EQ(u.size(), 10u);
   std::set<domain::Role> roles;
   for (const auto& user : u) roles.insert(user.role);
   EXPECT_EQ(roles.size(), domain::all_roles().size());
@@ -78,7 +78,7 @@ TEST_P(DemoDataTest, FillsEmptyDatabase) {
   EXPECT_TRUE(chain.ok) << chain.problem;
   // At least one entry per user, patient and episode; the demonstration pathway adds its
   // forms, meetings and transitions.
-  EXPECT_GT(chain.checked, 9 + 50 + summary->episodes);
+  EXPECT_GT(chain.checked, 10 + 50 + summary->episodes);
 }
 
 // The demonstration pathway gives every state but "closed" an example, taken there through the
@@ -96,7 +96,16 @@ TEST_P(DemoDataTest, PathwayHasAnExampleInEveryStateWithOverrides) {
   EXPECT_GE(db->query_int("SELECT COUNT(*) FROM transitions WHERE blocked = 1 "
                           "AND override_reason <> ''"),
             2);
-  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM episodes WHERE state = 'follow_up'"), 4);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM episodes WHERE state = 'follow_up'"), 10);
+  // The trainee's six supervised procedures, five with a leak: his learning curve signalled at
+  // the sixth, under the default design, and waits for review (docs/training.md).
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM procedure_operators p JOIN operators o ON "
+                          "o.id = p.operator_id JOIN users u ON u.id = o.user_id WHERE "
+                          "u.username = 'trainee' AND p.role = 'primary' AND p.supervised = 1"),
+            6);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM learning_curve_signals WHERE case_number = 6 "
+                          "AND design = 'leakage p0=0.27 p1=0.54 h=3' AND reviewed_at = ''"),
+            1);
   EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM site_surgery_access WHERE access = "
                           "'arrangement' AND review_date < '2026-11-25'"),
             1);
@@ -143,7 +152,7 @@ TEST_P(DemoDataTest, PathwayIsDatedThroughThePastYear) {
   EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE step_back_reason <> ''"), 1);
   EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM transitions WHERE gate = 'procedure_recorded' "
                           "AND procedure_date = substr(at, 1, 10)"),
-            4);
+            10);
   // The audit trail is in time order.
   std::string previous;
   for (const auto& e : audit_entries()) {
@@ -159,7 +168,7 @@ TEST_P(DemoDataTest, SecondRunAddsPatientsOnly) {
   ASSERT_TRUE(again.ok()) << describe(again);
   EXPECT_FALSE(again->created_users);
   EXPECT_EQ(again->patients, 5);
-  EXPECT_EQ(users().size(), 9u);
+  EXPECT_EQ(users().size(), 10u);
   const auto p = patients();
   EXPECT_EQ(p.size(), 15u);
   std::set<std::string> numbers;
