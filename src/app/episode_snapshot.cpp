@@ -36,6 +36,10 @@ guidance::EpisodeSnapshot episode_snapshot(const SnapshotSources& src, domain::D
       if (found != src.operator_sign_offs.end()) (*op)->sign_offs = found->second;
     }
   }
+  if (!src.procedure) {
+    s.primary_operator = src.planned_operator;
+    s.supervisor = src.planned_supervisor;
+  }
   if (!s.procedure_date && src.planned_procedure_date) {
     s.procedure_date = src.planned_procedure_date;
     s.procedure_date_planned = true;

@@ -48,6 +48,10 @@ struct SnapshotSources {
   // and supervisor): profile id -> every sign-off, revoked ones included. Read live, so a
   // revocation dated on or before the procedure counts.
   std::map<std::int64_t, std::vector<domain::SignOffRecord>> operator_sign_offs{};
+  // The operator (and supervisor) planned at the consent -> procedure move, with their
+  // sign-offs: judged by HTG3-1.2-TRAINING at that move. Ignored once a procedure is recorded.
+  std::optional<guidance::ProcedureOperator> planned_operator{};
+  std::optional<guidance::ProcedureOperator> planned_supervisor{};
 };
 
 // The snapshot the rules judge `today`. Undecided listings, and listings, meetings or documents

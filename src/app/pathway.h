@@ -155,8 +155,17 @@ inline constexpr int kMaxPlannedDaysAhead = 182;
 // names the roles the unit allows), kNotFound, kInvalid (fields: to, override_reason,
 // planned_procedure_date, reason), kConflict (stale version), kWrongState (no such move from
 // the current state).
+// The consent -> procedure move may name who is planned to operate, and their supervisor:
+// operator profile ids (as text; "" for none) active at the episode's site. HTG3-1.2-TRAINING
+// then judges them at the planned date, and the move's findings name them; a move that plans
+// nobody warns. Other fields' errors: planned_operator_id, planned_supervisor_id (unknown or
+// not active at the site, the supervisor the operator, or named on another move).
+struct PlannedTeam {
+  std::string operator_id;
+  std::string supervisor_id;
+};
 Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeId id,
-                                const MoveRequest& request);
+                                const MoveRequest& request, const PlannedTeam& team = {});
 
 // "Your role may not override this gate; this unit allows: operator, governance." The 403
 // message for an override by a role the unit's settings do not list at `gate`.

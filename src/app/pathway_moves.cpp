@@ -2,6 +2,8 @@
 // procedure, and overrides by the roles the unit allows), recorded steps back, and exits.
 
 #include <algorithm>
+#include <charconv>
+#include <tuple>
 
 #include "app/access.h"
 #include "app/audit_trail.h"
@@ -80,9 +82,21 @@ struct CheckedMove {
   std::string override_reason;
   std::string step_back_reason;
   std::optional<domain::Date> planned;
+  std::int64_t planned_operator = 0;  // profile ids; 0 for none
+  std::int64_t planned_supervisor = 0;
 };
 
-Result<CheckedMove> check_request(const Context& ctx, const MoveRequest& request) {
+// A profile id as typed: 0 for blank, -1 for text that is not one.
+std::int64_t profile_id(const std::string& text) {
+  const std::string t = domain::trimmed(text);
+  if (t.empty()) return 0;
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  return ec == std::errc() && p == t.data() + t.size() && v > 0 ? v : -1;
+}
+
+Result<CheckedMove> check_request(const Context& ctx, const MoveRequest& request,
+                                  const PlannedTeam& team) {
   CheckedMove m;
   auto to = domain::parse_state(request.to);
   if (!to) return Error::invalid({{"to", "Choose the state to move the episode to"}});
@@ -112,8 +126,54 @@ Result<CheckedMove> check_request(const Context& ctx, const MoveRequest& request
       m.planned = *d;
     }
   }
+  for (auto [text, field, out] :
+       {std::tuple{&team.operator_id, "planned_operator_id", &m.planned_operator},
+        std::tuple{&team.supervisor_id, "planned_supervisor_id", &m.planned_supervisor}}) {
+    *out = profile_id(*text);
+    if (*out == 0) continue;
+    if (m.to != PathwayState::kProcedure) {
+      errors.push_back({field, "Only the move to procedure names a planned operator"});
+    } else if (*out < 0) {
+      errors.push_back({field, "Choose the operator from the list"});
+    }
+  }
+  if (m.planned_supervisor > 0 && m.planned_operator == 0) {
+    errors.push_back({"planned_operator_id",
+                      "Choose the planned operator as well as their supervisor"});
+  } else if (m.planned_supervisor > 0 && m.planned_supervisor == m.planned_operator) {
+    errors.push_back({"planned_supervisor_id",
+                      "The supervisor must be another operator than the planned operator"});
+  }
   if (!errors.empty()) return Error::invalid(std::move(errors));
   return m;
+}
+
+// The planned operators of a move to procedure, with their sign-offs, or kInvalid naming the
+// field of one who is not an active operator at the episode's site.
+Status plan_team(store::Tx& tx, const store::EpisodeRecord& e, const CheckedMove& m,
+                 guidance::EpisodeSnapshot& snap) {
+  if (m.planned_operator <= 0) return {};
+  auto all = tx.list_operators();
+  if (!all) return std::move(all).error();
+  std::vector<FieldError> errors;
+  for (auto [id, field, out] :
+       {std::tuple{m.planned_operator, "planned_operator_id", &snap.primary_operator},
+        std::tuple{m.planned_supervisor, "planned_supervisor_id", &snap.supervisor}}) {
+    if (id <= 0) continue;
+    const auto op = std::find_if(all->begin(), all->end(), [&](const domain::OperatorRecord& o) {
+      return o.id.value == id && o.active &&
+             std::find(o.sites.begin(), o.sites.end(), e.referral.site) != o.sites.end();
+    });
+    if (op == all->end()) {
+      errors.push_back({field, "Choose an operator whose profile is active at the episode's site"});
+      continue;
+    }
+    auto sign_offs = tx.operator_sign_offs(op->id);
+    if (!sign_offs) return std::move(sign_offs).error();
+    *out = guidance::ProcedureOperator{op->display_name, false, std::move(*sign_offs)};
+  }
+  if (!errors.empty()) return Error::invalid(std::move(errors));
+  return {};
 }
 
 // A recorded step back one state, with its reason.
@@ -184,6 +244,7 @@ Status move_forward(store::Tx& tx, const Context& ctx, const Actor& actor,
       }
       snap.procedure_date = planned;
       snap.procedure_date_planned = true;
+      if (auto team = plan_team(tx, e, m, snap); !team) return team;
       t.procedure_date = planned.iso();
       r.procedure_date = planned;
     }
@@ -219,8 +280,8 @@ Status move_forward(store::Tx& tx, const Context& ctx, const Actor& actor,
 }  // namespace
 
 Result<MoveResult> move_episode(const Context& ctx, const Actor& actor, EpisodeId id,
-                                const MoveRequest& request) {
-  auto m = check_request(ctx, request);
+                                const MoveRequest& request, const PlannedTeam& team) {
+  auto m = check_request(ctx, request, team);
   if (!m) return std::move(m).error();
   if (auto part = refuse_a_role_with_no_part(ctx, actor.user.role, m->to, m->override_reason);
       !part) {

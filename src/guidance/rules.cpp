@@ -37,7 +37,7 @@ const std::vector<Rule>& rule_table() {
     {"HTG3-1.2-SURGERY",            Pack::kHtg3,  kToProcedure,         true,  check_surgery},
     {"HTG3-1.1",                    Pack::kHtg3,  kToProcedure,         true,  check_consent},
     {"HTG3-1.2-CEMENT",             Pack::kHtg3,  kRecorded,            true,  check_cement},
-    {"HTG3-1.2-TRAINING",           Pack::kHtg3,  kRecorded,            true,  check_training},
+    {"HTG3-1.2-TRAINING",           Pack::kHtg3,  kToProcedure,         true,  check_training},
     {"TA279-SEVERE-RECENT",         Pack::kTa279, kMdtAndProcedure,     true,  check_ta279_severe},
     {"TA279-LEVEL-CONFIRMED",       Pack::kTa279, kToMdt,               true,  check_ta279_level},
     {"EBI-VA-PAIN",                 Pack::kEbi,   kMdtAndProcedure,     true,  check_ebi_pain},

@@ -28,7 +28,9 @@ namespace vertebro::guidance {
 // before the referral ignored; "not applicable" findings for TA279 and EBI.
 // htg3-2026.3 (issue 16): HTG3-1.2-CEMENT when the procedure is recorded.
 // htg3-2026.4 (issue 11): HTG3-1.2-TRAINING when the procedure is recorded.
-inline constexpr std::string_view kRulePackVersion = "htg3-2026.4";
+// htg3-2026.5 (issue 11): HTG3-1.2-TRAINING also at the consent -> procedure move, for the
+// planned operator and supervisor (a warning when none is planned).
+inline constexpr std::string_view kRulePackVersion = "htg3-2026.5";
 
 // The gated transitions of the pathway (referral -> assessment -> MDT -> consent -> procedure
 // -> follow-up).

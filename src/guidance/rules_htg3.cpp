@@ -410,8 +410,10 @@ std::string sign_off_evidence(const ProcedureOperator& op, domain::CompetenceSco
 // date: the primary operator holds a current sign-off whose scope covers the case (the treated
 // levels and the indication, guidance/competence.h), or was supervised by an operator who does.
 // A visiting operator (no profile) cannot pass alone: the unit cannot show their training.
+// Judged first at the consent -> procedure move, at the planned date, for the operator (and
+// supervisor) the move plans; a move that plans nobody warns and leaves the check to the
+// recorded procedure.
 std::optional<Finding> check_training(const EpisodeSnapshot& s, const UnitSettings&) {
-  if (!s.procedure_recorded) return std::nullopt;
   Verdict v;
   v.judged(s);
   const domain::Date on = reference_date(s);
@@ -419,16 +421,22 @@ std::optional<Finding> check_training(const EpisodeSnapshot& s, const UnitSettin
   if (levels.empty()) {
     for (const auto& l : s.levels) levels.push_back(l.level);
   }
-  if (!s.primary_operator) {
-    v.missing("No primary operator is recorded for the procedure.");
-    return v.finish("HTG3-1.2-TRAINING", "");
-  }
+  const bool planned = !s.procedure_recorded;
   if (!s.indication) {
     v.missing("The indication is not recorded, so the competence the case needs is not known.");
     return v.finish("HTG3-1.2-TRAINING", "");
   }
   if (levels.empty()) {
     v.missing("No treated level is recorded, so the competence the case needs is not known.");
+    return v.finish("HTG3-1.2-TRAINING", "");
+  }
+  if (!s.primary_operator && planned) {
+    v.warn("No operator is planned for the procedure, so the operator's training is checked only "
+           "when the procedure is recorded: name the planned operator to check it now.");
+    return v.finish("HTG3-1.2-TRAINING", "");
+  }
+  if (!s.primary_operator) {
+    v.missing("No primary operator is recorded for the procedure.");
     return v.finish("HTG3-1.2-TRAINING", "");
   }
   const auto scope = case_scope(*s.indication, levels);
@@ -445,7 +453,9 @@ std::optional<Finding> check_training(const EpisodeSnapshot& s, const UnitSettin
   const std::string scope_words = quoted(*scope);
   if (competent(primary)) {
     v.evidence(sign_off_evidence(primary, *scope, on));
-    return v.finish("HTG3-1.2-TRAINING", "The primary operator, " + primary.name +
+    return v.finish("HTG3-1.2-TRAINING", std::string(planned ? "The planned operator, "
+                                                                 : "The primary operator, ") +
+                                             primary.name +
                                              ", holds a current competence sign-off for " +
                                              scope_words + ".");
   }
@@ -456,13 +466,16 @@ std::optional<Finding> check_training(const EpisodeSnapshot& s, const UnitSettin
   if (s.supervisor && competent(*s.supervisor)) {
     v.evidence(primary_why + ".");
     v.evidence(sign_off_evidence(*s.supervisor, *scope, on));
-    return v.finish("HTG3-1.2-TRAINING", primary.name + " operated under the supervision of " +
+    return v.finish("HTG3-1.2-TRAINING", primary.name +
+                                             (planned ? " is to operate under the supervision of "
+                                                      : " operated under the supervision of ") +
                                              s.supervisor->name +
                                              ", who holds a current competence sign-off for " +
                                              scope_words + ".");
   }
   if (!s.supervisor) {
-    v.fail(primary_why + ", and no supervising operator is recorded.");
+    v.fail(primary_why + (planned ? ", and no supervising operator is planned."
+                                  : ", and no supervising operator is recorded."));
   } else if (s.supervisor->visiting) {
     v.fail(primary_why + ", and the supervisor, " + s.supervisor->name +
            ", is a visiting operator whose sign-off cannot be shown.");

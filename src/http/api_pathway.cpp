@@ -220,8 +220,8 @@ void add_pathway_api(Router& router, Web& web) {
 
   router.post(
       "/api/v1/episodes/{id}/transitions",
-      "Move an episode: {to, override_reason, planned_procedure_date, reason} (If-Match: the "
-      "episode's version)",
+      "Move an episode: {to, override_reason, planned_procedure_date, planned_operator_id, "
+      "planned_supervisor_id, reason} (If-Match: the episode's version)",
       [&web](const Request& req, Response& res) {
         auto actor = api_actor(web, req, res);
         if (!actor) return;
@@ -230,14 +230,19 @@ void add_pathway_api(Router& router, Web& web) {
         auto body = json_body(req, res);
         if (!body) return;
         std::vector<FieldError> errors;
-        only_fields(*body, {"to", "override_reason", "planned_procedure_date", "reason"}, errors);
+        only_fields(*body,
+                    {"to", "override_reason", "planned_procedure_date", "planned_operator_id",
+                     "planned_supervisor_id", "reason"},
+                    errors);
         app::MoveRequest move{member(*body, "to", errors), *version,
                               member(*body, "override_reason", errors),
                               member(*body, "planned_procedure_date", errors),
                               member(*body, "reason", errors)};
+        const app::PlannedTeam team{member(*body, "planned_operator_id", errors),
+                                    member(*body, "planned_supervisor_id", errors)};
         if (!errors.empty()) return send_error(res, Error::invalid(errors));
         const EpisodeId id = episode_id(req);
-        auto r = app::move_episode(web.ctx, *actor, id, move);
+        auto r = app::move_episode(web.ctx, *actor, id, move, team);
         if (!r) {
           return send_change_error(res, r.error());
         }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <tuple>
 
 #include "app/pathway.h"
 #include "app/procedure_cement.h"
@@ -85,6 +86,24 @@ struct FormState {
   std::int64_t version = 0;
   std::string levels_list;  // as typed; defaults to the levels
 };
+
+// The move to procedure's choice of the planned operator and their supervisor (HTG3-1.2-TRAINING
+// judges them at the planned date), from the operators active at the episode's site.
+Json planned_team_fields(const Request& req, const app::PathwayView& p, const Json& errors) {
+  Json out = Json::array();
+  for (auto [name, label, hint] :
+       {std::tuple{"planned_operator_id", "Planned operator",
+                   "Who is to operate. Their competence sign-off is checked now, at the planned "
+                   "date, and again when the procedure is recorded"},
+        std::tuple{"planned_supervisor_id", "Supervising operator (optional)",
+                   "When the planned operator is a trainee: who will supervise them"}}) {
+    FieldSpec f{name, label, form(req, name), FieldKind::kSelect, hint};
+    f.options.emplace_back("", "Not named yet");
+    for (const auto& o : p.site_operators) f.options.emplace_back(std::to_string(o.id), o.name);
+    out.push_back(field_view(f, errors));
+  }
+  return out;
+}
 
 // The posted values with the names of the operators chosen by id (primary_operator_id,
 // supervisor_id), as a summary shows them.
@@ -666,6 +685,9 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
                            "10", "off"},
                           errors)
              : Json()},
+        {"team_fields", g.gate == guidance::Gate::kConsentToProcedure
+                            ? planned_team_fields(req, p, errors)
+                            : Json()},
         {"to", std::string(domain::state_name(g.to))},
         {"to_label", std::string(domain::state_label(g.to))},
         {"gate_label", gate_label(g.gate)},

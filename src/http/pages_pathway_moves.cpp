@@ -15,7 +15,9 @@ void post_move(Web& web, const Request& req, Response& res) {
   const EpisodeId id = episode_id(req);
   app::MoveRequest move{form(req, "to"), number_of(form(req, "version")),
                         form(req, "override_reason"), form(req, "planned_procedure_date"), ""};
-  auto r = app::move_episode(web.ctx, *actor, id, move);
+  const app::PlannedTeam team{form(req, "planned_operator_id"),
+                              form(req, "planned_supervisor_id")};
+  auto r = app::move_episode(web.ctx, *actor, id, move, team);
   if (r && r->moved) return redirect(res, pathway_href(id) + "?moved=1");
   if (r) return show_pathway(web, req, res, *actor, id, 422, Json::object(), &*r);
   const Error& e = r.error();

@@ -246,7 +246,7 @@ describe('the HTG3 pathway in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
           /Primary operator\tDr Tom Trainee\nSupervising operator\tDr Rana Radiologist/);
         const main = await page.locator('main').innerText();
         assert.ok(main.includes(OVERRIDE_REASON), 'the override reason is on the history');
-        assert.match(main, /htg3-2026\.4/);
+        assert.match(main, /htg3-2026\.5/);
         assert.match(main, /IFU version 2: 5 of 6 steps confirmed/);
         assert.ok(main.includes(`Deviations: step 4: ${CEMENT_DEVIATION}`), 'the deviation is shown');
         await s.check('follow-up');

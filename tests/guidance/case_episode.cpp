@@ -1,5 +1,6 @@
 #include "case_episode.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <map>
 #include <set>
@@ -214,7 +215,8 @@ CaseEpisode case_episode(const json& j) {
   const std::string w = "episode";
   only_keys(j, w,
             {"today", "referral_date", "assessment", "consent", "procedure", "mdt", "site_surgery",
-             "planned_procedure_date", "cement_packs", "operators"});
+             "planned_procedure_date", "cement_packs", "operators", "planned_operator_id",
+             "planned_supervisor_id"});
   if (!j.contains("today")) bad(w, "\"today\" is required");
   CaseEpisode out;
   out.today = date(j["today"], w + ".today");
@@ -238,13 +240,27 @@ CaseEpisode case_episode(const json& j) {
   if (j.contains("consent")) {
     out.sources.consent = stored_form(app::FormKind::kConsent, j["consent"], context(), out.refused);
   }
+  // The operator profiles: chosen on the procedure form, or planned at the move to procedure.
+  app::FormContext operators = context();
+  if (j.contains("operators")) {
+    case_operators(j["operators"], w + ".operators", operators, out.sources.operator_sign_offs);
+  }
+  for (auto [key, planned] : {std::pair{"planned_operator_id", &out.sources.planned_operator},
+                              std::pair{"planned_supervisor_id", &out.sources.planned_supervisor}}) {
+    if (!j.contains(key)) continue;
+    if (!j[key].is_number_integer()) bad(w + "." + key, "expected a profile id");
+    const std::int64_t id = j[key].get<std::int64_t>();
+    const auto named = std::find_if(operators.site_operators.begin(),
+                                    operators.site_operators.end(),
+                                    [&](const auto& o) { return o.id == id; });
+    if (named == operators.site_operators.end()) bad(w + "." + key, "not among the operators");
+    *planned = ProcedureOperator{named->name, false, out.sources.operator_sign_offs[id]};
+  }
   if (j.contains("procedure")) {
     app::FormContext fc = context();
+    fc.site_operators = operators.site_operators;
     if (j.contains("cement_packs")) {
       cement_packs(j["cement_packs"], w + ".cement_packs", fc, out.sources.cement_recalls);
-    }
-    if (j.contains("operators")) {
-      case_operators(j["operators"], w + ".operators", fc, out.sources.operator_sign_offs);
     }
     out.sources.procedure = stored_form(app::FormKind::kProcedure, j["procedure"], fc, out.refused);
   }

@@ -45,6 +45,13 @@ EpisodeSnapshot Complete() {
   s.procedure_date = D("2026-03-10");
   s.cement_units = std::vector<CementUnit>{
       {.unit = 1, .product = "PMMA", .lot = "A1", .expiry = D("2027-01-31"), .steps = 4}};
+  // The operator planned at the move to procedure (recorded with the procedure later), signed
+  // off for osteoporotic fractures (HTG3-1.2-TRAINING).
+  domain::SignOffRecord signed_off;
+  signed_off.scope = "osteoporotic_thoracolumbar";
+  signed_off.signed_on = "2025-01-10";
+  signed_off.review_date = "2027-01-10";
+  s.primary_operator = ProcedureOperator{"Dr A Radiologist", false, {signed_off}};
   s.today = D("2026-03-02");
   return s;
 }
@@ -97,12 +104,12 @@ TEST(GuidanceRulesTest, EachGateRunsItsRulesInTableOrder) {
       {Gate::kMdtToConsent, Complete(), {"HTG3-1.2-MDT", "EBI-VA-MDT"}},
       {Gate::kConsentToProcedure,
        Complete(),
-       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "TA279-SEVERE-RECENT", "EBI-VA-PAIN",
-        "EBI-VA-MDT", "EBI-VA-SURGERY"}},
+       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "HTG3-1.2-TRAINING",
+        "TA279-SEVERE-RECENT", "EBI-VA-PAIN", "EBI-VA-MDT", "EBI-VA-SURGERY"}},
       {Gate::kProcedureRecorded,
        Complete(),
-       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "HTG3-1.2-CEMENT", "TA279-SEVERE-RECENT",
-        "EBI-VA-PAIN", "EBI-VA-MDT", "EBI-VA-SURGERY"}},
+       {"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1", "HTG3-1.2-CEMENT", "HTG3-1.2-TRAINING",
+        "TA279-SEVERE-RECENT", "EBI-VA-PAIN", "EBI-VA-MDT", "EBI-VA-SURGERY"}},
   };
   for (const auto& r : rows) {
     const Findings f = evaluate(r.gate, r.snapshot, Settings());
@@ -144,7 +151,7 @@ TEST(GuidanceRulesTest, TumourRunsHtg3RulesAndSinsButNotTa279OrEbi) {
   s.indication = domain::Indication::kMyeloma;
   EXPECT_EQ(Ids(evaluate(Gate::kConsentToProcedure, s, Settings())),
             (std::vector<std::string>{"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1",
-                                      "TA279, EBI"}));
+                                      "HTG3-1.2-TRAINING", "TA279, EBI"}));
 }
 
 // "TA279, EBI: not applicable to a haemangioma": one informational finding, never blocking,
@@ -203,7 +210,8 @@ TEST(GuidanceRulesTest, OnlyEnabledPacksRunAndFindingsNameTheirPack) {
   UnitSettings only_htg3 = Settings();
   only_htg3.enabled_packs = {Pack::kHtg3};
   const Findings f = evaluate(Gate::kConsentToProcedure, Complete(), only_htg3);
-  EXPECT_EQ(Ids(f), (std::vector<std::string>{"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1"}));
+  EXPECT_EQ(Ids(f), (std::vector<std::string>{"HTG3-1.2-MDT", "HTG3-1.2-SURGERY", "HTG3-1.1",
+                                              "HTG3-1.2-TRAINING"}));
   for (const auto& one : f) EXPECT_EQ(one.pack, "HTG3");
 
   UnitSettings only_ebi = Settings();

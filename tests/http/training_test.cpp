@@ -290,5 +290,66 @@ TEST_F(TrainingTest, DashboardListsReviewsDueAndTrainees) {
   EXPECT_EQ(audit_count("read", "training_dashboard"), 3);
 }
 
+// HTG3-1.2-TRAINING at the consent -> procedure move: the planned operator (here a trainee with
+// no sign-off) and supervisor are judged at the planned date; a trainee planned alone blocks the
+// move (nothing moves) until a signed-off supervisor is planned; a move that plans nobody
+// warns; a planned operator from elsewhere, a supervisor who is the operator, or a plan on
+// another move is a 422 naming the field. The page's move form offers the site's operators.
+TEST_F(TrainingTest, TheMoveToProcedureChecksThePlannedOperator) {
+  const std::int64_t id = episode_at_mdt();
+  discuss_at_mdt(id);
+  expect_status(move(coordinator_, id, "consent"), 200);
+  expect_status(put_form(operator_, id, "consent", full_consent()), 200);
+  surgery_on_site();
+  auto plan = [&](Json body) {
+    if (!body.contains("to")) body["to"] = "procedure";
+    return client()->Post(path(id, "transitions"),
+                          with(bearer(operator_.token), "If-Match", quoted(version(id))),
+                          body.dump(), "application/json");
+  };
+
+  auto page = client()->Get("/episodes/" + std::to_string(id) + "/pathway", page_cookie(operator_));
+  expect_status(page, 200);
+  EXPECT_NE(page->body.find("name=\"planned_operator_id\""), std::string::npos);
+  EXPECT_NE(page->body.find("<option value=\"" + std::to_string(trainee_) + "\""),
+            std::string::npos);
+  EXPECT_NE(page->body.find("No operator is planned for the procedure"), std::string::npos)
+      << "the gate's preview warns";
+
+  const std::vector<std::pair<Json, std::string>> bad = {
+      {{{"planned_operator_id", 999999}}, "planned_operator_id"},
+      {{{"planned_operator_id", "Dr Somebody"}}, "planned_operator_id"},
+      {{{"planned_operator_id", trainee_}, {"planned_supervisor_id", trainee_}},
+       "planned_supervisor_id"},
+      {{{"planned_supervisor_id", kSignedOffSurgeonProfile}}, "planned_operator_id"},
+      {{{"to", "mdt"}, {"planned_operator_id", trainee_}}, "planned_operator_id"}};
+  for (const auto& [body, field] : bad) {
+    auto r = plan(body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << body;
+    EXPECT_TRUE(names_field(json_of(*r), field)) << body << ": " << r->body;
+  }
+  EXPECT_EQ(state(id), "consent");
+
+  auto alone = plan({{"planned_operator_id", trainee_}});
+  expect_status(alone, 422);
+  const Json blocked = json_of(*alone);
+  const Json training = finding(blocked["findings"], "HTG3-1.2-TRAINING");
+  EXPECT_EQ(training["outcome"], "fail") << alone->body;
+  EXPECT_NE(training.dump().find("Dr Nia Newcomer holds no competence sign-off"),
+            std::string::npos)
+      << training;
+  EXPECT_NE(training.dump().find("no supervising operator is planned"), std::string::npos);
+  EXPECT_EQ(state(id), "consent") << "nothing moved";
+
+  auto supervised = plan({{"planned_operator_id", std::to_string(trainee_)},
+                          {"planned_supervisor_id", kSignedOffSurgeonProfile}});
+  expect_status(supervised, 200);
+  const Json passed = finding(json_of(*supervised)["findings"], "HTG3-1.2-TRAINING");
+  EXPECT_EQ(passed["outcome"], "pass") << passed;
+  EXPECT_NE(passed.dump().find("is to operate under the supervision of"), std::string::npos);
+  EXPECT_EQ(state(id), "procedure");
+}
+
 }  // namespace
 }  // namespace vertebro::http_test
