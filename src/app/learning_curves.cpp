@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "app/audit_trail.h"
+#include "app/operators.h"
 #include "base/log.h"
 #include "domain/text.h"
 #include "store/store.h"
@@ -58,10 +59,6 @@ std::optional<double> rate(const json& j, const std::string& key, const std::str
 }
 
 AuditTarget operator_target(OperatorId id) { return {"operator", id.value, 0, 0}; }
-
-bool may_hold_profile(domain::Role r) {
-  return r == domain::Role::kOperator || r == domain::Role::kTrainer;
-}
 
 }  // namespace
 
@@ -167,7 +164,7 @@ Result<TrainingSettings> load_training_settings(store::Tx& tx) {
 
 Result<TrainingSettings> get_training_settings(const Context& ctx, const Actor& actor) {
   if (!role_allows(actor.user.role, Permission::kManageOperators) &&
-      !may_hold_profile(actor.user.role)) {
+      !may_hold_operator_profile(actor.user.role)) {
     return Error::forbidden("Your role cannot see the training settings");
   }
   std::optional<TrainingSettings> out;

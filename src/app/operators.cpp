@@ -20,10 +20,6 @@ namespace {
 
 constexpr int kMaxReviewYears = 5;
 
-bool may_hold_profile(domain::Role r) {
-  return r == domain::Role::kOperator || r == domain::Role::kTrainer;
-}
-
 AuditTarget target(OperatorId id) { return {"operator", id.value, 0, 0}; }
 
 nlohmann::json operator_json(const OperatorRecord& o) {
@@ -135,9 +131,13 @@ Status may_judge(const Actor& actor, const OperatorRecord& op, const std::string
 
 }  // namespace
 
+bool may_hold_operator_profile(domain::Role r) {
+  return r == domain::Role::kOperator || r == domain::Role::kTrainer;
+}
+
 Result<std::vector<OperatorRecord>> list_operators(const Context& ctx, const Actor& actor) {
   const bool all = role_allows(actor.user.role, Permission::kManageOperators);
-  if (!all && !may_hold_profile(actor.user.role)) {
+  if (!all && !may_hold_operator_profile(actor.user.role)) {
     return Error::forbidden("Your role cannot see operator profiles");
   }
   std::vector<OperatorRecord> out;
@@ -173,7 +173,7 @@ Result<std::vector<OperatorCandidate>> operator_candidates(const Context& ctx, c
     auto ops = tx.list_operators();
     if (!ops) return std::move(ops).error();
     for (const auto& u : *users) {
-      if (u.disabled || !may_hold_profile(u.role)) continue;
+      if (u.disabled || !may_hold_operator_profile(u.role)) continue;
       const bool has = std::any_of(ops->begin(), ops->end(),
                                    [&](const OperatorRecord& o) { return o.user == u.id; });
       if (!has) out.push_back({u.id, u.username, u.display_name, u.role});
@@ -208,7 +208,7 @@ Result<OperatorRecord> create_operator(const Context& ctx, const Actor& actor,
     const UserId user{parse_id(input.user_id)};
     auto u = user.valid() ? tx.find_user(user) : Result<std::optional<domain::User>>(std::nullopt);
     if (!u) return std::move(u).error();
-    if (!*u || (*u)->disabled || !may_hold_profile((*u)->role)) {
+    if (!*u || (*u)->disabled || !may_hold_operator_profile((*u)->role)) {
       errors.push_back({"user_id", "Select a user with the operator or training lead role"});
     } else {
       auto existing = tx.find_operator_by_user(user);
@@ -292,7 +292,9 @@ Result<OperatorProfile> view_operator(const Context& ctx, const Actor& actor, Op
 Result<domain::SignOffRecord> sign_off_competence(const Context& ctx, const Actor& actor,
                                                   OperatorId id, const SignOffInput& input) {
   if (!role_allows(actor.user.role, Permission::kSignOffCompetence)) {
-    return Error::forbidden("Only a training lead can sign off competence");
+    // Named as the signer's field, so that the refusal reads like any other form error.
+    const std::string why = "Only a training lead can sign off competence";
+    return Error{Errc::kForbidden, why, {{"signed_by", why}}, 0, 0};
   }
   const auto today = domain::Date::today(ctx.clock());
   std::vector<FieldError> errors;
@@ -355,7 +357,8 @@ Result<domain::SignOffRecord> revoke_competence(const Context& ctx, const Actor&
                                                 OperatorId id, std::int64_t sign_off,
                                                 const std::string& reason) {
   if (!role_allows(actor.user.role, Permission::kSignOffCompetence)) {
-    return Error::forbidden("Only a training lead can revoke competence");
+    const std::string why = "Only a training lead can revoke competence";
+    return Error{Errc::kForbidden, why, {{"revoked_by", why}}, 0, 0};
   }
   std::vector<FieldError> errors;
   const std::string why =

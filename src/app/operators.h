@@ -60,6 +60,9 @@ struct OperatorCandidate {
   domain::Role role = domain::Role::kOperator;
 };
 
+// Whether users of role `r` may hold an operator profile: operators and training leads.
+bool may_hold_operator_profile(domain::Role r);
+
 // Every profile for kManageOperators; otherwise only the user's own (empty when they have none).
 // Errors: kForbidden for a role that neither manages operators nor may hold a profile.
 Result<std::vector<domain::OperatorRecord>> list_operators(const Context& ctx, const Actor& actor);

@@ -42,4 +42,10 @@ nlohmann::json field_view(const FieldSpec& spec, const nlohmann::json& errors) {
   return f;
 }
 
+nlohmann::json intro(std::initializer_list<std::string> paragraphs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& p : paragraphs) out.push_back({{"text", p}});
+  return out;
+}
+
 }  // namespace vertebro::http

@@ -3,6 +3,7 @@
 // field carries the NHS.UK error markup in the same way. Internal to http/.
 
 #include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,5 +32,8 @@ struct FieldSpec {
 
 // `errors` is the "errors" object of error_view(): {field name: message}.
 nlohmann::json field_view(const FieldSpec& spec, const nlohmann::json& errors);
+
+// A form page's introduction, one entry per paragraph: [{text}].
+nlohmann::json intro(std::initializer_list<std::string> paragraphs);
 
 }  // namespace vertebro::http

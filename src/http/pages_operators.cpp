@@ -47,12 +47,6 @@ bool require(Web& web, Response& res, const app::Actor& actor, domain::Permissio
 constexpr const char* kManageOperatorsMessage =
     "Only an administrator or a training lead can add or change operator profiles";
 
-Json intro(std::initializer_list<std::string> paragraphs) {
-  Json out = Json::array();
-  for (const auto& p : paragraphs) out.push_back({{"text", p}});
-  return out;
-}
-
 // ---- Profiles ------------------------------------------------------------------------------
 
 void show_operator_form(Web& web, Response& res, const app::Actor& actor, int status,

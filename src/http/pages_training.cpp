@@ -15,12 +15,6 @@ namespace vertebro::http {
 
 namespace {
 
-Json intro(std::initializer_list<std::string> paragraphs) {
-  Json out = Json::array();
-  for (const auto& p : paragraphs) out.push_back({{"text", p}});
-  return out;
-}
-
 // True for a training lead; otherwise renders the refusal to `what`.
 bool training_lead(Web& web, Response& res, const app::Actor& actor, const std::string& what) {
   if (role_allows(actor.user.role, domain::Permission::kSignOffCompetence)) return true;

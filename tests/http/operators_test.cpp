@@ -114,6 +114,7 @@ TEST_F(OperatorsTest, SignOffByTheTrainingLeadOnlyWithDatesInOrder) {
   auto by_admin = post(admin_, path(op, "/sign-offs"), good);
   ASSERT_TRUE(by_admin);
   EXPECT_EQ(by_admin->status, 403);
+  EXPECT_TRUE(names_field(json_of(*by_admin), "signed_by")) << by_admin->body;
   // A review date before the sign-off date, and one over 5 years on.
   Json before = good;
   before["review_date"] = "2026-11-19";
