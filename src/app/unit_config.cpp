@@ -169,7 +169,10 @@ nlohmann::json unit_config_json(const UnitConfig& c) {
           {"enabled_packs", packs},
           {"override_roles", overrides},
           {"follow_up_time_points", time_points_json(c.follow_up_time_points)},
-          {"primary_follow_up", c.primary_follow_up}};
+          {"primary_follow_up", c.primary_follow_up},
+          {"pain_relief_min_points", c.outcome_definitions.pain_min_fall_points},
+          {"pain_relief_min_percent", c.outcome_definitions.pain_min_fall_percent},
+          {"mobility_min_steps", c.outcome_definitions.mobility_min_steps}};
 }
 
 namespace {
@@ -182,7 +185,8 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
   InputReader in(j, errors);
   in.only({"min_conservative_days", "recent_fracture_window_days", "pain_threshold",
            "radiologist_roles", "spinal_surgeon_roles", "enabled_packs", "override_roles",
-           "follow_up_time_points", "primary_follow_up"},
+           "follow_up_time_points", "primary_follow_up", "pain_relief_min_points",
+           "pain_relief_min_percent", "mobility_min_steps"},
           "setting");
   if (auto v = in.integer("min_conservative_days", "Minimum conservative treatment", 0, 365)) {
     c.rules.min_conservative_days = static_cast<int>(*v);
@@ -251,6 +255,15 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
         c.override_roles[*g] = roles;
       }
     }
+  }
+  if (auto v = in.integer("pain_relief_min_points", "Pain relief: fall in points", 1, 10)) {
+    c.outcome_definitions.pain_min_fall_points = static_cast<int>(*v);
+  }
+  if (auto v = in.integer("pain_relief_min_percent", "Pain relief: fall in per cent", 0, 100)) {
+    c.outcome_definitions.pain_min_fall_percent = static_cast<int>(*v);
+  }
+  if (auto v = in.integer("mobility_min_steps", "Improved mobility: steps up the scale", 1, 4)) {
+    c.outcome_definitions.mobility_min_steps = static_cast<int>(*v);
   }
   if (const auto* t = in.find("follow_up_time_points")) {
     auto points = read_time_points(in, *t);

@@ -11,6 +11,7 @@
 
 #include "app/context.h"
 #include "guidance/follow_up_schedule.h"
+#include "guidance/outcomes.h"
 #include "guidance/rules.h"
 #include "guidance/snapshot.h"
 
@@ -28,6 +29,11 @@ struct UnitConfig {
   // The name of the time point audit reports use as the primary outcome; one of
   // follow_up_time_points. Default "1 month".
   std::string primary_follow_up = guidance::default_primary_follow_up();
+  // What counts as pain relief and improved mobility at a follow-up (guidance/outcomes.h), for
+  // the follow-up visits and audit reports to judge with (issues 12 and 15). Defaults: a fall of
+  // at least 2 points and at least 30% on the NRS; one step up the mobility scale
+  // (docs/settings.md).
+  guidance::OutcomeDefinitions outcome_definitions{};
 
   static std::map<guidance::Gate, std::vector<domain::Role>> default_override_roles();
   bool may_override(domain::Role role, guidance::Gate gate) const;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "app/site_surgery.h"
 #include "app/unit_config.h"
@@ -157,7 +158,21 @@ struct SettingsForm {
   bool has_follow_up = true;
   std::string follow_up_time_points;  // one per line: "3 months, 14, 28"
   std::string primary_follow_up;
+  // The outcome definitions; likewise left as they are by a form without them.
+  bool has_outcomes = true;
+  std::string pain_relief_min_points;
+  std::string pain_relief_min_percent;
+  std::string mobility_min_steps;
 };
+
+// The outcome definitions' fields, in order: key, label, the form's value.
+std::vector<std::tuple<const char*, const char*, std::string SettingsForm::*>> outcome_keys() {
+  return {{"pain_relief_min_points", "the fall in points for pain relief",
+           &SettingsForm::pain_relief_min_points},
+          {"pain_relief_min_percent", "the fall in per cent for pain relief",
+           &SettingsForm::pain_relief_min_percent},
+          {"mobility_min_steps", "the steps up the mobility scale", &SettingsForm::mobility_min_steps}};
+}
 
 // "3 months, 14, 28": a time point and the days of its window before and after the due date.
 std::string time_points_text(const std::vector<guidance::FollowUpTimePoint>& points) {
@@ -218,6 +233,9 @@ SettingsForm settings_form(const app::UnitConfig& c) {
   }
   f.follow_up_time_points = time_points_text(c.follow_up_time_points);
   f.primary_follow_up = c.primary_follow_up;
+  f.pain_relief_min_points = std::to_string(c.outcome_definitions.pain_min_fall_points);
+  f.pain_relief_min_percent = std::to_string(c.outcome_definitions.pain_min_fall_percent);
+  f.mobility_min_steps = std::to_string(c.outcome_definitions.mobility_min_steps);
   return f;
 }
 
@@ -240,6 +258,11 @@ SettingsForm settings_form(const Request& req) {
   f.has_follow_up = req.has_param("follow_up_time_points") || req.has_param("primary_follow_up");
   f.follow_up_time_points = form(req, "follow_up_time_points");
   f.primary_follow_up = form(req, "primary_follow_up");
+  f.has_outcomes = false;
+  for (const auto& [key, label, member] : outcome_keys()) {
+    f.has_outcomes = f.has_outcomes || req.has_param(key);
+    f.*member = form(req, key);
+  }
   return f;
 }
 
@@ -260,6 +283,9 @@ Json settings_document(const SettingsForm& f) {
   if (f.has_follow_up) {
     doc["follow_up_time_points"] = time_points_document(f.follow_up_time_points);
     doc["primary_follow_up"] = f.primary_follow_up;
+  }
+  if (f.has_outcomes) {
+    for (const auto& [key, label, member] : outcome_keys()) doc[key] = f.*member;
   }
   return doc;
 }
@@ -404,6 +430,36 @@ void show_settings(Web& web, Response& res, const app::Actor& actor, int status,
        "10", "off"},
       errors));
   data["follow_up_fields"] = follow_up;
+
+  const guidance::OutcomeDefinitions od{};
+  Json outcomes = Json::array();
+  outcomes.push_back(field_view(
+      {"pain_relief_min_points", "Pain relief: fall of at least (NRS points)",
+       f.pain_relief_min_points, FieldKind::kText,
+       "Pain relief at a follow-up is a fall from the pre-procedure pain score of at least this "
+       "many points (1 to 10) and at least the percentage below, both. Default " +
+           std::to_string(od.pain_min_fall_points) +
+           ". Source: vertebro's default, after the usual definition of a clinically important "
+           "change on an 11-point scale; not a published standard for vertebroplasty.",
+       "2", "off"},
+      errors));
+  outcomes.push_back(field_view(
+      {"pain_relief_min_percent", "Pain relief: fall of at least (per cent)",
+       f.pain_relief_min_percent, FieldKind::kText,
+       "Of the pre-procedure pain score, 0 to 100. Default " +
+           std::to_string(od.pain_min_fall_percent) + "%. Source: as above.",
+       "3", "off"},
+      errors));
+  outcomes.push_back(field_view(
+      {"mobility_min_steps", "Improved mobility: steps up the scale", f.mobility_min_steps,
+       FieldKind::kText,
+       "Steps up the mobility scale (bed-bound, chair-bound, walking with a frame, walking with a "
+       "stick, walking unaided) from before the procedure, 1 to 4. Reduced medication is a lower "
+       "analgesic class or stopping. Default " +
+           std::to_string(od.mobility_min_steps) + ". Source: vertebro's default.",
+       "2", "off"},
+      errors));
+  data["outcome_fields"] = outcomes;
   render_page(web, res, status, "settings", data, "Unit settings", &actor, "settings");
 }
 
@@ -472,6 +528,11 @@ void add_admin_pages(Router& router, Web& web) {
     if (f.has_follow_up && f.primary_follow_up.find_first_not_of(" \t") == std::string::npos) {
       blanks.push_back({"primary_follow_up", "Enter the primary follow-up"});
     }
+    for (const auto& [key, label, member] : outcome_keys()) {
+      if (f.has_outcomes && (f.*member).find_first_not_of(" \t") == std::string::npos) {
+        blanks.push_back({key, std::string("Enter ") + label});
+      }
+    }
     const Json doc = settings_document(f);
     Error failed;
     if (!blanks.empty()) {
@@ -496,6 +557,12 @@ void add_admin_pages(Router& router, Web& web) {
       const SettingsForm stored = settings_form(*c);
       f.follow_up_time_points = stored.follow_up_time_points;
       f.primary_follow_up = stored.primary_follow_up;
+    }
+    if (!f.has_outcomes) {
+      auto c = app::get_unit_config(web.ctx, *actor);
+      if (!c) return render_error(web, res, c.error(), &*actor);
+      const SettingsForm stored = settings_form(*c);
+      for (const auto& [key, label, member] : outcome_keys()) f.*member = stored.*member;
     }
     show_settings(web, res, *actor, 422, f, error_view(failed));
   });

@@ -44,6 +44,20 @@ class FollowUpTest : public PathwayTest {
                              d->days().time_since_epoch())) +
                          std::chrono::hours(10));
   }
+  // The settings page's form with the guidance settings filled in and, as given, the follow-up
+  // fields (outcome definitions left out unless added).
+  httplib::Params settings_form(const std::string& time_points, const std::string& primary) {
+    return {{"csrf", admin_.csrf},
+            {"min_conservative_days", "21"},
+            {"recent_fracture_window_days", "42"},
+            {"pain_threshold", "7"},
+            {"radiologist_roles", "Radiologist"},
+            {"spinal_surgeon_roles", "Spinal surgeon"},
+            {"enabled_packs", "HTG3"},
+            {"override_roles.assessment_to_mdt", "operator"},
+            {"follow_up_time_points", time_points},
+            {"primary_follow_up", primary}};
+  }
   // The API list's item for an episode, or null, as `username` signed in now (moving the
   // clock by days ends every earlier session).
   Json listed(const std::string& username, std::int64_t id) {
@@ -131,6 +145,65 @@ TEST_F(FollowUpTest, SettingsApiHasTheVertosDefaultsAndRefusesBadTimePoints) {
   EXPECT_EQ(saved["primary_follow_up"], "3 months");
 }
 
+// The outcome definitions are unit settings with documented defaults (2 points and 30% for pain
+// relief, one step for mobility), each checked (422 naming the key, nothing saved) and shown on
+// the settings page with its default and source; a blank one is named, not defaulted.
+TEST_F(FollowUpTest, SettingsHoldTheOutcomeDefinitions) {
+  auto got = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(got);
+  const Json before = json_of(*got);
+  EXPECT_EQ(before["pain_relief_min_points"], 2) << before;
+  EXPECT_EQ(before["pain_relief_min_percent"], 30);
+  EXPECT_EQ(before["mobility_min_steps"], 1);
+  const std::pair<Json, const char*> bad[] = {
+      {{{"pain_relief_min_points", 0}}, "pain_relief_min_points"},
+      {{{"pain_relief_min_points", 11}}, "pain_relief_min_points"},
+      {{{"pain_relief_min_percent", 101}}, "pain_relief_min_percent"},
+      {{{"pain_relief_min_percent", "a third"}}, "pain_relief_min_percent"},
+      {{{"mobility_min_steps", 5}}, "mobility_min_steps"}};
+  for (const auto& [body, field] : bad) {
+    auto r = put_settings(body);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 422) << body.dump();
+    EXPECT_TRUE(names_field(json_of(*r), field)) << r->body;
+  }
+  auto unchanged = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(json_of(*unchanged), before) << "nothing was saved";
+  auto good = put_settings({{"pain_relief_min_points", 3}, {"pain_relief_min_percent", "50"}});
+  ASSERT_TRUE(good);
+  ASSERT_EQ(good->status, 200) << good->body;
+  EXPECT_EQ(json_of(*good)["pain_relief_min_points"], 3);
+  EXPECT_EQ(json_of(*good)["pain_relief_min_percent"], 50);
+  EXPECT_EQ(json_of(*good)["mobility_min_steps"], 1) << "a patch keeps what it leaves out";
+
+  const auto session = cookie("vb_session=" + admin_.token);
+  auto page = client()->Get("/settings", session);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(contains(page->body, "name=\"pain_relief_min_percent\""));
+  EXPECT_TRUE(contains(page->body, "Outcome definitions"));
+  httplib::Params form = settings_form("1 month, 7, 14", "1 month");
+  form.emplace("pain_relief_min_points", "2");
+  form.emplace("pain_relief_min_percent", "");
+  form.emplace("mobility_min_steps", "9");
+  auto blank = client()->Post("/settings", session, form);
+  ASSERT_TRUE(blank);
+  EXPECT_EQ(blank->status, 422);
+  EXPECT_TRUE(contains(blank->body, "href=\"#pain_relief_min_percent\""));
+  EXPECT_TRUE(contains(blank->body, "href=\"#mobility_min_steps\""));
+  form.erase("pain_relief_min_percent");
+  form.emplace("pain_relief_min_percent", "25");
+  form.erase("mobility_min_steps");
+  form.emplace("mobility_min_steps", "2");
+  auto ok = client()->Post("/settings", session, form);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 303) << ok->body.substr(0, 800);
+  auto now = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(now);
+  EXPECT_EQ(json_of(*now)["pain_relief_min_percent"], 25);
+  EXPECT_EQ(json_of(*now)["mobility_min_steps"], 2);
+}
+
 TEST_F(FollowUpTest, SettingsPageShowsAndSavesTheTimePoints) {
   const auto session = cookie("vb_session=" + admin_.token);
   auto page = client()->Get("/settings", session);
@@ -140,16 +213,7 @@ TEST_F(FollowUpTest, SettingsPageShowsAndSavesTheTimePoints) {
   EXPECT_TRUE(contains(page->body, "1 month, 7, 14"));
   EXPECT_TRUE(contains(page->body, "not a published standard"));
 
-  httplib::Params form{{"csrf", admin_.csrf},
-                       {"min_conservative_days", "21"},
-                       {"recent_fracture_window_days", "42"},
-                       {"pain_threshold", "7"},
-                       {"radiologist_roles", "Radiologist"},
-                       {"spinal_surgeon_roles", "Spinal surgeon"},
-                       {"enabled_packs", "HTG3"},
-                       {"override_roles.assessment_to_mdt", "operator"},
-                       {"follow_up_time_points", "1 month, 7\n3 months, 14, 28"},
-                       {"primary_follow_up", "1 month"}};
+  httplib::Params form = settings_form("1 month, 7\n3 months, 14, 28", "1 month");
   auto bad = client()->Post("/settings", session, form);
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 422);
