@@ -454,16 +454,26 @@ Status index_operators(store::Tx& tx, EpisodeId id, const json& document) {
   return tx.put_procedure_operators(id, rows);
 }
 
-// Records the signals the saved procedure raised on its primary operator's learning curve.
+// Records the signals the saved procedure raised on its primary operator's learning curve, and
+// on the curve of the primary operator it named before a correction (one fewer case can also
+// raise a curve).
 Status record_signals(store::Tx& tx, const Context& ctx, const Actor& actor,
-                      const json& document) {
-  const auto op = document.find("primary_operator_id");
-  if (op == document.end() || !op->is_number_integer()) return {};
+                      const json& document, const json* before) {
+  std::vector<std::int64_t> ops;
+  for (const json* doc : {&document, before}) {
+    if (doc == nullptr) continue;
+    const auto op = doc->find("primary_operator_id");
+    if (op == doc->end() || !op->is_number_integer()) continue;
+    const std::int64_t id = op->get<std::int64_t>();
+    if (std::find(ops.begin(), ops.end(), id) == ops.end()) ops.push_back(id);
+  }
+  if (ops.empty()) return {};
   auto settings = load_training_settings(tx);
   if (!settings) return std::move(settings).error();
-  auto n = record_learning_curve_signals(tx, ctx, actor,
-                                         domain::OperatorId{op->get<std::int64_t>()}, *settings);
-  if (!n) return std::move(n).error();
+  for (const std::int64_t id : ops) {
+    auto n = record_learning_curve_signals(tx, ctx, actor, domain::OperatorId{id}, *settings);
+    if (!n) return std::move(n).error();
+  }
   return {};
 }
 
@@ -539,7 +549,11 @@ Result<FormSaved> save_form(const Context& ctx, const Actor& actor, EpisodeId id
       }
       if (auto r = procedure_cement::index_packs(tx, id, valid->document); !r) return r;
       if (auto r = index_operators(tx, id, valid->document); !r) return r;
-      if (auto r = record_signals(tx, ctx, actor, valid->document); !r) return r;
+      if (auto r = record_signals(tx, ctx, actor, valid->document,
+                                  current ? &current->document : nullptr);
+          !r) {
+        return r;
+      }
     }
     auto put = tx.put_episode_form(id, kind_name, expected_version, valid->document.dump(),
                                    actor.user.id, ctx.now_text());

@@ -223,6 +223,28 @@ TEST_F(TrainingTest, ALearningCurveSignalIsRecordedOnceShownAndReviewed) {
   EXPECT_EQ(missing->status, 404);
 }
 
+// A correction that takes a case away from the trainee can raise his curve: leak x 4, none x 2,
+// leak stays below h (2.77, 2.31, 1.85, 2.54); the second case without a leak corrected to
+// another primary operator leaves leak x 4, none, leak, which reaches 3.00 at its sixth case.
+// The signal is recorded by that correction, though it names another operator now.
+TEST_F(TrainingTest, ACorrectionThatTakesACaseAwayCanRaiseTheCurve) {
+  for (int i = 0; i < 4; ++i) record(true);
+  record(false);
+  const std::int64_t moved = record(false);
+  record(true);
+  EXPECT_TRUE(my_signals().empty()) << "2.54 at the seventh case stays below 3";
+  Json corrected = get_pathway(moved)["forms"]["procedure"]["document"];
+  corrected["primary_operator_id"] = kSignedOffSurgeonProfile;
+  corrected.erase("primary_operator");
+  corrected.erase("supervisor_id");
+  corrected.erase("supervisor");
+  expect_status(put_form(operator_, moved, "procedure", corrected, "\"1\""), 200);
+  const Json mine = my_signals();
+  ASSERT_EQ(mine.size(), 1u) << mine;
+  EXPECT_EQ(mine[0].value("case_number", 0), 6);
+  EXPECT_EQ(mine[0].value("score", ""), "3.00");
+}
+
 // A change of design re-reads every curve and records the signals it gives under the new
 // design; the signal under the old design stays recorded.
 TEST_F(TrainingTest, AChangeOfDesignRecordsTheSignalsItGives) {
