@@ -7,6 +7,7 @@
 
 #include "app/cement.h"
 #include "app/device_notices.h"
+#include "app/follow_up_visits.h"
 #include "app/mdt.h"
 #include "app/operators.h"
 #include "app/pathway.h"
@@ -67,6 +68,8 @@ class Script {
 
   Status error() const { return error_ ? Status{*error_} : Status{}; }
   bool ok() const { return !error_; }
+
+  domain::Date today() const { return today_; }
 
   // ISO date `days` from today (negative: in the past).
   std::string day(int days) const {
@@ -149,6 +152,12 @@ class Script {
     }));
     auto saved = check(save_form(ctx_, by, id, kind, current, doc, override_reason));
     if (saved && !saved->saved) fail("A demonstration procedure was blocked when recorded");
+  }
+
+  // Records the follow-up visit at `time_point` ("1 month").
+  void visit(const Actor& by, EpisodeId id, const std::string& time_point, const json& doc) {
+    if (!ok()) return;
+    check(save_follow_up_visit(ctx_, by, id, time_point_url(time_point), 0, doc));
   }
 
   void exit(const Actor& by, EpisodeId id, const std::string& state, const std::string& reason,
@@ -259,6 +268,7 @@ json assessment(const Script& s, const Story& st) {
             {"pain_at_rest", st.pain - 1},
             {"pain_on_movement", st.pain},
             {"analgesic", "strong_opioid"},
+            {"mobility", st.pain >= 9 ? "chair_bound" : "walking_with_frame"},
             {"treatments",
              {{"analgesics", {{"start", s.day(st.treated_from)}, {"effect", "partial_relief"}}},
               {"physiotherapy",
@@ -328,6 +338,38 @@ json procedure(const Script& s, const Story& st, std::int64_t operator_id,
   return doc;
 }
 
+// The answers at follow-up time point `k` (0: 1 day ... 5: 12 months) of a story: most patients
+// do well (pain down by half or more, off strong opioids, walking better, satisfied); one in five
+// gains little. `n` varies the details between patients.
+json follow_up(const Story& st, std::size_t k, int seen, int n, const Script& s) {
+  const bool responder = n % 5 != 2;
+  const int step = static_cast<int>(k);
+  const int moving = responder ? std::max(1, st.pain - 4 - step / 2 - n % 2) : st.pain - 1;
+  json v = {{"visit_date", s.day(seen)},
+            {"contact", k == 0 ? "clinic" : (n + step) % 3 == 0 ? "clinic" : "phone"},
+            {"pain_at_rest", std::max(0, moving - 1)},
+            {"pain_on_movement", moving}};
+  if (k == 0) return v;  // the day after: pain only, before discharge
+  v["analgesic"] = !responder ? "strong_opioid" : k < 2 ? "weak_opioid" : (n + step) % 4 == 0 ? "none" : "non_opioid";
+  v["analgesic_use"] = responder ? "less" : "same";
+  const bool frame = st.pain < 9;
+  v["mobility"] = !responder ? (frame ? "walking_with_frame" : "chair_bound")
+                  : k >= 3   ? "unaided"
+                             : "walking_with_stick";
+  v["satisfaction"] = !responder ? (n % 2 == 0 ? "dissatisfied" : "neutral")
+                      : (n + step) % 3 == 0 ? "very_satisfied"
+                                            : "satisfied";
+  v["would_have_again"] = responder ? "yes" : "unsure";
+  // Mrs Ashworth's 6-month visit finds a new fracture directly above her treated level.
+  if (k == 4 && st.family == "Ashworth") {
+    if (auto l = domain::VertebralLevel::parse(st.level); l && l->index() > 0) {
+      v["new_fracture_levels"] = json::array({domain::VertebralLevel::from_index(l->index() - 1).name()});
+      v["notes"] = "New pain a level higher after a fall at home; X-ray arranged.";
+    }
+  }
+  return v;
+}
+
 struct Cast {
   Actor coordinator, rana, sam, tom;
   // Their operator profiles' ids, once the profiles are made (the procedure form names them).
@@ -381,6 +423,25 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
       s.form(op, st.id, FormKind::kProcedure,
              procedure(s, st, profile, st.by_trainee ? c.rana_profile : 0));
     });
+    // Follow-ups (docs/pathway.md): each time point due by yesterday, seen on its due day or a
+    // few days after (Northgate's radiologist, Southmoor's nurse), about one in eight
+    // missed; none after the episode ended.
+    const auto procedure_day = s.day(*st.treated);
+    const auto done = *domain::Date::parse(procedure_day, "date", "date");
+    const auto points = guidance::default_follow_up_time_points();
+    for (std::size_t k = 0; k < points.size(); ++k) {
+      const auto due = guidance::due_date(done, points[k]);
+      // The first two inside their short windows; later ones up to three days late.
+      const int seen = static_cast<int>((due.days() - s.today().days()).count()) +
+                       static_cast<int>((static_cast<std::size_t>(n) + k) % (k < 2 ? 2 : 4));
+      if (seen >= 0 || (st.exited && seen >= *st.exited)) break;
+      if ((static_cast<std::size_t>(n) * 5 + k * 3) % 8 == 7) continue;
+      const std::string name = points[k].name();
+      tl.at({seen, 11, n}, [&s, &c, &st, k, seen, n, name] {
+        const Actor by = st.site == 0 ? c.rana : s.actor("nurse");
+        s.visit(by, st.id, name, follow_up(st, k, seen, n, s));
+      });
+    }
   }
 }
 

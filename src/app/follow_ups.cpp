@@ -67,8 +67,12 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
         FollowUpRow r;
         r.procedure_date = *date;
         if (*date) {
+          auto visits = tx.episode_follow_up_visits(row.episode.id);
+          if (!visits) return std::move(visits).error();
+          std::vector<std::string> done;
+          for (const auto& v : *visits) done.push_back(v.time_point);
           r.outstanding = guidance::outstanding_follow_ups(**date, config->follow_up_time_points,
-                                                           {}, today);
+                                                           done, today);
           if (r.outstanding.empty()) continue;
         }
         r.row = std::move(row);

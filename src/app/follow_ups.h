@@ -1,7 +1,8 @@
 #pragma once
 // The nurses' follow-up list (issue 12): every episode in follow-up at the user's sites whose
 // follow-ups are due or overdue today, by the unit's schedule (UnitConfig::follow_up_time_points)
-// counted from the recorded procedure date. Each list view is written to the access and change
+// counted from the recorded procedure date, leaving out the time points whose visit is recorded
+// (app/follow_up_visits.h). Each list view is written to the access and change
 // log naming every episode and patient shown, as the worklist does.
 
 #include <optional>

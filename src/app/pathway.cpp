@@ -252,6 +252,19 @@ Status audit_gate_blocked(store::Tx& tx, const Context& ctx, const Actor& actor,
                {"episode", e.id.value, e.patient.value, e.referral.site.value}, detail.dump());
 }
 
+json top_level_changes(const json& before, const json& after) {
+  json changes = json::object();
+  for (const auto& [key, value] : after.items()) {
+    if (!before.contains(key) || before[key] != value) {
+      changes[key] = {{"from", before.contains(key) ? before[key] : json()}, {"to", value}};
+    }
+  }
+  for (const auto& [key, value] : before.items()) {
+    if (!after.contains(key)) changes[key] = {{"from", value}, {"to", nullptr}};
+  }
+  return changes;
+}
+
 }  // namespace pathway_detail
 
 namespace {
@@ -307,19 +320,6 @@ std::optional<std::string> last_procedure_check(const std::vector<store::Transit
     if (it->gate == gate) return it->findings;
   }
   return std::nullopt;
-}
-
-json top_level_changes(const json& before, const json& after) {
-  json changes = json::object();
-  for (const auto& [key, value] : after.items()) {
-    if (!before.contains(key) || before[key] != value) {
-      changes[key] = {{"from", before.contains(key) ? before[key] : json()}, {"to", value}};
-    }
-  }
-  for (const auto& [key, value] : before.items()) {
-    if (!after.contains(key)) changes[key] = {{"from", value}, {"to", nullptr}};
-  }
-  return changes;
 }
 
 }  // namespace
@@ -387,6 +387,17 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
                                *config, actor);
     }
     v.window = guidance::refractory_window(snap, config->rules);
+    if (loaded->procedure) {
+      auto visits = tx.episode_follow_up_visits(id);
+      if (!visits) return std::move(visits).error();
+      guidance::EpisodeSnapshot recorded;
+      fill_from_procedure(loaded->procedure->document, recorded);
+      v.follow_ups = follow_up_slots(config->follow_up_time_points, config->primary_follow_up,
+                                     recorded.procedure_date, *visits,
+                                     domain::Date::today(ctx.clock()));
+      v.may_record_follow_up = e->state == PathwayState::kFollowUp &&
+                               role_allows(role, Permission::kRecordFollowUp);
+    }
     view = std::move(v);
     return audit(tx, ctx, actor, "read",
                  {"episode", id.value, e->patient.value, e->referral.site.value},

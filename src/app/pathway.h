@@ -13,6 +13,7 @@
 
 #include "app/context.h"
 #include "app/episode_snapshot.h"
+#include "app/follow_up_visits.h"
 #include "app/pathway_forms.h"
 #include "app/unit_config.h"
 #include "domain/pathway_state.h"
@@ -68,6 +69,10 @@ struct PathwayView {
   std::optional<guidance::RefractoryWindow> window;
   // The planned procedure date given at the move to procedure (while at procedure).
   std::optional<domain::Date> planned_procedure_date;
+  // Once the procedure is recorded: each time point of the unit's follow-up schedule, with its
+  // recorded visit if any.
+  std::vector<FollowUpSlot> follow_ups;
+  bool may_record_follow_up = false;  // in follow-up, and the actor's role records visits
 
   const std::optional<StoredForm>& form(FormKind kind) const {
     switch (kind) {

@@ -69,6 +69,10 @@ Status record_transition(store::Tx& tx, const Context& ctx, const Actor& actor,
                          const domain::EpisodeRecord& before, const domain::EpisodeRecord& after,
                          domain::TransitionRecord t);
 
+// The top-level keys of a document that a save changed: {key: {from, to}}, null for a key
+// absent on either side. The change's audit entry keeps it.
+nlohmann::json top_level_changes(const nlohmann::json& before, const nlohmann::json& after);
+
 // The "gate_blocked" audit entry of a gate that blocked and was given no reason.
 Status audit_gate_blocked(store::Tx& tx, const Context& ctx, const Actor& actor,
                           const domain::EpisodeRecord& e, const domain::TransitionRecord& t,

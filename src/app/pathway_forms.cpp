@@ -5,6 +5,7 @@
 #include <map>
 
 #include "app/input_reader.h"
+#include "guidance/outcomes.h"
 
 namespace vertebro::app {
 
@@ -79,6 +80,15 @@ const Choices& leakage_detection_choices() {
 }
 const Choices& dap_unit_choices() {
   static const Choices c = {{"Gy.cm2", "Gy·cm²"}, {"cGy.cm2", "cGy·cm²"}, {"mGy.cm2", "mGy·cm²"}};
+  return c;
+}
+
+const Choices& mobility_choices() {
+  static const Choices c = {{"bed_bound", "Bed-bound"},
+                            {"chair_bound", "Chair-bound (can sit out of bed)"},
+                            {"walking_with_frame", "Walking with a frame"},
+                            {"walking_with_stick", "Walking with a stick"},
+                            {"unaided", "Walking unaided"}};
   return c;
 }
 
@@ -297,7 +307,7 @@ json sins_part(const InputReader& in, const std::vector<VertebralLevel>& levels)
 ValidatedForm validate_assessment(const InputReader& in, const FormContext& ctx) {
   in.only({"assessed_on", "indication", "tumour_primary", "haemangioma_symptoms", "fracture_date",
            "onset_date", "levels",
-           "pain_at_rest", "pain_on_movement", "analgesic", "treatments", "refractory",
+           "pain_at_rest", "pain_on_movement", "analgesic", "mobility", "treatments", "refractory",
            "bone_health", "bone_health_detail", "sins", "contraindications",
            "contraindication_notes"});
   json out = json::object();
@@ -342,6 +352,9 @@ ValidatedForm validate_assessment(const InputReader& in, const FormContext& ctx)
   put(out, "pain_on_movement", in.integer("pain_on_movement", "Pain on movement", 0, 10));
   if (auto a = in.choice("analgesic", "Analgesic class", guidance::parse_analgesic_class)) {
     out["analgesic"] = guidance::analgesic_class_name(*a);
+  }
+  if (auto m = in.choice("mobility", "Mobility before the procedure", guidance::parse_mobility)) {
+    out["mobility"] = guidance::mobility_name(*m);
   }
 
   json treatments = json::array();

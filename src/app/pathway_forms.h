@@ -105,5 +105,8 @@ const Choices& anaesthesia_choices();
 const Choices& leakage_type_choices();  // Yeom B, S, C and D (intradiscal)
 const Choices& leakage_detection_choices();
 const Choices& dap_unit_choices();
+// The mobility scale (guidance/outcomes.h), bed-bound first: the assessment's mobility before
+// the procedure and each follow-up visit's.
+const Choices& mobility_choices();
 
 }  // namespace vertebro::app

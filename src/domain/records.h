@@ -56,6 +56,20 @@ struct EpisodeFormRecord {
   std::string updated_at;
 };
 
+// A follow-up visit of an episode at one time point of the unit's schedule ("1 month"). The
+// app layer owns the answers' document (app/follow_up_visits.h); the store keeps it whole with
+// an optimistic version, one record per episode and time point.
+struct FollowUpVisitRecord {
+  EpisodeId episode;
+  std::string time_point;
+  std::string visit_date;  // ISO date
+  std::string source;      // "clinician" or "patient"
+  std::string data;        // JSON object
+  std::int64_t version = 0;
+  UserId updated_by;  // 0 when the patient answered by link
+  std::string updated_at;
+};
+
 // A site's access to a spinal surgery service (HTG3-1.2-SURGERY).
 struct SiteSurgeryRecord {
   SiteId site;

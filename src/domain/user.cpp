@@ -65,6 +65,9 @@ bool role_allows(Role r, Permission p) {
     case Permission::kRecordConsent:
     case Permission::kRecordProcedure:
       return r == Role::kOperator;
+    case Permission::kRecordFollowUp:
+      // The nurses and clinicians who see or phone the patient.
+      return r == Role::kOperator || r == Role::kNurse;
     case Permission::kManageMdt:
       return r == Role::kCoordinator || r == Role::kOperator;
     case Permission::kRecordExit:

@@ -38,6 +38,7 @@ enum class Permission {
   kManageMdt,          // meetings, their lists, attendees and decisions; moves a case to consent
   kRecordConsent,      // consent; moves a case to awaiting procedure
   kRecordProcedure,    // the procedure record
+  kRecordFollowUp,     // follow-up visits (in clinic or by phone)
   kRecordExit,         // declined, withdrawn, not suitable, deceased
   kManageOperators,    // operator profiles: create, change, see every profile and log
   kSignOffCompetence,  // competence sign-offs and their revocation; checks training log entries

@@ -119,6 +119,20 @@ Json pathway_json(const app::PathwayView& p) {
               {"min_conservative_days", w.min_days},
               {"recent_fracture_window_days", w.window_days}};
   }
+  Json follow_ups = Json::array();
+  for (const auto& slot : p.follow_ups) {
+    follow_ups.push_back(
+        {{"time_point", slot.time_point},
+         {"primary", slot.primary},
+         {"due_date", slot.due ? Json(slot.due->due.iso()) : Json()},
+         {"window_start", slot.due ? Json(slot.due->window_start.iso()) : Json()},
+         {"window_end", slot.due ? Json(slot.due->window_end.iso()) : Json()},
+         {"status", slot.visit_date ? Json("recorded")
+                    : slot.due      ? Json(std::string(guidance::follow_up_status_name(slot.due->status)))
+                                    : Json()},
+         {"visit_date", slot.visit_date ? Json(slot.visit_date->iso()) : Json()},
+         {"source", slot.visit_date ? Json(slot.source) : Json()}});
+  }
   return {{"episode_id", e.id.value},
           {"state", std::string(domain::state_name(e.state))},
           {"state_label", std::string(domain::state_label(e.state))},
@@ -133,7 +147,9 @@ Json pathway_json(const app::PathwayView& p) {
           {"planned_procedure_date", optional_date(p.planned_procedure_date)},
           {"may_exit", p.may_exit},
           {"next_gate", next_gate},
-          {"window", window}};
+          {"window", window},
+          {"follow_ups", follow_ups},
+          {"may_record_follow_up", p.may_record_follow_up}};
 }
 
 void put_form(Web& web, const Request& req, Response& res, FormKind kind) {

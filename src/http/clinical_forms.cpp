@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "app/follow_up_visits.h"
 #include "app/unit_config.h"
 #include "domain/text.h"
 #include "guidance/scores.h"
@@ -428,7 +429,10 @@ std::vector<Section> assessment_sections(const std::vector<VertebralLevel>& leve
   pain.hint = "Numeric rating scale, from 0 (no pain) to 10 (worst pain imaginable).";
   pain.fields = {ask("pain_at_rest", "Pain at rest", Input::kNumber, "", "2"),
                  ask("pain_on_movement", "Pain on movement", Input::kNumber, "", "2"),
-                 pick("analgesic", "Analgesic class", Input::kSelect, analgesics())};
+                 pick("analgesic", "Analgesic class", Input::kSelect, analgesics()),
+                 pick("mobility", "Mobility before the procedure", Input::kSelect,
+                      app::mobility_choices(),
+                      "Follow-up visits judge improved mobility against it.")};
   out.push_back(std::move(pain));
   bool first_treatment = true;
   for (auto kind : treatment_kinds()) {
@@ -577,6 +581,54 @@ std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& level
       pick("dap_unit", "DAP unit", Input::kSelect, app::dap_unit_choices()),
       ask("fluoroscopy_seconds", "Fluoroscopy time (seconds)", Input::kNumber, "", "5")};
   out.push_back(std::move(after));
+  return out;
+}
+
+// A follow-up visit (app/follow_up_visits.h). `treated` offers the height-loss checkboxes.
+std::vector<Section> follow_up_sections(const std::vector<VertebralLevel>& treated) {
+  std::vector<Section> out;
+  Section visit{"The follow-up"};
+  visit.fields = {ask("visit_date", "Date of the follow-up", Input::kDate),
+                  pick("contact", "How were the answers taken?", Input::kRadios,
+                       app::follow_up_contact_choices())};
+  out.push_back(std::move(visit));
+  Section pain{"Pain and pain relief"};
+  pain.hint = "Numeric rating scale, from 0 (no pain) to 10 (worst pain imaginable).";
+  pain.fields = {ask("pain_at_rest", "Pain at rest", Input::kNumber, "", "2"),
+                 ask("pain_on_movement", "Pain on movement", Input::kNumber, "", "2"),
+                 pick("analgesic", "Analgesic class now", Input::kSelect, analgesics()),
+                 pick("analgesic_use", "Use of pain relief, in the patient's words",
+                      Input::kRadios, app::analgesic_use_choices())};
+  out.push_back(std::move(pain));
+  Section living{"Mobility and satisfaction"};
+  living.fields = {pick("mobility", "Mobility now", Input::kSelect, app::mobility_choices()),
+                   pick("satisfaction", "How satisfied is the patient with the procedure?",
+                        Input::kRadios, app::satisfaction_choices()),
+                   pick("would_have_again", "Would the patient have the procedure again?",
+                        Input::kRadios, app::would_have_again_choices())};
+  out.push_back(std::move(living));
+  Section odi{"Oswestry Disability Index (optional)"};
+  odi.note =
+      "The licence terms for using the Oswestry Disability Index in vertebro have not been "
+      "confirmed. Record a score only if your unit is licensed to use the questionnaire.";
+  odi.fields = {ask("odi", "Oswestry Disability Index (%)", Input::kNumber,
+                    "The total score, from 0 (no disability) to 100.", "3")};
+  out.push_back(std::move(odi));
+  Section found{"Findings since the procedure"};
+  found.fields = {ask("new_fracture_levels", "New vertebral fractures",
+                      Input::kText,
+                      "Levels, separated by commas, for example L2, T9. vertebro works out "
+                      "whether each is next to a treated level or distant from it.",
+                      "20")};
+  if (!treated.empty()) {
+    Choices levels;
+    for (const auto& l : treated) levels.emplace_back(l.name(), l.name());
+    found.fields.push_back(pick("height_loss_levels", "Treated levels that have lost further height",
+                                Input::kCheckboxes, levels, "Select all that apply."));
+  }
+  found.fields.push_back(ask("notes", "Notes", Input::kTextarea,
+                             "Anything else found or reported, such as a complication."));
+  out.push_back(std::move(found));
   return out;
 }
 
@@ -789,5 +841,16 @@ Json summary_rows(FormKind kind, const std::vector<VertebralLevel>& levels, cons
 }
 
 Error for_page(Error e) { return named_for_page(std::move(e)); }
+
+const app::Choices& analgesic_choices() { return analgesics(); }
+
+Json follow_up_sections_json(const std::vector<VertebralLevel>& treated, const Values& values,
+                             const Json& errors) {
+  return sections_view(follow_up_sections(treated), values, errors, "");
+}
+
+Json follow_up_summary_rows(const std::vector<VertebralLevel>& treated, const Values& values) {
+  return rows_of(follow_up_sections(treated), values);
+}
 
 }  // namespace vertebro::http::clinical_forms

@@ -45,6 +45,16 @@ Json sections_json(app::FormKind kind, const std::vector<domain::VertebralLevel>
 Json summary_rows(app::FormKind kind, const std::vector<domain::VertebralLevel>& levels,
                   const Values& values);
 
+// The analgesic classes with their labels ("Weak opioid (for example codeine, tramadol)").
+const app::Choices& analgesic_choices();
+
+// A follow-up visit's form (app/follow_up_visits.h) and its summary; `treated` are the
+// procedure's levels, offered for further height loss.
+Json follow_up_sections_json(const std::vector<domain::VertebralLevel>& treated,
+                             const Values& values, const Json& errors);
+Json follow_up_summary_rows(const std::vector<domain::VertebralLevel>& treated,
+                            const Values& values);
+
 // Field errors name dotted paths; a level's, a treatment's or the SINS's message says which
 // one, so the error summary is clear on its own.
 Error for_page(Error e);

@@ -1,6 +1,7 @@
 // The nurses' follow-up list (issue 12): the page /follow-ups and GET /api/v1/follow-ups show
 // the same rows (app/follow_ups.h), overdue first, then due.
 
+#include "app/follow_up_visits.h"
 #include "app/follow_ups.h"
 #include "http/api_support.h"
 #include "http/views.h"
@@ -29,8 +30,9 @@ std::string status_tag(guidance::FollowUpStatus s) {
 }
 
 // One outstanding time point, for the page and the API alike.
-Json due_view(const guidance::FollowUpDue& d, const std::string& primary) {
+Json due_view(const guidance::FollowUpDue& d, const std::string& primary, EpisodeId id) {
   return {{"time_point", d.point.name()},
+          {"href", "/episodes/" + id.str() + "/follow-ups/" + app::time_point_url(d.point.name())},
           {"primary", d.point.name() == primary},
           {"status", std::string(guidance::follow_up_status_name(d.status))},
           {"status_label", status_label(d.status)},
@@ -48,7 +50,7 @@ Json row_view(const app::FollowUpRow& r, const std::string& primary, domain::Dat
   v["procedure_date_display"] =
       r.procedure_date ? Json(r.procedure_date->display()) : Json("Not recorded");
   Json items = Json::array();
-  for (const auto& d : r.outstanding) items.push_back(due_view(d, primary));
+  for (const auto& d : r.outstanding) items.push_back(due_view(d, primary, r.row.episode.id));
   v["follow_ups"] = items;
   return v;
 }

@@ -19,12 +19,6 @@ namespace vertebro::http {
 
 namespace {
 
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 bool require_admin(Web& web, Response& res, const app::Actor& actor, const std::string& what) {
   if (role_allows(actor.user.role, domain::Permission::kManageSettings)) return true;
   render_error(web, res, Error::forbidden("Only an administrator can change " + what), &actor);

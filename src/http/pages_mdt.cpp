@@ -23,12 +23,6 @@ namespace {
 
 domain::Date today(const Web& web) { return domain::Date::today(web.ctx.clock()); }
 
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 std::string decision_label(const std::string& name) {
   const auto d = guidance::parse_mdt_decision(name);
   if (!d) return "";

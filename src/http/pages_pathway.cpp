@@ -269,8 +269,6 @@ void get_form(Web& web, const Request& req, Response& res, FormKind kind) {
   show_form(web, res, *actor, 200, *l, kind, state, Json::object());
 }
 
-// The pathway page after a save; its warnings travel in the address, signed with the session's
-// secret so that nobody can make the page show a warning vertebro did not give.
 std::string notice_signature(const app::Actor& actor, const std::string& saved,
                              const std::vector<std::string>& warnings) {
   std::string text = saved;
@@ -594,6 +592,40 @@ Json forms_view(const app::PathwayView& p) {
   return out;
 }
 
+// The episode's follow-up time points, once the procedure is recorded.
+Json follow_ups_view(const app::PathwayView& p) {
+  Json out = Json::array();
+  for (const auto& slot : p.follow_ups) {
+    std::string status = "Not yet due";
+    std::string tag = "nhsuk-tag--grey";
+    if (slot.visit_date) {
+      status = slot.source == "patient" ? "Answered by the patient" : "Recorded";
+      tag = "nhsuk-tag--green";
+    } else if (slot.due && slot.due->status == guidance::FollowUpStatus::kDue) {
+      status = "Due";
+      tag = "nhsuk-tag--yellow";
+    } else if (slot.due && slot.due->status == guidance::FollowUpStatus::kOverdue) {
+      status = "Overdue";
+      tag = "nhsuk-tag--red";
+    }
+    const std::string href = "/episodes/" + p.episode.id.str() + "/follow-ups/" +
+                             app::time_point_url(slot.time_point);
+    out.push_back(
+        {{"time_point", slot.time_point},
+         {"primary", slot.primary},
+         {"status_label", status},
+         {"tag_class", tag},
+         {"when", slot.visit_date ? "Seen " + slot.visit_date->display()
+                  : slot.due     ? "Due " + slot.due->due.display() + " (window " +
+                                   slot.due->window_start.display() + " to " +
+                                   slot.due->window_end.display() + ")"
+                                 : std::string("No procedure date")},
+         {"href", href},
+         {"link_label", slot.visit_date || !p.may_record_follow_up ? "View" : "Record"}});
+  }
+  return out;
+}
+
 Json notices(const Request& req, const app::Actor& actor, const app::PathwayView& p) {
   Json out = Json::object();
   const std::string saved = form(req, "saved");
@@ -712,6 +744,8 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
                   : Json();
   data["exit_href"] = p.may_exit ? Json("/episodes/" + id.str() + "/exit") : Json();
   data["forms"] = forms_view(p);
+  data["follow_ups"] = follow_ups_view(p);
+  data["has_follow_ups"] = !p.follow_ups.empty();
   Json mdt = Json::array();
   for (const auto& m : p.mdt) mdt.push_back(mdt_view(m));
   data["mdt"] = mdt;

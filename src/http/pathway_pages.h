@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/pathway.h"
 #include "http/web.h"
@@ -21,6 +22,11 @@ std::string pathway_href(EpisodeId id);
 Result<Loaded> load(Web& web, const app::Actor& actor, EpisodeId id);
 // The patient's name and NHS number, for the caption above a heading.
 std::string caption(const Loaded& l);
+// The signature of the warnings a page after a save shows (they travel in its address, signed
+// with the session's secret so that nobody can make a page show a warning vertebro did not
+// give). `saved` names what was saved.
+std::string notice_signature(const app::Actor& actor, const std::string& saved,
+                             const std::vector<std::string>& warnings);
 // "25 Nov 2026, 10:00 UTC" from a stored timestamp.
 std::string when(const std::string& at);
 

@@ -10,7 +10,10 @@ std::string Router::to_regex(const std::string& pattern) {
     const char c = pattern[i];
     if (c == '{') {
       const auto end = pattern.find('}', i);
-      out += "([0-9]{1,18})";
+      // A follow-up time point as URLs write it: "1-month", "12-months", "1-week".
+      out += pattern.compare(i, end - i + 1, "{time_point}") == 0
+                 ? "([0-9]{1,3}-[a-z]{3,6})"
+                 : "([0-9]{1,18})";
       i = end;
     } else if (c == '.' || c == '+' || c == '*' || c == '?' || c == '(' || c == ')' ||
                c == '[' || c == ']' || c == '^' || c == '$' || c == '|' || c == '\\') {

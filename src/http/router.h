@@ -23,7 +23,8 @@ class Router {
   // Request bodies over `max_body` bytes are answered 413 before any handler runs.
   Router(httplib::Server& server, std::size_t max_body) : server_(server), max_body_(max_body) {}
 
-  // `{name}` in `pattern` matches 1-18 digits, available as req.matches[1], [2], ...
+  // `{name}` in `pattern` matches 1-18 digits, available as req.matches[1], [2], ...;
+  // `{time_point}` matches a follow-up time point as URLs write it ("1-month", "12-months").
   void get(const std::string& pattern, const std::string& summary, Handler h);
   void post(const std::string& pattern, const std::string& summary, Handler h);
   void put(const std::string& pattern, const std::string& summary, Handler h);

@@ -22,6 +22,8 @@ std::string site_name(const std::vector<domain::Site>& sites, SiteId id);
 std::string date_display(const std::string& iso);
 // "943 476 5919" from ten stored digits; the text itself when it is not a valid NHS number.
 std::string nhs_formatted(const std::string& digits);
+// The parts with `sep` between them: "T12, L1".
+std::string join(const std::vector<std::string>& parts, const std::string& sep);
 // The text, or null when it is empty: Mustache opens a section for any string, even "".
 nlohmann::json text_or_null(const std::string& s);
 

@@ -83,6 +83,7 @@ void add_cement_api(Router& router, Web& web);      // api_cement.cpp
 void add_notices_api(Router& router, Web& web);     // api_notices.cpp: MHRA notices
 void add_notice_pages(Router& router, Web& web);    // pages_notices.cpp
 void add_follow_up_routes(Router& router, Web& web);  // follow_ups.cpp: the follow-up list
+void add_follow_up_visit_routes(Router& router, Web& web);  // follow_up_visits.cpp
 
 }  // namespace vertebro::http
 

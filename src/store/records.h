@@ -20,6 +20,7 @@ namespace vertebro::store {
 // The records every layer shares, under the names the store has always used.
 using domain::AttendeeRecord;
 using domain::EpisodeFormRecord;
+using domain::FollowUpVisitRecord;
 using domain::EpisodeRecord;
 using domain::MdtCaseRecord;
 using domain::MeetingRecord;

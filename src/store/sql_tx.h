@@ -157,6 +157,11 @@ class SqlTx final : public Tx {
                                  const std::vector<ProcedureOperatorRow>& rows) override;
   Result<domain::OperatorCaseCounts> operator_case_counts(domain::OperatorId id) override;
   Result<std::vector<domain::OperatorCase>> operator_cases(domain::OperatorId id) override;
+  Result<std::optional<FollowUpVisitRecord>> find_follow_up_visit(
+      EpisodeId episode, const std::string& time_point) override;
+  Result<std::vector<FollowUpVisitRecord>> episode_follow_up_visits(EpisodeId episode) override;
+  Result<FollowUpVisitRecord> put_follow_up_visit(const FollowUpVisitRecord& visit,
+                                                  std::int64_t expected_version) override;
   Result<std::int64_t> insert_learning_curve_signal(const domain::LearningCurveSignal& s) override;
   Result<std::vector<domain::LearningCurveSignal>> learning_curve_signals(
       domain::OperatorId id, bool unreviewed_only) override;

@@ -102,6 +102,17 @@ class Tx {
                                                      std::int64_t expected_version,
                                                      const std::string& data, UserId by,
                                                      const std::string& at) = 0;
+  // Follow-up visits (records.h, FollowUpVisitRecord; sql_tx_follow_ups.cpp). std::nullopt when
+  // none is recorded at that time point.
+  virtual Result<std::optional<FollowUpVisitRecord>> find_follow_up_visit(
+      EpisodeId episode, const std::string& time_point) = 0;
+  // Every recorded visit of the episode, by visit date then time point.
+  virtual Result<std::vector<FollowUpVisitRecord>> episode_follow_up_visits(EpisodeId episode) = 0;
+  // Inserts the visit (expected_version 0; kConflict when that time point has one) or replaces
+  // it when its stored version equals expected_version (kConflict when stale, kNotFound when
+  // absent). Returns the stored record with its new version.
+  virtual Result<FollowUpVisitRecord> put_follow_up_visit(const FollowUpVisitRecord& visit,
+                                                          std::int64_t expected_version) = 0;
   // Moves the episode to `state` when its version equals expected_version; bumps the version
   // and sets updated_at and state_changed_at. kConflict when stale, kNotFound when absent.
   virtual Result<EpisodeRecord> set_episode_state(EpisodeId id, std::int64_t expected_version,

@@ -37,13 +37,7 @@ class FollowUpTest : public PathwayTest {
     EXPECT_EQ(state(id), "follow_up");
     return id;
   }
-  void set_today(const std::string& iso) {
-    auto d = domain::Date::parse(iso, "today", "today");
-    ASSERT_TRUE(d.ok());
-    server().clock().set(TimePoint(std::chrono::duration_cast<TimePoint::duration>(
-                             d->days().time_since_epoch())) +
-                         std::chrono::hours(10));
-  }
+  void set_today(const std::string& iso) { set_clock_day(iso); }
   // The settings page's form with the guidance settings filled in and, as given, the follow-up
   // fields (outcome definitions left out unless added).
   httplib::Params settings_form(const std::string& time_points, const std::string& primary) {

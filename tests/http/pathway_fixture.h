@@ -5,6 +5,7 @@
 // app/site_surgery.h) with actors signed in as the demonstration users.
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "app/mdt.h"
@@ -238,6 +239,15 @@ class PathwayTest : public HttpTest {
     expect_status(move(operator_, id, "procedure"), 200);
     EXPECT_EQ(state(id), "procedure");
     return id;
+  }
+
+  // Sets the server's clock to 10:00 on `iso`. Moving it by days ends every earlier session.
+  static void set_clock_day(const std::string& iso) {
+    auto d = domain::Date::parse(iso, "today", "today");
+    ASSERT_TRUE(d.ok());
+    server().clock().set(TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+                             d->days().time_since_epoch())) +
+                         std::chrono::hours(10));
   }
 
   httplib::Headers page_cookie(const ApiSession& s) const {

@@ -110,6 +110,19 @@ TEST_P(DemoDataTest, PathwayHasAnExampleInEveryStateWithOverrides) {
                           "'arrangement' AND review_date < '2026-11-25'"),
             1);
   EXPECT_GE(db->query_int("SELECT COUNT(*) FROM mdt_cases WHERE decision = 'proceed'"), 4);
+  // Follow-up visits through the year (docs/pathway.md): every episode treated more than a day
+  // ago has some, a few time points are missed, one 6-month visit found a new fracture.
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM follow_up_visits"), 30);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE visit_date >= "
+                          "'2026-11-25' OR updated_at >= '2026-11-25'"),
+            0);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE time_point = '6 months' "
+                          "AND data LIKE '%new_fracture_levels%'"),
+            1);
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE data LIKE "
+                          "'%\"satisfaction\":\"dissatisfied\"%' OR data LIKE "
+                          "'%\"satisfaction\":\"neutral\"%'"),
+            1);
   const auto chain = must(app::verify_chain(ctx()), "verify_chain");
   EXPECT_TRUE(chain.ok) << chain.problem;
 }

@@ -103,6 +103,19 @@ TEST(AssessmentForm, PainBoundariesAndFutureDates) {
             (std::vector<std::string>{"fracture_date", "pain_on_movement"}));
 }
 
+// Mobility before the procedure is what follow-up visits judge improved mobility against.
+TEST(AssessmentForm, KeepsMobilityBeforeTheProcedure) {
+  json in = assessment();
+  in["mobility"] = "walking_with_frame";
+  auto r = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->document["mobility"], "walking_with_frame");
+  in["mobility"] = "sprinting";
+  auto bad = validate_form(FormKind::kAssessment, in, context());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().fields.front().field, "mobility");
+}
+
 TEST(AssessmentForm, TumourNeedsPrimaryAndScoresSins) {
   json in = assessment();
   in["indication"] = "metastasis";

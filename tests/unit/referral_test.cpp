@@ -19,14 +19,14 @@ Date D(const char* iso) {
 const char* const kToday = "2026-11-25";
 const char* const kBirth = "1950-06-15";
 
-ReferralInput Valid() {
+ReferralInput ValidReferral() {
   return {"1",          "Dr A Jones",
           "2026-11-20", "osteoporotic",
           "L1, T12",    "Painful T12 and L1 fractures despite analgesia"};
 }
 
 TEST(ReferralValidationTest, AcceptsValidReferral) {
-  auto r = validate_referral(Valid(), D(kToday), D(kBirth));
+  auto r = validate_referral(ValidReferral(), D(kToday), D(kBirth));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->site.value, 1);
   EXPECT_EQ(r->referring_clinician, "Dr A Jones");
@@ -57,7 +57,7 @@ TEST(ReferralValidationTest, AcceptsBoundaryValues) {
   };
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.what);
-    ReferralInput in = Valid();
+    ReferralInput in = ValidReferral();
     c.change(in);
     auto r = validate_referral(in, D(kToday), D(kBirth));
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().fields.at(0).field);
@@ -105,7 +105,7 @@ TEST(ReferralValidationTest, EachFieldReportsItsOwnError) {
   };
   for (const auto& c : kCases) {
     SCOPED_TRACE(c.what);
-    ReferralInput in = Valid();
+    ReferralInput in = ValidReferral();
     c.change(in);
     auto r = validate_referral(in, D(kToday), D(kBirth));
     ASSERT_FALSE(r.ok());
@@ -116,7 +116,7 @@ TEST(ReferralValidationTest, EachFieldReportsItsOwnError) {
 }
 
 TEST(ReferralValidationTest, FutureAndPreBirthDatesSayWhy) {
-  ReferralInput in = Valid();
+  ReferralInput in = ValidReferral();
   in.referral_date = "2026-11-26";
   auto future = validate_referral(in, D(kToday), D(kBirth));
   ASSERT_FALSE(future.ok());

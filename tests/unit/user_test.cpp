@@ -92,6 +92,14 @@ TEST(RoleTest, OnlyAdministratorAndSafetyOfficerManageDevices) {
   }
 }
 
+// Follow-up visits are recorded by the nurses and clinicians who see or phone the patient.
+TEST(RoleTest, OnlyNursesAndOperatorsRecordFollowUps) {
+  for (const auto& r : kRoles) {
+    const bool expected = r.role == Role::kOperator || r.role == Role::kNurse;
+    EXPECT_EQ(role_allows(r.role, Permission::kRecordFollowUp), expected) << r.name;
+  }
+}
+
 TEST(UserTest, HasSiteOnlyForListedSites) {
   User u;
   u.sites = {SiteId{1}, SiteId{3}};
