@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "app/cement.h"
+#include "app/complications.h"
 #include "app/device_notices.h"
 #include "app/follow_up_visits.h"
 #include "app/mdt.h"
@@ -152,6 +153,12 @@ class Script {
     }));
     auto saved = check(save_form(ctx_, by, id, kind, current, doc, override_reason));
     if (saved && !saved->saved) fail("A demonstration procedure was blocked when recorded");
+  }
+
+  // Records a complication or adverse event.
+  void complication(const Actor& by, EpisodeId id, const json& doc) {
+    if (!ok()) return;
+    check(save_complication(ctx_, by, id, 0, 0, doc));
   }
 
   // Records the follow-up visit at `time_point` ("1 month").
@@ -423,6 +430,22 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
       s.form(op, st.id, FormKind::kProcedure,
              procedure(s, st, profile, st.by_trainee ? c.rana_profile : 0));
     });
+    // Mr Carter's puncture site: a small haematoma, settled before discharge.
+    if (st.family == "Carter") {
+      tl.at({*st.treated, 17, n}, [&s, op, &st] {
+        s.complication(op, st.id,
+                       {{"type", "bleeding_or_haematoma"},
+                        {"event_date", s.day(*st.treated)},
+                        {"detected", "before_discharge"},
+                        {"severity", "mild"},
+                        {"further_intervention", false},
+                        {"device", "needle"},
+                        {"level", st.level},
+                        {"outcome", "recovered"},
+                        {"description", "Small haematoma at the left pedicle puncture site; "
+                                        "pressure applied, settled before discharge."}});
+      });
+    }
     // Follow-ups (docs/pathway.md): each time point due by yesterday, seen on its due day or a
     // few days after (Northgate's radiologist, Southmoor's nurse), about one in eight
     // missed; none after the episode ended.
@@ -441,6 +464,20 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
         const Actor by = st.site == 0 ? c.rana : s.actor("nurse");
         s.visit(by, st.id, name, follow_up(st, k, seen, n, s));
       });
+      if (k == 4 && st.family == "Ashworth") {
+        tl.at({seen, 11, 30 + n}, [&s, &c, &st, seen] {
+          s.complication(c.rana, st.id,
+                         {{"type", "new_vertebral_fracture"},
+                          {"event_date", s.day(seen - 3)},
+                          {"detected", "at_follow_up"},
+                          {"severity", "moderate"},
+                          {"further_intervention", false},
+                          {"device", "none"},
+                          {"outcome", "recovering"},
+                          {"description", "T11 fracture, adjacent to the treated T12, after a "
+                                          "fall at home; analgesia and a fracture liaison review."}});
+        });
+      }
     }
   }
 }

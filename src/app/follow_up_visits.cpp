@@ -46,16 +46,6 @@ namespace {
 
 constexpr std::size_t kMaxNotes = 2000;
 
-// A reader of a name among `choices`.
-auto among(const Choices& choices) {
-  return [&choices](std::string_view v) -> std::optional<std::string> {
-    for (const auto& [name, label] : choices) {
-      if (name == v) return name;
-    }
-    return std::nullopt;
-  };
-}
-
 // The levels a list names, each once, in spinal order; an unreadable one is a field error.
 std::vector<VertebralLevel> read_levels(const InputReader& in, const std::string& key,
                                         const std::string& label) {
@@ -132,7 +122,7 @@ Result<ValidatedForm> validate_follow_up_visit(const json& input, const VisitCon
       }
     }
   }
-  if (auto v = in.choice("contact", "How the answers were taken", among(follow_up_contact_choices()))) {
+  if (auto v = in.choice("contact", "How the answers were taken", choice_in(follow_up_contact_choices()))) {
     doc["contact"] = *v;
   }
   bool answered = false;
@@ -146,13 +136,13 @@ Result<ValidatedForm> validate_follow_up_visit(const json& input, const VisitCon
   if (auto a = in.choice("analgesic", "Analgesic class", guidance::parse_analgesic_class)) {
     put("analgesic", std::optional<std::string>(guidance::analgesic_class_name(*a)));
   }
-  put("analgesic_use", in.choice("analgesic_use", "Use of pain relief", among(analgesic_use_choices())));
+  put("analgesic_use", in.choice("analgesic_use", "Use of pain relief", choice_in(analgesic_use_choices())));
   if (auto m = in.choice("mobility", "Mobility", guidance::parse_mobility)) {
     put("mobility", std::optional<std::string>(guidance::mobility_name(*m)));
   }
-  put("satisfaction", in.choice("satisfaction", "Satisfaction", among(satisfaction_choices())));
+  put("satisfaction", in.choice("satisfaction", "Satisfaction", choice_in(satisfaction_choices())));
   put("would_have_again",
-      in.choice("would_have_again", "Would have it again", among(would_have_again_choices())));
+      in.choice("would_have_again", "Would have it again", choice_in(would_have_again_choices())));
   put("odi", in.integer("odi", "Oswestry Disability Index", 0, 100));
   const auto fractures = read_levels(in, "new_fracture_levels", "New fracture levels");
   if (!fractures.empty()) put("new_fracture_levels", std::optional<json>(level_names(fractures)));

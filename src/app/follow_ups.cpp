@@ -29,6 +29,29 @@ Result<std::optional<domain::Date>> procedure_date(store::Tx& tx, EpisodeId epis
   return std::optional<domain::Date>{*d};
 }
 
+// Adds an episode with a recorded procedure on `procedure` to the completeness of each time
+// point. `ended`: the date a patient withdrew or died, if they did.
+void count_completeness(std::vector<TimePointCompleteness>& out,
+                        const std::vector<guidance::FollowUpTimePoint>& schedule,
+                        domain::Date procedure, const std::vector<domain::FollowUpVisitRecord>& visits,
+                        std::optional<domain::Date> ended, domain::Date today) {
+  for (std::size_t k = 0; k < schedule.size(); ++k) {
+    const auto name = schedule[k].name();
+    auto visit = std::find_if(visits.begin(), visits.end(),
+                              [&](const domain::FollowUpVisitRecord& v) { return v.time_point == name; });
+    if (visit != visits.end()) {
+      ++out[k].expected;
+      ++out[k].recorded;
+      if (visit->source == "patient") ++out[k].by_patient;
+      continue;
+    }
+    const auto due = guidance::follow_up_due(procedure, schedule[k], today);
+    if (due.status != guidance::FollowUpStatus::kOverdue) continue;
+    if (ended && *ended <= due.window_end) continue;
+    ++out[k].expected;
+  }
+}
+
 // 0: an overdue follow-up; 1: one due; 2: no procedure date.
 int rank(const FollowUpRow& r) {
   if (!r.procedure_date) return 2;
@@ -48,6 +71,44 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
     auto config = load_unit_config(tx);
     if (!config) return std::move(config).error();
     list.primary_follow_up = config->primary_follow_up;
+    list.completeness.clear();
+    for (const auto& p : config->follow_up_time_points) {
+      list.completeness.push_back({p.name(), p.name() == config->primary_follow_up, 0, 0, 0});
+    }
+    // Episodes whose follow-up has ended count towards completeness only.
+    for (auto state : {domain::PathwayState::kClosed, domain::PathwayState::kWithdrawn,
+                       domain::PathwayState::kDeceased}) {
+      store::WorklistQuery ended_q;
+      ended_q.sites = actor.user.sites;
+      ended_q.state = state;
+      ended_q.limit = kBatch;
+      while (true) {
+        auto rows = tx.worklist(ended_q);
+        if (!rows) return std::move(rows).error();
+        for (const auto& row : *rows) {
+          if (!may_see_episode(actor, row.episode)) continue;
+          auto date = procedure_date(tx, row.episode.id);
+          if (!date) return std::move(date).error();
+          if (!*date) continue;
+          auto visits = tx.episode_follow_up_visits(row.episode.id);
+          if (!visits) return std::move(visits).error();
+          std::optional<domain::Date> ended;
+          if (state != domain::PathwayState::kClosed) {
+            auto transitions = tx.episode_transitions(row.episode.id);
+            if (!transitions) return std::move(transitions).error();
+            if (!transitions->empty()) {
+              auto d = domain::Date::parse(transitions->back().exit_date, "exit_date", "date");
+              if (d) ended = *d;
+            }
+          }
+          count_completeness(list.completeness, config->follow_up_time_points, **date, *visits,
+                             ended, today);
+        }
+        if (rows->size() < static_cast<std::size_t>(kBatch)) break;
+        const auto& last = rows->back().episode;
+        ended_q.after = std::make_pair(last.referral.referral_date.iso(), last.id.value);
+      }
+    }
     store::WorklistQuery q;
     q.sites = actor.user.sites;
     q.state = domain::PathwayState::kFollowUp;
@@ -71,6 +132,8 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
           if (!visits) return std::move(visits).error();
           std::vector<std::string> done;
           for (const auto& v : *visits) done.push_back(v.time_point);
+          count_completeness(list.completeness, config->follow_up_time_points, **date, *visits,
+                             std::nullopt, today);
           r.outstanding = guidance::outstanding_follow_ups(**date, config->follow_up_time_points,
                                                            done, today);
           if (r.outstanding.empty()) continue;

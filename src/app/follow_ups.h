@@ -24,11 +24,25 @@ struct FollowUpRow {
   std::vector<guidance::FollowUpDue> outstanding;
 };
 
+// How complete the unit's follow-up is at one time point, over the episodes at the user's
+// sites whose procedure is recorded: `expected` counts those with a visit at it and those whose
+// window has closed (an episode closed as lost to follow-up included), but not a patient who
+// withdrew or died before the window closed without a visit; `recorded` those with a visit.
+struct TimePointCompleteness {
+  std::string time_point;
+  bool primary = false;
+  int expected = 0;
+  int recorded = 0;
+  int by_patient = 0;  // of `recorded`, answered by the patient
+};
+
 struct FollowUpList {
   // Episodes with an overdue follow-up first, then those with one due, then those with no
   // procedure date; within each, the earliest due date first.
   std::vector<FollowUpRow> rows;
   std::string primary_follow_up;  // the unit's primary time point, for display
+  // One per time point of the unit's schedule, in its order.
+  std::vector<TimePointCompleteness> completeness;
 };
 
 // Needs kViewPatients. Errors: kForbidden; store errors (kBusy, kUnavailable, kInternal).

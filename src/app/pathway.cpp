@@ -397,6 +397,10 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
                                      domain::Date::today(ctx.clock()));
       v.may_record_follow_up = e->state == PathwayState::kFollowUp &&
                                role_allows(role, Permission::kRecordFollowUp);
+      auto complications = tx.episode_complications(id);
+      if (!complications) return std::move(complications).error();
+      v.complications = std::move(*complications);
+      v.may_record_complication = role_allows(role, Permission::kRecordFollowUp);
     }
     view = std::move(v);
     return audit(tx, ctx, actor, "read",

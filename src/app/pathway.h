@@ -73,6 +73,10 @@ struct PathwayView {
   // recorded visit if any.
   std::vector<FollowUpSlot> follow_ups;
   bool may_record_follow_up = false;  // in follow-up, and the actor's role records visits
+  // Complications and adverse events (app/complications.h), by event date; the actor may record
+  // them once the procedure is recorded, in any state.
+  std::vector<domain::ComplicationRecord> complications;
+  bool may_record_complication = false;
 
   const std::optional<StoredForm>& form(FormKind kind) const {
     switch (kind) {
@@ -183,12 +187,15 @@ struct ExitRequest {
   std::int64_t expected_version = 0;
 };
 
-// Ends the episode from any open state. Errors: kForbidden, kNotFound, kInvalid (fields:
-// state, reason, date), kConflict (stale version), kWrongState (already ended).
+// Ends the episode from any open state; an episode in follow-up may also be "closed": after
+// its last time point, or earlier for a recorded reason (lost to follow-up, care moved
+// elsewhere). Errors: kForbidden, kNotFound, kInvalid (fields: state (closed before follow-up),
+// reason, date), kConflict (stale version), kWrongState (already ended).
 Result<domain::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor, EpisodeId id,
                                            const ExitRequest& request);
 
-// The four exits, in the order forms list them.
+// The four exits, in the order forms list them (and "closed" first for an episode in
+// follow-up).
 std::vector<domain::PathwayState> exit_states();
 
 }  // namespace vertebro::app

@@ -97,14 +97,6 @@ namespace {
 // Packs of cement one procedure may name (HTG3-1.2-CEMENT).
 constexpr int kMaxCementUnits = 10;
 
-auto parse_from(const Choices& choices) {
-  return [&choices](std::string_view v) -> std::optional<std::string> {
-    for (const auto& [name, label] : choices) {
-      if (name == v) return name;
-    }
-    return std::nullopt;
-  };
-}
 
 void put(json& j, const std::string& key, const auto& opt) {
   if (opt) j[key] = *opt;
@@ -242,7 +234,7 @@ json assessment_level(domain::VertebralLevel level, const InputReader& in) {
              })) {
     out["genant"] = guidance::genant_name(*g);
   }
-  put(out, "morphology", in.choice("morphology", "Morphology", parse_from(morphology_choices())));
+  put(out, "morphology", in.choice("morphology", "Morphology", choice_in(morphology_choices())));
   for (auto [key, label] : {std::pair{"mri_oedema", "MRI oedema (STIR/T2)"},
                             std::pair{"bone_scan_uptake", "Bone scan uptake"},
                             std::pair{"focal_tenderness", "Focal tenderness"}}) {
@@ -472,12 +464,12 @@ json procedure_level(VertebralLevel level, const InputReader& in, const std::vec
   } else if (units.size() > 1 && !in.find("cement_unit")) {
     in.error("cement_unit", "Choose the cement pack that filled level " + level.name());
   }
-  put(out, "approach", in.choice("approach", "Approach", parse_from(approach_choices()), true));
-  put(out, "pedicles", in.choice("pedicles", "Pedicles", parse_from(pedicle_choices()), true));
+  put(out, "approach", in.choice("approach", "Approach", choice_in(approach_choices()), true));
+  put(out, "pedicles", in.choice("pedicles", "Pedicles", choice_in(pedicle_choices()), true));
   put(out, "cement_ml", in.number_above("cement_ml", "Cement volume", 0, 20, " mL", true));
   json leak = json::array();
   for (const auto& t : in.list("leakage", "Cement leakage")) {
-    auto type = parse_from(leakage_type_choices())(t);
+    auto type = choice_in(leakage_type_choices())(t);
     if (!type) {
       in.error("leakage", "Unknown leakage type \"" + t + "\": use B, S, C or D");
     } else if (std::find(leak.begin(), leak.end(), *type) == leak.end()) {
@@ -491,7 +483,7 @@ json procedure_level(VertebralLevel level, const InputReader& in, const std::vec
         in.yes_no("leakage_symptomatic", "Whether the leakage caused symptoms", true));
     put(out, "leakage_detected_by",
         in.choice("leakage_detected_by", "How the leakage was detected",
-                  parse_from(leakage_detection_choices()), true));
+                  choice_in(leakage_detection_choices()), true));
   }
   return out;
 }
@@ -730,9 +722,9 @@ ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) 
   }
   procedure_operators(in, ctx, out);
   put(out, "image_guidance",
-      in.choice("image_guidance", "Image guidance", parse_from(image_guidance_choices()), true));
+      in.choice("image_guidance", "Image guidance", choice_in(image_guidance_choices()), true));
   put(out, "anaesthesia",
-      in.choice("anaesthesia", "Sedation or anaesthesia", parse_from(anaesthesia_choices()), true));
+      in.choice("anaesthesia", "Sedation or anaesthesia", choice_in(anaesthesia_choices()), true));
   // Before the lot register (issue 16) the cement was typed; such records keep these two.
   put(out, "cement_product", in.text("cement_product", "Cement product (as typed)", 200));
   put(out, "cement_lot", in.text("cement_lot", "Cement lot number (as typed)", 100));
@@ -757,7 +749,7 @@ ValidatedForm validate_procedure(const InputReader& in, const FormContext& ctx) 
   put(out, "complications", in.text("complications", "Immediate complications", 2000));
   auto dap = in.number("dap", "Dose-area product", 0, 100000);
   put(out, "dap", dap);
-  auto unit = in.choice("dap_unit", "Dose-area product unit", parse_from(dap_unit_choices()), dap.has_value());
+  auto unit = in.choice("dap_unit", "Dose-area product unit", choice_in(dap_unit_choices()), dap.has_value());
   put(out, "dap_unit", unit);
   put(out, "fluoroscopy_seconds", in.number("fluoroscopy_seconds", "Fluoroscopy time (seconds)", 0, 36000));
   v.document = out;

@@ -105,6 +105,17 @@ const Choices& anaesthesia_choices();
 const Choices& leakage_type_choices();  // Yeom B, S, C and D (intradiscal)
 const Choices& leakage_detection_choices();
 const Choices& dap_unit_choices();
+// A reader of a name among `choices` for InputReader::choice: the name, or std::nullopt for one
+// that is not there. `choices` must outlive it.
+inline auto choice_in(const Choices& choices) {
+  return [&choices](std::string_view v) -> std::optional<std::string> {
+    for (const auto& [name, label] : choices) {
+      if (name == v) return name;
+    }
+    return std::nullopt;
+  };
+}
+
 // The mobility scale (guidance/outcomes.h), bed-bound first: the assessment's mobility before
 // the procedure and each follow-up visit's.
 const Choices& mobility_choices();

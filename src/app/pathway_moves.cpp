@@ -323,7 +323,8 @@ Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor
   std::vector<FieldError> errors;
   auto to = domain::parse_state(request.state);
   const auto exits = exit_states();
-  if (!to || std::find(exits.begin(), exits.end(), *to) == exits.end()) {
+  if (!to || (*to != PathwayState::kClosed &&
+              std::find(exits.begin(), exits.end(), *to) == exits.end())) {
     errors.push_back({"state", "Select how the episode ended"});
   }
   const std::string reason =
@@ -347,6 +348,10 @@ Result<store::EpisodeRecord> exit_episode(const Context& ctx, const Actor& actor
     if (domain::is_final(e->state)) {
       return Error::wrong_state("This episode has already ended (" +
                                 std::string(domain::state_label(e->state)) + ").");
+    }
+    if (*to == PathwayState::kClosed && e->state != PathwayState::kFollowUp) {
+      return Error::invalid(
+          {{"state", "Only an episode in follow-up is closed; select how this one ended"}});
     }
     if (*date < e->referral.referral_date) {
       return Error::invalid({{"date", "Date must be on or after the referral date (" +

@@ -70,6 +70,23 @@ struct FollowUpVisitRecord {
   std::string updated_at;
 };
 
+// A complication or adverse event of an episode. The app layer owns the document
+// (app/complications.h); the store keeps it whole with an optimistic version, and the type, date
+// and whether a device was involved beside it for lists and reports.
+struct ComplicationRecord {
+  std::int64_t id = 0;
+  EpisodeId episode;
+  std::string kind;        // "symptomatic_cement_leakage", ...
+  std::string event_date;  // ISO date
+  bool device_involved = false;
+  std::string data;  // JSON object
+  std::int64_t version = 0;
+  UserId created_by;
+  std::string created_at;
+  UserId updated_by;
+  std::string updated_at;
+};
+
 // A site's access to a spinal surgery service (HTG3-1.2-SURGERY).
 struct SiteSurgeryRecord {
   SiteId site;

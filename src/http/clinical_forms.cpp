@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "app/complications.h"
 #include "app/follow_up_visits.h"
 #include "app/unit_config.h"
 #include "domain/text.h"
@@ -573,13 +574,23 @@ std::vector<Section> procedure_sections(const std::vector<VertebralLevel>& level
     s.compact = true;
     out.push_back(std::move(s));
   }
-  Section after{"Complications and radiation dose"};
+  Section after{"Radiation dose"};
+  after.note =
+      "Record any complication or adverse event on the episode's pathway page, under "
+      "Complications and adverse events, once the procedure is saved.";
   after.fields = {
-      ask("complications", "Immediate complications", Input::kTextarea,
-          "Leave blank if there were none."),
       ask("dap", "Dose-area product (DAP)", Input::kNumber, "", "5"),
       pick("dap_unit", "DAP unit", Input::kSelect, app::dap_unit_choices()),
       ask("fluoroscopy_seconds", "Fluoroscopy time (seconds)", Input::kNumber, "", "5")};
+  // The free text procedures held before complications were recorded one by one: kept, shown
+  // and editable where it was written, never offered on a procedure without it.
+  if (!first(v, "complications").empty()) {
+    after.fields.insert(after.fields.begin(),
+                        ask("complications", "Immediate complications (free text)",
+                            Input::kTextarea,
+                            "Written before complications were recorded one by one. Record "
+                            "each also under Complications and adverse events."));
+  }
   out.push_back(std::move(after));
   return out;
 }
@@ -629,6 +640,49 @@ std::vector<Section> follow_up_sections(const std::vector<VertebralLevel>& treat
   found.fields.push_back(ask("notes", "Notes", Input::kTextarea,
                              "Anything else found or reported, such as a complication."));
   out.push_back(std::move(found));
+  return out;
+}
+
+// A complication or adverse event (app/complications.h). `treated` and `packs` are the
+// procedure's levels and cement packs.
+std::vector<Section> complication_sections(const std::vector<VertebralLevel>& treated,
+                                           const Choices& packs) {
+  std::vector<Section> out;
+  Section what{"The event"};
+  what.fields = {pick("type", "Type", Input::kSelect, app::complication_type_choices()),
+                 ask("event_date", "Date of the event", Input::kDate),
+                 pick("detected", "When was it found?", Input::kRadios,
+                      app::complication_detected_choices()),
+                 pick("severity", "Severity", Input::kRadios, app::complication_severity_choices()),
+                 ask("description", "Description", Input::kTextarea,
+                     "What happened, and what was found. Required for Other.")};
+  out.push_back(std::move(what));
+  Section treatment{"Treatment and outcome"};
+  treatment.fields = {
+      pick("further_intervention", "Did it need further intervention?", Input::kRadios, yes_no(),
+           "Treatment beyond observation: surgery, a drain, antibiotics, anticoagulation, a "
+           "further procedure."),
+      ask("intervention", "The further intervention", Input::kText, "", "30"),
+      pick("outcome", "Outcome", Input::kSelect, app::complication_outcome_choices())};
+  out.push_back(std::move(treatment));
+  Section device{"Devices"};
+  device.hint =
+      "An event a device (the cement, the needle) was involved in may need reporting to the MHRA "
+      "through the Yellow Card scheme.";
+  device.fields = {pick("device", "Was a device involved?", Input::kRadios,
+                        app::complication_device_choices())};
+  if (!treated.empty()) {
+    Choices levels;
+    for (const auto& l : treated) levels.emplace_back(l.name(), l.name());
+    device.fields.push_back(pick("level", "Treated level concerned", Input::kSelect, levels,
+                                 "Leave blank if it concerns no one level."));
+  }
+  if (!packs.empty()) {
+    device.fields.push_back(pick("cement_unit", "Cement pack concerned", Input::kSelect, packs,
+                                 "When the cement was involved: its product and lot are kept "
+                                 "with the event."));
+  }
+  out.push_back(std::move(device));
   return out;
 }
 
@@ -843,6 +897,17 @@ Json summary_rows(FormKind kind, const std::vector<VertebralLevel>& levels, cons
 Error for_page(Error e) { return named_for_page(std::move(e)); }
 
 const app::Choices& analgesic_choices() { return analgesics(); }
+
+Json complication_sections_json(const std::vector<VertebralLevel>& treated,
+                                const app::Choices& packs, const Values& values,
+                                const Json& errors) {
+  return sections_view(complication_sections(treated, packs), values, errors, "");
+}
+
+Json complication_summary_rows(const std::vector<VertebralLevel>& treated,
+                               const app::Choices& packs, const Values& values) {
+  return rows_of(complication_sections(treated, packs), values);
+}
 
 Json follow_up_sections_json(const std::vector<VertebralLevel>& treated, const Values& values,
                              const Json& errors) {

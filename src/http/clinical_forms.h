@@ -55,6 +55,14 @@ Json follow_up_sections_json(const std::vector<domain::VertebralLevel>& treated,
 Json follow_up_summary_rows(const std::vector<domain::VertebralLevel>& treated,
                             const Values& values);
 
+// A complication's form (app/complications.h) and its summary; `treated` and `packs` (number,
+// "Pack 1: product, lot ...") are the procedure's.
+Json complication_sections_json(const std::vector<domain::VertebralLevel>& treated,
+                                const app::Choices& packs, const Values& values,
+                                const Json& errors);
+Json complication_summary_rows(const std::vector<domain::VertebralLevel>& treated,
+                               const app::Choices& packs, const Values& values);
+
 // Field errors name dotted paths; a level's, a treatment's or the SINS's message says which
 // one, so the error summary is clear on its own.
 Error for_page(Error e);

@@ -237,6 +237,10 @@ void show_visit(Web& web, const Request& req, Response& res, const app::Actor& a
   data["pathway_href"] = pathway_pages::pathway_href(v.episode.id);
   data["edit_href"] = v.may_record ? Json(visit_href(v.episode.id, v.time_point) + "/edit") : Json();
   data["recorded"] = v.visit.has_value();
+  data["complication_href"] =
+      role_allows(actor.user.role, domain::Permission::kRecordFollowUp) && v.procedure_date
+          ? Json("/episodes/" + v.episode.id.str() + "/complications/new?detected=at_follow_up")
+          : Json();
   if (v.visit) {
     data["rows"] = clinical_forms::follow_up_summary_rows(v.treated_levels,
                                                           form_values(v.visit->document));

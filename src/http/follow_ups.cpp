@@ -55,6 +55,22 @@ Json row_view(const app::FollowUpRow& r, const std::string& primary, domain::Dat
   return v;
 }
 
+Json completeness_view(const std::vector<app::TimePointCompleteness>& all) {
+  Json out = Json::array();
+  for (const auto& c : all) {
+    const Json percent = c.expected == 0 ? Json() : Json((c.recorded * 100 + c.expected / 2) / c.expected);
+    out.push_back({{"time_point", c.time_point},
+                   {"primary", c.primary},
+                   {"expected", c.expected},
+                   {"recorded", c.recorded},
+                   {"by_patient", c.by_patient},
+                   {"percent", percent},
+                   {"percent_text", c.expected == 0 ? std::string("None due yet")
+                                                    : std::to_string(percent.get<int>()) + "%"}});
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_follow_up_routes(Router& router, Web& web) {
@@ -75,7 +91,8 @@ void add_follow_up_routes(Router& router, Web& web) {
                }
                Json data = {{"rows", rows},
                             {"empty", rows.empty()},
-                            {"primary_follow_up", list->primary_follow_up}};
+                            {"primary_follow_up", list->primary_follow_up},
+                            {"completeness", completeness_view(list->completeness)}};
                render_page(web, res, 200, "follow_ups", data, "Follow-ups", &*actor,
                            "follow_ups");
              });
@@ -96,7 +113,11 @@ void add_follow_up_routes(Router& router, Web& web) {
                                  {"age", r.row.date_of_birth.years_until(today)}};
                  items.push_back(v);
                }
-               send(res, 200, {{"items", items}, {"primary_follow_up", list->primary_follow_up}});
+               Json completeness = completeness_view(list->completeness);
+               for (auto& c : completeness) c.erase("percent_text");
+               send(res, 200, {{"items", items},
+                               {"primary_follow_up", list->primary_follow_up},
+                               {"completeness", completeness}});
              });
 }
 

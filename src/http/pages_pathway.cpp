@@ -8,6 +8,7 @@
 #include <map>
 #include <tuple>
 
+#include "app/complications.h"
 #include "app/pathway.h"
 #include "app/procedure_cement.h"
 #include "app/referrals.h"
@@ -415,8 +416,16 @@ std::string next_step_text(const app::PathwayView& p) {
   if (domain::is_final(s)) {
     return "This episode has ended: " + std::string(domain::state_label(s)) + ".";
   }
-  if (s == PathwayState::kFollowUp)
-    return "The procedure is recorded; the episode is in follow-up.";
+  if (s == PathwayState::kFollowUp) {
+    bool all_done = !p.follow_ups.empty();
+    for (const auto& slot : p.follow_ups) {
+      const bool passed = slot.due && slot.due->status == guidance::FollowUpStatus::kOverdue;
+      if (!slot.visit_date && !passed) all_done = false;
+    }
+    return all_done ? "The procedure is recorded and every follow-up time point is recorded or "
+                      "past: close the episode once nothing more is expected."
+                    : "The procedure is recorded; the episode is in follow-up.";
+  }
   if (s == PathwayState::kReferral && p.moves.empty()) return who_moves(PathwayState::kAssessment);
   return {};
 }
@@ -626,6 +635,41 @@ Json follow_ups_view(const app::PathwayView& p) {
   return out;
 }
 
+// The episode's complications and adverse events, for the pathway page.
+Json complications_view(const app::PathwayView& p) {
+  Json out = Json::array();
+  auto label = [](const app::Choices& choices, const Json& doc, const char* key) {
+    const std::string name = doc.value(key, "");
+    for (const auto& [n, l] : choices) {
+      if (n == name) return l;
+    }
+    return name;
+  };
+  for (const auto& c : p.complications) {
+    const Json doc = Json::parse(c.data, nullptr, false);
+    if (!doc.is_object()) continue;
+    std::string treatment = doc.value("further_intervention", false)
+                                ? "Further intervention: " + doc.value("intervention", "")
+                                : "No further intervention";
+    std::string device = label(app::complication_device_choices(), doc, "device");
+    if (doc.contains("cement_lot")) device += " (lot " + doc.value("cement_lot", "") + ")";
+    if (doc.contains("level")) device += "; level " + doc.value("level", "");
+    out.push_back(
+        {{"type_label", label(app::complication_type_choices(), doc, "type")},
+         {"date", date_display(c.event_date)},
+         {"severity", label(app::complication_severity_choices(), doc, "severity")},
+         {"treatment", treatment},
+         {"device", device},
+         {"device_involved", c.device_involved},
+         {"outcome", label(app::complication_outcome_choices(), doc, "outcome")},
+         {"change_href", p.may_record_complication
+                             ? Json("/episodes/" + p.episode.id.str() + "/complications/" +
+                                    std::to_string(c.id))
+                             : Json()}});
+  }
+  return out;
+}
+
 Json notices(const Request& req, const app::Actor& actor, const app::PathwayView& p) {
   Json out = Json::object();
   const std::string saved = form(req, "saved");
@@ -643,6 +687,7 @@ Json notices(const Request& req, const app::Actor& actor, const app::PathwayView
       out["has_warnings"] = true;
     }
   }
+  if (saved == "complication") out["saved"] = "The complication was saved.";
   if (form(req, "moved") == "1") {
     out["saved"] =
         "The episode moved to " + std::string(domain::state_label(p.episode.state)) + ".";
@@ -743,8 +788,17 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
                                                   std::string(domain::state_label(*p.step_back))}})
                   : Json();
   data["exit_href"] = p.may_exit ? Json("/episodes/" + id.str() + "/exit") : Json();
+  data["exit_label"] = p.episode.state == PathwayState::kFollowUp
+                           ? "Close this episode (follow-up complete, lost to follow-up), or "
+                             "record that it ended otherwise"
+                           : "End this episode (declined, withdrawn, not suitable or deceased)";
   data["forms"] = forms_view(p);
   data["follow_ups"] = follow_ups_view(p);
+  data["complications"] = complications_view(p);
+  data["has_complications"] = !p.complications.empty();
+  data["record_complication_href"] =
+      p.may_record_complication ? Json("/episodes/" + id.str() + "/complications/new") : Json();
+  data["complications_shown"] = !p.complications.empty() || p.may_record_complication;
   data["has_follow_ups"] = !p.follow_ups.empty();
   Json mdt = Json::array();
   for (const auto& m : p.mdt) mdt.push_back(mdt_view(m));

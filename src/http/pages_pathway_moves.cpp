@@ -30,14 +30,22 @@ void post_move(Web& web, const Request& req, Response& res) {
 void show_exit(Web& web, Response& res, const app::Actor& actor, int status, const Loaded& l,
                const app::ExitRequest& in, Json data) {
   const Json errors = data.value("errors", Json::object());
+  const bool follow_up = l.pathway.episode.state == domain::PathwayState::kFollowUp;
   FieldSpec state{"state", "How did the episode end?", in.state, FieldKind::kRadios};
+  if (follow_up) {
+    state.options.emplace_back(domain::state_name(domain::PathwayState::kClosed),
+                               "Closed: follow-up complete, or ended for another reason");
+  }
   for (auto s : app::exit_states()) {
     state.options.emplace_back(domain::state_name(s), domain::state_label(s));
   }
   Json fields = Json::array();
   fields.push_back(field_view(state, errors));
   fields.push_back(field_view({"reason", "Reason", in.reason, FieldKind::kTextarea,
-                               "For example, the patient chose not to go ahead."},
+                               follow_up ? "For example: the last follow-up is done; lost to "
+                                           "follow-up after three attempts to reach the patient; "
+                                           "care moved to another hospital."
+                                         : "For example, the patient chose not to go ahead."},
                               errors));
   fields.push_back(
       field_view({"date", "Date", in.date, FieldKind::kText,
@@ -52,7 +60,7 @@ void show_exit(Web& web, Response& res, const app::Actor& actor, int status, con
                   {"section_fields", fields}};
   data["sections"] = Json::array();
   data["sections"].push_back(section);
-  data["heading"] = "End this episode";
+  data["heading"] = follow_up ? "Close or end this episode" : "End this episode";
   data["caption"] = caption(l);
   data["action"] = "/episodes/" + id.str() + "/exit";
   data["version"] = in.expected_version;

@@ -21,6 +21,7 @@ namespace vertebro::store {
 using domain::AttendeeRecord;
 using domain::EpisodeFormRecord;
 using domain::FollowUpVisitRecord;
+using domain::ComplicationRecord;
 using domain::EpisodeRecord;
 using domain::MdtCaseRecord;
 using domain::MeetingRecord;

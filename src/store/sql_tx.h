@@ -162,6 +162,11 @@ class SqlTx final : public Tx {
   Result<std::vector<FollowUpVisitRecord>> episode_follow_up_visits(EpisodeId episode) override;
   Result<FollowUpVisitRecord> put_follow_up_visit(const FollowUpVisitRecord& visit,
                                                   std::int64_t expected_version) override;
+  Result<std::vector<ComplicationRecord>> episode_complications(EpisodeId episode) override;
+  Result<std::optional<ComplicationRecord>> find_complication(std::int64_t id) override;
+  Result<ComplicationRecord> insert_complication(const ComplicationRecord& c) override;
+  Result<ComplicationRecord> update_complication(const ComplicationRecord& c,
+                                                 std::int64_t expected_version) override;
   Result<std::int64_t> insert_learning_curve_signal(const domain::LearningCurveSignal& s) override;
   Result<std::vector<domain::LearningCurveSignal>> learning_curve_signals(
       domain::OperatorId id, bool unreviewed_only) override;

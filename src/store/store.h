@@ -113,6 +113,16 @@ class Tx {
   // absent). Returns the stored record with its new version.
   virtual Result<FollowUpVisitRecord> put_follow_up_visit(const FollowUpVisitRecord& visit,
                                                           std::int64_t expected_version) = 0;
+  // Complications and adverse events (records.h, ComplicationRecord; sql_tx_follow_ups.cpp).
+  // Every complication of the episode, by event date then id.
+  virtual Result<std::vector<ComplicationRecord>> episode_complications(EpisodeId episode) = 0;
+  virtual Result<std::optional<ComplicationRecord>> find_complication(std::int64_t id) = 0;
+  // Inserts `c` with version 1 (fills id, version); kNotFound when the episode is absent.
+  virtual Result<ComplicationRecord> insert_complication(const ComplicationRecord& c) = 0;
+  // Replaces kind, event_date, device_involved and data when the stored version equals
+  // expected_version (kConflict when stale, kNotFound when absent); returns the new record.
+  virtual Result<ComplicationRecord> update_complication(const ComplicationRecord& c,
+                                                         std::int64_t expected_version) = 0;
   // Moves the episode to `state` when its version equals expected_version; bumps the version
   // and sets updated_at and state_changed_at. kConflict when stale, kNotFound when absent.
   virtual Result<EpisodeRecord> set_episode_state(EpisodeId id, std::int64_t expected_version,

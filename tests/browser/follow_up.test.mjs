@@ -2,7 +2,9 @@
 // follows the first outstanding time point of a demonstration patient to its page, records the
 // follow-up by telephone, first with a date in the future (the error summary names the date),
 // then correctly; the page shows the outcomes judged against the assessment, and the list no
-// longer shows that time point for that patient. Then Mrs Ashworth's 6-month follow-up, from the
+// longer shows that time point for that patient; a complication found at that follow-up (an
+// infection treated with antibiotics) is recorded from its page, first without the treatment,
+// and listed on the pathway. Then Mrs Ashworth's 6-month follow-up, from the
 // demonstration data, shows her new fracture as adjacent to the treated level. axe-core on
 // every page (0 serious or critical), screenshots prefixed "follow-up-".
 //
@@ -71,6 +73,27 @@ describe('follow-up visits in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         assert.match(main, /Before the procedure/);
         assert.match(main, /Recorded by Dr Rana Radiologist/);
         await s.check('recorded');
+
+        // A complication found at this follow-up, recorded from its page.
+        await s.navigate(() => page.getByRole('link', { name: 'Record a complication or adverse event' }).click());
+        await s.expectHeading('Record a complication or adverse event');
+        await s.check('complication-form');
+        await page.getByLabel('Type').selectOption('infection');
+        await page.getByLabel('Moderate').check();
+        await page.getByLabel('Yes', { exact: true }).check();
+        await s.navigate(() => page.getByRole('button', { name: 'Save the complication' }).click(), 422);
+        const errors = await page.locator('.nhsuk-error-summary').innerText();
+        assert.match(errors, /Enter the further intervention/);
+        assert.match(errors, /Enter outcome/);
+        await page.getByLabel('The further intervention').fill('Oral antibiotics for a week');
+        await page.getByLabel('Outcome').selectOption('recovered');
+        await page.getByLabel('No device involved').check();
+        await s.navigate(() => page.getByRole('button', { name: 'Save the complication' }).click());
+        const pathwayText = await page.locator('main').innerText();
+        assert.match(pathwayText, /The complication was saved/);
+        assert.match(pathwayText, /Infection/);
+        assert.match(pathwayText, /Further intervention: Oral antibiotics for a week/);
+        await s.check('complication-listed');
 
         await s.goto('/follow-ups');
         const rows = page.locator('table.vb-worklist tbody tr', { hasText: patient });

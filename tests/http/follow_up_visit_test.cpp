@@ -110,7 +110,9 @@ TEST_F(FollowUpVisitTest, RecordsAVisitAndJudgesItsOutcomesAgainstTheAssessment)
   EXPECT_EQ((*month)["visit_date"], "2026-12-27");
   auto list = client()->Get("/api/v1/follow-ups", bearer(operator_.token));
   ASSERT_TRUE(list);
-  for (const auto& item : json_of(*list)["items"]) {
+  const Json listed = json_of(*list);
+  ASSERT_FALSE(listed["items"].empty());
+  for (const auto& item : listed["items"]) {
     if (item["id"] != id) continue;
     for (const auto& f : item["follow_ups"]) EXPECT_NE(f["time_point"], "1 month");
   }
@@ -265,6 +267,78 @@ TEST_F(FollowUpVisitTest, PagesRecordAVisitAndShowItsOutcomes) {
   EXPECT_TRUE(contains(shown->body, "L1: Adjacent to a treated level"));
   EXPECT_TRUE(contains(shown->body, "Change the follow-up"));
   EXPECT_EQ(get_visit(id, "1-month")["visit"]["document"]["mobility"], "unaided");
+}
+
+// Completeness at each time point: a visit counts as recorded and expected; a time point whose
+// window has closed without one counts as expected only; one still open counts for nothing.
+TEST_F(FollowUpVisitTest, CompletenessCountsRecordedAgainstExpectedAtEachTimePoint) {
+  const std::int64_t id = episode_in_follow_up();
+  set_today("2026-12-27");  // 1 week's window closed on 6 Dec; 1 month's is open to 8 Jan
+  auto completeness = [&](const std::string& time_point) {
+    auto r = client()->Get("/api/v1/follow-ups", bearer(operator_.token));
+    EXPECT_TRUE(r && r->status == 200);
+    const Json body = json_of(*r);
+    for (const auto& c : body["completeness"]) {
+      if (c["time_point"] == time_point) {
+        return std::make_pair(c["recorded"].get<int>(), c["expected"].get<int>());
+      }
+    }
+    ADD_FAILURE() << "no completeness for " << time_point;
+    return std::make_pair(0, 0);
+  };
+  const auto week = completeness("1 week");
+  const auto month = completeness("1 month");
+  Json at_week = month_visit();
+  at_week["visit_date"] = "2026-12-03";
+  expect_status(put_visit(operator_, id, "1-week", at_week), 200);
+  expect_status(put_visit(operator_, id, "1-month", month_visit()), 200);
+  EXPECT_EQ(completeness("1 week"), std::make_pair(week.first + 1, week.second));
+  EXPECT_EQ(completeness("1 month"), std::make_pair(month.first + 1, month.second + 1));
+  auto page = client()->Get("/follow-ups", page_cookie(operator_));
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(contains(page->body, "Follow-up completeness"));
+}
+
+// An episode closes from follow-up, after its last time point or earlier for a recorded
+// reason; it then leaves the follow-up list. Only an episode in follow-up is closed.
+TEST_F(FollowUpVisitTest, AnEpisodeInFollowUpIsClosedWithAReason) {
+  const std::int64_t waiting = episode_at_procedure();
+  auto close = [&](std::int64_t id) {
+    return client()->Post(
+        path(id, "exit"), with(bearer(coordinator_.token), "If-Match", quoted(version(id))),
+        Json{{"state", "closed"},
+             {"reason", "Lost to follow-up: three telephone calls unanswered"},
+             {"date", "2026-12-27"}}
+            .dump(),
+        "application/json");
+  };
+  const std::int64_t id = episode_in_follow_up();
+  set_today("2026-12-27");
+  coordinator_ = api_sign_in("coordinator");
+  auto early = close(waiting);
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->status, 422) << early->body;
+  EXPECT_TRUE(contains(field_message(json_of(*early), "state"), "Only an episode in follow-up"));
+  EXPECT_EQ(state(waiting), "procedure");
+
+  auto page = client()->Get("/episodes/" + std::to_string(id) + "/exit", page_cookie(coordinator_));
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_TRUE(contains(page->body, "value=\"closed\""));
+  EXPECT_TRUE(contains(page->body, "Close or end this episode"));
+
+  auto closed = close(id);
+  ASSERT_TRUE(closed);
+  ASSERT_EQ(closed->status, 200) << closed->body;
+  EXPECT_EQ(state(id), "closed");
+  auto list = client()->Get("/api/v1/follow-ups", bearer(operator_.token));
+  ASSERT_TRUE(list);
+  const Json listed = json_of(*list);
+  for (const auto& item : listed["items"]) EXPECT_NE(item["id"], id);
+  // A closed episode takes no more visits.
+  auto visit = put_visit(operator_, id, "1-month", month_visit());
+  ASSERT_TRUE(visit);
+  EXPECT_EQ(visit->status, 409);
 }
 
 }  // namespace
