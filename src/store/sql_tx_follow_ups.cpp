@@ -1,5 +1,6 @@
 // SqlTx, follow-up part: the visits recorded at each time point of an episode's schedule
-// (migration 0013) and the episode's complications and adverse events (migration 0014). Same rules as sql_tx.cpp: portable SQL, `?` placeholders; a stale version
+// (migration 0013) and the episode's complications and adverse events (migration 0014). Same
+// rules as sql_tx.cpp: portable SQL with every value bound as a `?` parameter. A stale version
 // or a taken time point is found without a failing statement, because a failed statement
 // aborts the whole transaction on PostgreSQL.
 
