@@ -401,6 +401,19 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
       if (!complications) return std::move(complications).error();
       v.complications = std::move(*complications);
       v.may_record_complication = role_allows(role, Permission::kRecordFollowUp);
+      const Baseline baseline =
+          loaded->assessment ? baseline_of(loaded->assessment->document) : Baseline{};
+      std::vector<std::pair<std::string, VisitOutcomes>> judged;
+      for (const auto& visit : *visits) {
+        const json doc = json::parse(visit.data, nullptr, false);
+        judged.emplace_back(visit.time_point,
+                            judge_visit(doc, baseline, recorded.treated_levels,
+                                        config->outcome_definitions));
+      }
+      std::vector<json> events;
+      for (const auto& c : v.complications) events.push_back(json::parse(c.data, nullptr, false));
+      v.measures = measure_episode(loaded->procedure->document, judged, events,
+                                   config->primary_follow_up);
     }
     view = std::move(v);
     return audit(tx, ctx, actor, "read",

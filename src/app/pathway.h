@@ -14,6 +14,7 @@
 #include "app/context.h"
 #include "app/episode_snapshot.h"
 #include "app/follow_up_visits.h"
+#include "app/measures.h"
 #include "app/pathway_forms.h"
 #include "app/unit_config.h"
 #include "domain/pathway_state.h"
@@ -77,6 +78,9 @@ struct PathwayView {
   // them once the procedure is recorded, in any state.
   std::vector<domain::ComplicationRecord> complications;
   bool may_record_complication = false;
+  // The episode's HTG3 efficacy and safety measures (app/measures.h), once the procedure is
+  // recorded.
+  std::optional<EpisodeMeasures> measures;
 
   const std::optional<StoredForm>& form(FormKind kind) const {
     switch (kind) {

@@ -61,6 +61,24 @@ Json blocked_body(const std::string& message, guidance::Gate gate,
   return body;
 }
 
+// The episode's HTG3 measures (docs/api.md, "Pathway answer"), or null before the procedure.
+Json measures_json(const std::optional<app::EpisodeMeasures>& m) {
+  if (!m) return Json();
+  auto opt = [](const std::optional<bool>& b) { return b ? Json(*b) : Json(); };
+  return {{"primary_time_point", m->primary_time_point},
+          {"primary_recorded", m->primary_recorded},
+          {"pain_relief", opt(m->pain_relief)},
+          {"reduced_medication", opt(m->reduced_medication)},
+          {"improved_mobility", opt(m->improved_mobility)},
+          {"satisfied", opt(m->satisfied)},
+          {"leakage", opt(m->leakage)},
+          {"leakage_needing_intervention", m->leakage_needing_intervention},
+          {"paraplegia", m->paraplegia},
+          {"other_harm", m->other_harm},
+          {"new_fracture", m->new_fracture},
+          {"new_fracture_adjacent", m->new_fracture_adjacent}};
+}
+
 Json pathway_json(const app::PathwayView& p) {
   const auto& e = p.episode;
   Json forms = Json::object();
@@ -149,6 +167,7 @@ Json pathway_json(const app::PathwayView& p) {
           {"next_gate", next_gate},
           {"window", window},
           {"follow_ups", follow_ups},
+          {"measures", measures_json(p.measures)},
           {"may_record_follow_up", p.may_record_follow_up}};
 }
 

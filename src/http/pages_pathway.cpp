@@ -635,6 +635,41 @@ Json follow_ups_view(const app::PathwayView& p) {
   return out;
 }
 
+// The episode's HTG3 measures, for the pathway page: efficacy at the primary time point, safety
+// over everything recorded.
+Json measures_view(const std::optional<app::EpisodeMeasures>& m) {
+  if (!m) return Json();
+  Json rows = Json::array();
+  const std::string at = m->primary_time_point;
+  auto efficacy = [&](const char* id, const std::string& label, const std::optional<bool>& b) {
+    std::string value = !m->primary_recorded ? "No " + at + " follow-up recorded"
+                        : !b                  ? "Not known"
+                        : *b                  ? "Yes"
+                                              : "No";
+    rows.push_back({{"measure_id", id}, {"measure_label", label + " at " + at}, {"value", value}});
+  };
+  auto safety = [&](const char* id, const std::string& label, bool b, std::string yes = "Yes") {
+    rows.push_back({{"measure_id", id}, {"measure_label", label}, {"value", b ? yes : "None recorded"}});
+  };
+  efficacy("HTG3-EFF-PAIN", "Pain relief", m->pain_relief);
+  efficacy("HTG3-EFF-MEDS", "Reduced analgesic use", m->reduced_medication);
+  efficacy("HTG3-EFF-MOBILITY", "Improved mobility", m->improved_mobility);
+  efficacy("HTG3-EFF-SATISFIED", "Satisfied and would have it again", m->satisfied);
+  rows.push_back({{"measure_id", "HTG3-SAFE-LEAK"},
+                  {"measure_label", "Cement leakage"},
+                  {"value", !m->leakage ? "Not known" : *m->leakage ? "Yes" : "None recorded"}});
+  safety("HTG3-SAFE-LEAK-INTERVENTION", "Leakage needing further intervention",
+         m->leakage_needing_intervention);
+  safety("HTG3-SAFE-PARAPLEGIA", "Paraplegia", m->paraplegia);
+  safety("HTG3-SAFE-OTHER",
+         "Needle misplacement or cement migration, other neurological injury, nerve root damage "
+         "or infection",
+         m->other_harm);
+  safety("HTG3-SAFE-NEWFRACTURE", "New vertebral fracture", m->new_fracture,
+         m->new_fracture_adjacent ? "Yes, next to a treated level" : "Yes");
+  return rows;
+}
+
 // The episode's complications and adverse events, for the pathway page.
 Json complications_view(const app::PathwayView& p) {
   Json out = Json::array();
@@ -794,6 +829,8 @@ void show_pathway(Web& web, const Request& req, Response& res, const app::Actor&
                            : "End this episode (declined, withdrawn, not suitable or deceased)";
   data["forms"] = forms_view(p);
   data["follow_ups"] = follow_ups_view(p);
+  data["measures"] = measures_view(p.measures);
+  data["has_measures"] = p.measures.has_value();
   data["complications"] = complications_view(p);
   data["has_complications"] = !p.complications.empty();
   data["record_complication_href"] =

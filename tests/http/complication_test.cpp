@@ -66,6 +66,13 @@ TEST_F(ComplicationTest, RecordsAndCorrectsAComplicationWithItsCementLot) {
   EXPECT_EQ(saved["document"]["further_intervention"], true);
   EXPECT_EQ(saved["created_by"], "Mr Sam Surgeon");
   ASSERT_EQ(list(id).size(), 1u);
+  // The episode's HTG3 measures read it: a leak that needed further intervention.
+  const Json measures = get_pathway(id)["measures"];
+  EXPECT_EQ(measures["leakage"], true);
+  EXPECT_EQ(measures["leakage_needing_intervention"], true);
+  EXPECT_EQ(measures["paraplegia"], false);
+  EXPECT_EQ(measures["primary_time_point"], "1 month");
+  EXPECT_TRUE(measures["pain_relief"].is_null());  // no 1-month follow-up yet
 
   Json better = leak();
   better["outcome"] = "recovered";
@@ -220,6 +227,8 @@ TEST_F(ComplicationTest, PathwayPageListsThemAndTheFormRecordsOne) {
   EXPECT_TRUE(contains(shown->body, "Symptomatic cement leakage"));
   EXPECT_TRUE(contains(shown->body, "Further intervention: Observed overnight"));
   EXPECT_TRUE(contains(shown->body, "(lot LOT-2026-0417)"));
+  EXPECT_TRUE(contains(shown->body, "HTG3 measures for this episode"));
+  EXPECT_TRUE(contains(shown->body, "No 1 month follow-up recorded"));
 }
 
 TEST_F(ComplicationTest, TheProcedureFormKeepsOldFreeTextOnlyWhereItWasWritten) {
