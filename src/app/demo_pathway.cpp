@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -15,6 +16,7 @@
 #include "app/patients.h"
 #include "app/referrals.h"
 #include "app/site_surgery.h"
+#include "app/yellow_card.h"
 #include "store/store.h"
 
 namespace vertebro::app {
@@ -155,10 +157,36 @@ class Script {
     if (saved && !saved->saved) fail("A demonstration procedure was blocked when recorded");
   }
 
-  // Records a complication or adverse event.
-  void complication(const Actor& by, EpisodeId id, const json& doc) {
+  // Records a complication or adverse event; its id (0 once the script has failed).
+  std::int64_t complication(const Actor& by, EpisodeId id, const json& doc) {
+    if (!ok()) return 0;
+    auto v = check(save_complication(ctx_, by, id, 0, 0, doc));
+    return v ? v->saved_id : 0;
+  }
+
+  // The device safety officer's Yellow Card report of complication `c`: the prefilled answers
+  // with `answers` over them. Its id (0 once the script has failed).
+  std::int64_t yellow_card(std::int64_t c, const json& answers) {
+    if (!ok()) return 0;
+    const Actor officer = actor("safety");
+    auto start = check(start_yellow_card(ctx_, officer, c));
+    if (!start) return 0;
+    json doc = start->document;
+    doc.update(answers);
+    auto saved = check(save_yellow_card(ctx_, officer, 0, c, 0, doc));
+    return saved ? saved->id : 0;
+  }
+
+  // Changes report `id` (at `version`) with `answers`.
+  void change_yellow_card(std::int64_t id, std::int64_t version, const json& answers) {
     if (!ok()) return;
-    check(save_complication(ctx_, by, id, 0, 0, doc));
+    const Actor officer = actor("safety");
+    auto r = check(view_yellow_card(ctx_, officer, id, "view"));
+    if (!r) return;
+    json doc = r->document;
+    for (const char* derived : {"patient_age", "patient_sex", "route"}) doc.erase(derived);
+    doc.update(answers);
+    check(save_yellow_card(ctx_, officer, id, 0, version, doc));
   }
 
   // Records the follow-up visit at `time_point` ("1 month").
@@ -444,6 +472,68 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
                         {"outcome", "recovered"},
                         {"description", "Small haematoma at the left pedicle puncture site; "
                                         "pressure applied, settled before discharge."}});
+      });
+    }
+    // Mrs Ward: cement in the left L2 foramen after a leak not seen to cause symptoms on the
+    // table, with left L2 root pain that evening; CT, a root block. Reported through the Yellow
+    // Card scheme, the MHRA's reference recorded.
+    if (st.family == "Ward") {
+      auto report = std::make_shared<std::int64_t>(0);
+      tl.at({*st.treated, 19, n}, [&s, &c, &st, report] {
+        const std::int64_t id = s.complication(
+            c.rana, st.id,
+            {{"type", "symptomatic_cement_leakage"},
+             {"event_date", s.day(*st.treated)},
+             {"detected", "before_discharge"},
+             {"severity", "moderate"},
+             {"further_intervention", true},
+             {"intervention", "CT of the lumbar spine; left L2 nerve root block the next day."},
+             {"device", "cement"},
+             {"level", st.level},
+             {"cement_unit", 1},
+             {"outcome", "recovered_with_sequelae"},
+             {"description", "Left L2 radicular pain that evening; CT showed cement in the left "
+                             "L2 foramen. Mild numbness of the left thigh persists."}});
+        *report = id;
+      });
+      tl.at({*st.treated + 2, 10, n}, [&s, report] {
+        *report = s.yellow_card(
+            *report,
+            {{"nation", "england"},
+             {"reporter_contact", "device.safety@northgate.example.nhs.uk"},
+             {"marking", "ce_ukca"},
+             {"device_location", "kept_by_unit"},
+             {"actions_taken", "The rest of the lot quarantined; the manufacturer informed."}});
+      });
+      tl.at({*st.treated + 3, 15, n}, [&s, &st, report] {
+        s.change_yellow_card(*report, 1,
+                             {{"status", "submitted"},
+                              {"regulator_reference", "DEMO-MHRA-0001"},
+                              {"submitted_on", s.day(*st.treated + 3)}});
+      });
+    }
+    // Mrs Cooper: her blood pressure fell as the cement went in, and recovered with fluids.
+    // The device safety officer's report is a draft.
+    if (st.family == "Cooper") {
+      auto report = std::make_shared<std::int64_t>(0);
+      tl.at({*st.treated, 18, n}, [&s, &c, &st, report] {
+        const std::int64_t id = s.complication(
+            c.rana, st.id,
+            {{"type", "cement_reaction"},
+             {"event_date", s.day(*st.treated)},
+             {"detected", "during_procedure"},
+             {"severity", "moderate"},
+             {"further_intervention", true},
+             {"intervention", "Intravenous fluids; observed on the ward overnight."},
+             {"device", "cement"},
+             {"cement_unit", 1},
+             {"outcome", "recovered"},
+             {"description", "Systolic blood pressure fell from 130 to 85 mmHg during cement "
+                             "injection; no hypoxia; recovered within 20 minutes."}});
+        *report = id;
+      });
+      tl.at({*st.treated + 1, 11, n}, [&s, report] {
+        s.yellow_card(*report, {{"nation", "england"}, {"device_location", "in_patient"}});
       });
     }
     // Follow-ups (docs/pathway.md): each time point due by yesterday, seen on its due day or a

@@ -116,6 +116,14 @@ inline auto choice_in(const Choices& choices) {
   };
 }
 
+// The label of `name` in `choices`; `name` itself when it is none of them.
+inline std::string label_in(const Choices& choices, const std::string& name) {
+  for (const auto& [n, label] : choices) {
+    if (n == name) return label;
+  }
+  return name;
+}
+
 // The mobility scale (guidance/outcomes.h), bed-bound first: the assessment's mobility before
 // the procedure and each follow-up visit's.
 const Choices& mobility_choices();

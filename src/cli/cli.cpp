@@ -71,7 +71,8 @@ struct Anchoring {
 };
 
 int serve(const std::string& db, const std::string& bind, int port, const std::string& static_dir,
-          bool secure, int threads, bool group_commit, const Anchoring& anchoring) {
+          bool secure, int threads, bool group_commit, const Anchoring& anchoring,
+          const std::string& chromium) {
   // Block SIGINT/SIGTERM in every thread; one thread waits for them and stops the server.
   sigset_t signals;
   sigemptyset(&signals);
@@ -108,7 +109,7 @@ int serve(const std::string& db, const std::string& bind, int port, const std::s
               "damage, but not a rewrite by someone who can write the database and recomputes "
               "the hashes. See docs/deployment.md, \"Anchoring the audit trail\".");
   }
-  http::Server server(ctx, http::ServerOptions{static_dir, secure, threads, 1 << 20});
+  http::Server server(ctx, http::ServerOptions{static_dir, secure, threads, 1 << 20, chromium});
   auto bound = server.bind(bind, port);
   if (!bound) return report(bound.error());
 
@@ -257,6 +258,9 @@ int run(int argc, char** argv) {
   serve_cmd->add_option("--static-dir", static_dir, "Built web assets (static/, assets/)")
       ->capture_default_str();
   serve_cmd->add_option("--threads", threads, "Request threads")->capture_default_str();
+  std::string chromium = "/usr/bin/chromium";
+  serve_cmd->add_option("--chromium", chromium, "Chromium, which prints reports as PDFs")
+      ->capture_default_str();
   serve_cmd->add_flag("--secure-cookies", secure, "Mark cookies Secure (serving behind TLS)");
   bool group_commit = true;
   serve_cmd->add_flag("--group-commit,!--no-group-commit", group_commit,
@@ -356,7 +360,8 @@ int run(int argc, char** argv) {
   const app::Actor cli_actor = app::system_actor("cli");
 
   if (stats_cmd) return stats_cmd.run(std::cin, std::cout, std::cerr);
-  if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, group_commit, anchoring);
+  if (*serve_cmd) return serve(db, bind, port, static_dir, secure, threads, group_commit, anchoring,
+                                 chromium);
   if (*keygen_cmd) return keygen(key_out);
   if (*udi_cmd) return run_udi_command();
   if (*restore_cmd) return restore(restore_from, db, public_keys, checkpoint_files);

@@ -87,6 +87,23 @@ struct ComplicationRecord {
   std::string updated_at;
 };
 
+// A Yellow Card report of a device-related adverse incident, made from one complication. The app
+// layer owns the document (app/yellow_card.h); the store keeps it whole with an optimistic
+// version, and the status and the regulator's reference beside it for the list.
+struct YellowCardRecord {
+  std::int64_t id = 0;
+  std::int64_t complication = 0;
+  EpisodeId episode;
+  std::string status;               // "draft", "submitted" or "closed"
+  std::string regulator_reference;  // "" until submitted
+  std::string data;                 // JSON object
+  std::int64_t version = 0;
+  UserId created_by;
+  std::string created_at;
+  UserId updated_by;
+  std::string updated_at;
+};
+
 // A site's access to a spinal surgery service (HTG3-1.2-SURGERY).
 struct SiteSurgeryRecord {
   SiteId site;

@@ -79,6 +79,9 @@ bool role_allows(Role r, Permission p) {
       return r == Role::kTrainer;
     case Permission::kManageDevices:
       return r == Role::kAdministrator || r == Role::kSafety;
+    case Permission::kReportDeviceIncidents:
+      // The device safety officer alone, who reports to the regulator for the unit.
+      return r == Role::kSafety;
   }
   return false;
 }

@@ -43,6 +43,7 @@ enum class Permission {
   kManageOperators,    // operator profiles: create, change, see every profile and log
   kSignOffCompetence,  // competence sign-offs and their revocation; checks training log entries
   kManageDevices,      // the cement catalogue, its instructions for use, lots and their recalls
+  kReportDeviceIncidents,  // Yellow Card reports of device-related adverse incidents
 };
 bool role_allows(Role r, Permission p);
 

@@ -9,6 +9,7 @@
 #include "app/complications.h"
 #include "app/follow_up_visits.h"
 #include "app/unit_config.h"
+#include "app/yellow_card.h"
 #include "domain/text.h"
 #include "guidance/scores.h"
 #include "http/forms.h"
@@ -298,12 +299,7 @@ const Choices& consent_risks() {
   return c;
 }
 
-std::string label_in(const Choices& choices, const std::string& name) {
-  for (const auto& [n, label] : choices) {
-    if (n == name) return label;
-  }
-  return name;
-}
+using app::label_in;
 
 // ---- What each form asks -------------------------------------------------------------------
 
@@ -686,6 +682,65 @@ std::vector<Section> complication_sections(const std::vector<VertebralLevel>& tr
   return out;
 }
 
+std::vector<Section> yellow_card_sections() {
+  Choices devices;
+  for (const auto& c : app::complication_device_choices()) {
+    if (c.first != "none") devices.push_back(c);
+  }
+  std::vector<Section> out;
+  Section reporter{"Reporter"};
+  reporter.fields = {
+      ask("reporter_name", "Reporter's name", Input::kText),
+      ask("reporter_role", "Reporter's job title", Input::kText),
+      ask("reporter_contact", "Reporter's email address or telephone number", Input::kText),
+      ask("organisation", "Organisation", Input::kText),
+      pick("nation", "Nation", Input::kRadios, app::yellow_card_nation_choices(),
+           "Decides where the report goes: England and Wales, the MHRA Yellow Card scheme; "
+           "Scotland, Health Facilities Scotland; Northern Ireland, NIAIC.")};
+  out.push_back(std::move(reporter));
+  Section device{"Device"};
+  device.fields = {
+      pick("device_type", "Device", Input::kRadios, devices),
+      ask("device_name", "Device name", Input::kText),
+      ask("manufacturer", "Manufacturer", Input::kText),
+      ask("model", "Model", Input::kText),
+      ask("lot", "Batch or lot number", Input::kText, "", "20"),
+      ask("serial", "Serial number", Input::kText, "", "20"),
+      ask("udi", "UDI or GTIN", Input::kText, "", "30"),
+      pick("marking", "Marking", Input::kRadios, app::yellow_card_marking_choices(),
+           "Devices reportable through the scheme carry a UKCA or CE mark."),
+      pick("device_location", "Where the device is now", Input::kSelect,
+           app::yellow_card_location_choices(),
+           "Keep the device where you can: the MHRA or the manufacturer may need it.")};
+  out.push_back(std::move(device));
+  Section incident{"Incident"};
+  incident.hint =
+      "Only the patient's age at the incident and sex go into the report, from the patient "
+      "record. Write no name, NHS number or date of birth in the text.";
+  incident.fields = {
+      ask("incident_date", "Date of the incident", Input::kDate),
+      ask("awareness_date", "Date you became aware", Input::kDate),
+      ask("location", "Where it happened", Input::kText),
+      ask("description", "Description of the incident", Input::kTextarea),
+      ask("patient_outcome", "Patient outcome or injury", Input::kTextarea),
+      ask("actions_taken", "Actions taken or investigation", Input::kTextarea)};
+  out.push_back(std::move(incident));
+  Section status{"Status and submission"};
+  status.hint =
+      "vertebro sends nothing: copy the report into the regulator's form (download it as a PDF, "
+      "JSON or CSV), then record the reference you are given here.";
+  status.fields = {
+      pick("status", "Status", Input::kRadios, app::yellow_card_status_choices()),
+      ask("regulator_reference", "Regulator's reference", Input::kText,
+          "The reference the regulator gave when you submitted the report.", "20"),
+      ask("submitted_on", "Date submitted", Input::kDate),
+      ask("closed_on", "Date closed", Input::kDate, "When nothing more is expected."),
+      ask("closing_note", "Closing note", Input::kTextarea,
+          "The regulator's or the manufacturer's conclusion, and what the unit changed.")};
+  out.push_back(std::move(status));
+  return out;
+}
+
 std::vector<Section> sections_of(FormKind kind, const std::vector<VertebralLevel>& levels,
                                  const Values& v, const app::Choices* operators = nullptr) {
   switch (kind) {
@@ -916,6 +971,14 @@ Json follow_up_sections_json(const std::vector<VertebralLevel>& treated, const V
 
 Json follow_up_summary_rows(const std::vector<VertebralLevel>& treated, const Values& values) {
   return rows_of(follow_up_sections(treated), values);
+}
+
+Json yellow_card_sections_json(const Values& values, const Json& errors) {
+  return sections_view(yellow_card_sections(), values, errors, "");
+}
+
+Json yellow_card_summary_rows(const Values& values) {
+  return rows_of(yellow_card_sections(), values);
 }
 
 }  // namespace vertebro::http::clinical_forms

@@ -63,6 +63,10 @@ Json complication_sections_json(const std::vector<domain::VertebralLevel>& treat
 Json complication_summary_rows(const std::vector<domain::VertebralLevel>& treated,
                                const app::Choices& packs, const Values& values);
 
+// A Yellow Card report's form (app/yellow_card.h) and its answers as summary rows.
+Json yellow_card_sections_json(const Values& values, const Json& errors);
+Json yellow_card_summary_rows(const Values& values);
+
 // Field errors name dotted paths; a level's, a treatment's or the SINS's message says which
 // one, so the error summary is clear on its own.
 Error for_page(Error e);

@@ -88,6 +88,9 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
     add("training", "/training", "Training");
   }
   if (actor.user.role != domain::Role::kResearcher) add("cement", "/cement", "Cement");
+  if (role_allows(actor.user.role, domain::Permission::kReportDeviceIncidents)) {
+    add("yellow_card", "/yellow-card", "Yellow Card");
+  }
   return items;
 }
 

@@ -403,16 +403,6 @@ void show_lookup_form(Web& web, Response& res, const app::Actor& actor, int stat
   render_page(web, res, status, "cement_lookup", data, "Recall look-up", &actor, "cement");
 }
 
-std::string csv_cell(const std::string& v) {
-  std::string t = v;
-  // A cell a spreadsheet would read as a formula is written as text.
-  if (!t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@')) t = "'" + t;
-  if (t.find_first_of(",\"\n\r") == std::string::npos) return t;
-  std::string out = "\"";
-  for (char c : t) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 }  // namespace
 
 void add_cement_pages(Router& router, Web& web) {

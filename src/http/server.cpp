@@ -190,6 +190,7 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_follow_up_routes(router, web);
   add_follow_up_visit_routes(router, web);
   add_complication_routes(router, web);
+  add_yellow_card_routes(router, web);
 }
 
 Server::~Server() { stop(); }

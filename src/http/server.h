@@ -15,6 +15,7 @@ struct ServerOptions {
   bool secure_cookies = false;   // add Secure to cookies (behind TLS)
   int threads = 24;              // request threads; keep above browsers' 6 connections per host
   std::size_t max_body = 1 << 20;  // request bodies above this get 413
+  std::string chromium = "/usr/bin/chromium";  // prints PDFs (http/pdf.h)
 };
 
 // Thread-safe: start with bind(), then run() on one thread and stop() from another.

@@ -135,6 +135,16 @@ std::string nhs_formatted(const std::string& digits) {
   return n ? n->formatted() : digits;
 }
 
+std::string csv_cell(const std::string& v) {
+  std::string t = v;
+  // A cell a spreadsheet would read as a formula is written as text.
+  if (!t.empty() && (t[0] == '=' || t[0] == '+' || t[0] == '-' || t[0] == '@')) t = "'" + t;
+  if (t.find_first_of(",\"\n\r") == std::string::npos) return t;
+  std::string out = "\"";
+  for (char c : t) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;

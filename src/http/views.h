@@ -24,6 +24,9 @@ std::string date_display(const std::string& iso);
 std::string nhs_formatted(const std::string& digits);
 // The parts with `sep` between them: "T12, L1".
 std::string join(const std::vector<std::string>& parts, const std::string& sep);
+// One CSV cell (RFC 4180 quoting). A value a spreadsheet would read as a formula ("=", "+",
+// "-", "@" first) is written as text, with a leading apostrophe.
+std::string csv_cell(const std::string& v);
 // The text, or null when it is empty: Mustache opens a section for any string, even "".
 nlohmann::json text_or_null(const std::string& s);
 

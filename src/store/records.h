@@ -22,6 +22,7 @@ using domain::AttendeeRecord;
 using domain::EpisodeFormRecord;
 using domain::FollowUpVisitRecord;
 using domain::ComplicationRecord;
+using domain::YellowCardRecord;
 using domain::EpisodeRecord;
 using domain::MdtCaseRecord;
 using domain::MeetingRecord;

@@ -167,6 +167,12 @@ class SqlTx final : public Tx {
   Result<ComplicationRecord> insert_complication(const ComplicationRecord& c) override;
   Result<ComplicationRecord> update_complication(const ComplicationRecord& c,
                                                  std::int64_t expected_version) override;
+  Result<std::vector<ComplicationRecord>> device_complications() override;
+  Result<std::vector<YellowCardRecord>> yellow_card_reports() override;
+  Result<std::optional<YellowCardRecord>> find_yellow_card_report(std::int64_t id) override;
+  Result<YellowCardRecord> insert_yellow_card_report(const YellowCardRecord& r) override;
+  Result<YellowCardRecord> update_yellow_card_report(const YellowCardRecord& r,
+                                                     std::int64_t expected_version) override;
   Result<std::int64_t> insert_learning_curve_signal(const domain::LearningCurveSignal& s) override;
   Result<std::vector<domain::LearningCurveSignal>> learning_curve_signals(
       domain::OperatorId id, bool unreviewed_only) override;

@@ -106,6 +106,17 @@ Result<std::vector<ComplicationRecord>> SqlTx::episode_complications(EpisodeId e
   return out;
 }
 
+Result<std::vector<ComplicationRecord>> SqlTx::device_complications() {
+  auto rows = c_.query(std::string("SELECT ") + kComplicationCols +
+                           " FROM complications WHERE device_involved = 1 ORDER BY event_date, id",
+                       {});
+  if (!rows) return std::move(rows).error();
+  std::vector<ComplicationRecord> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(complication_from(r));
+  return out;
+}
+
 Result<std::optional<ComplicationRecord>> SqlTx::find_complication(std::int64_t id) {
   auto rows = c_.query(
       std::string("SELECT ") + kComplicationCols + " FROM complications WHERE id = ?", {id});

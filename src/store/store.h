@@ -123,6 +123,18 @@ class Tx {
   // expected_version (kConflict when stale, kNotFound when absent); returns the new record.
   virtual Result<ComplicationRecord> update_complication(const ComplicationRecord& c,
                                                          std::int64_t expected_version) = 0;
+  // Every complication a device was involved in, across episodes, by event date then id.
+  virtual Result<std::vector<ComplicationRecord>> device_complications() = 0;
+  // Yellow Card reports (records.h, YellowCardRecord; sql_tx_yellow_card.cpp), newest first.
+  virtual Result<std::vector<YellowCardRecord>> yellow_card_reports() = 0;
+  virtual Result<std::optional<YellowCardRecord>> find_yellow_card_report(std::int64_t id) = 0;
+  // Inserts `r` with version 1 (fills id, version); kConflict when its complication has a
+  // report already, kNotFound when the complication is absent.
+  virtual Result<YellowCardRecord> insert_yellow_card_report(const YellowCardRecord& r) = 0;
+  // Replaces status, regulator_reference and data when the stored version equals
+  // expected_version (kConflict when stale, kNotFound when absent); returns the new record.
+  virtual Result<YellowCardRecord> update_yellow_card_report(const YellowCardRecord& r,
+                                                             std::int64_t expected_version) = 0;
   // Moves the episode to `state` when its version equals expected_version; bumps the version
   // and sets updated_at and state_changed_at. kConflict when stale, kNotFound when absent.
   virtual Result<EpisodeRecord> set_episode_state(EpisodeId id, std::int64_t expected_version,

@@ -68,6 +68,14 @@ TEST(RoleTest, OnlyAdministratorManagesUsers) {
   }
 }
 
+// Reports to the regulator are made for the unit by its device safety officer alone.
+TEST(RoleTest, OnlyTheDeviceSafetyOfficerReportsDeviceIncidents) {
+  for (const auto& r : kRoles) {
+    EXPECT_EQ(role_allows(r.role, Permission::kReportDeviceIncidents), r.role == Role::kSafety)
+        << r.name;
+  }
+}
+
 // The clinical team registers patients and referrals; governance, safety, training and
 // research roles read but do not register.
 TEST(RoleTest, OnlyTheClinicalTeamRegistersAndEdits) {
