@@ -342,6 +342,11 @@ Result<FollowUpVisitView> view_follow_up_visit(const Context& ctx, const Actor& 
     auto v = load_view(tx, refusals, actor, id, time_point, Date::today(ctx.clock()));
     if (!v) return std::move(v).error();
     view = std::move(*v);
+    auto config = load_unit_config(tx);
+    if (!config) return std::move(config).error();
+    auto links = follow_up_link_states(tx, id, ctx.clock().now(), *config);
+    if (!links) return std::move(links).error();
+    if (auto l = links->find(view->time_point); l != links->end()) view->link = l->second;
     return audit(tx, ctx, actor, "read", target_of(view->episode),
                  json{{"view", "follow_up"}, {"time_point", view->time_point}}.dump());
   });

@@ -31,6 +31,7 @@
 
 #include "app/context.h"
 #include "app/pathway_forms.h"
+#include "app/patient_links.h"
 #include "domain/records.h"
 #include "domain/vertebral_level.h"
 #include "guidance/follow_up_schedule.h"
@@ -138,6 +139,9 @@ struct FollowUpVisitView {
   std::optional<VisitOutcomes> outcomes;  // when a visit is recorded
   guidance::OutcomeDefinitions definitions;
   bool may_record = false;  // the actor may record this visit now
+  // The time point's latest questionnaire link sent to the patient (app/patient_links.h), when
+  // one was issued; view_follow_up_visit only.
+  std::optional<LinkStatus> link;
   std::vector<std::string> warnings;  // of the save that returned this view
 };
 

@@ -137,6 +137,11 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
           r.outstanding = guidance::outstanding_follow_ups(**date, config->follow_up_time_points,
                                                            done, today);
           if (r.outstanding.empty()) continue;
+          auto links = tx.episode_follow_up_links(row.episode.id);
+          if (!links) return std::move(links).error();
+          for (const auto& d : r.outstanding) {
+            r.contact.push_back(plan_time_point(*links, d.point.name(), false, today, *config));
+          }
         }
         r.row = std::move(row);
         list.rows.push_back(std::move(r));

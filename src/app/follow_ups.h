@@ -2,7 +2,8 @@
 // The nurses' follow-up list (issue 12): every episode in follow-up at the user's sites whose
 // follow-ups are due or overdue today, by the unit's schedule (UnitConfig::follow_up_time_points)
 // counted from the recorded procedure date, leaving out the time points whose visit is recorded
-// (app/follow_up_visits.h). Each list view is written to the access and change
+// (app/follow_up_visits.h), each with the questionnaire step it needs (reminders and the phone
+// list, app/patient_links.h). Each list view is written to the access and change
 // log naming every episode and patient shown, as the worklist does.
 
 #include <optional>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "app/context.h"
+#include "app/patient_links.h"
 #include "domain/records.h"
 #include "guidance/follow_up_schedule.h"
 
@@ -22,6 +24,10 @@ struct FollowUpRow {
   std::optional<domain::Date> procedure_date;
   // Overdue first, then due, each in due-date order (guidance::outstanding_follow_ups).
   std::vector<guidance::FollowUpDue> outstanding;
+  // What each outstanding time point needs next (app/patient_links.h, plan_contact): send a
+  // questionnaire, wait, send a reminder, phone the patient, or nothing (stopped); in the order
+  // of `outstanding`.
+  std::vector<ContactPlan> contact;
 };
 
 // How complete the unit's follow-up is at one time point, over the episodes at the user's

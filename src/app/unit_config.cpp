@@ -81,6 +81,61 @@ std::optional<int> window_days(InputReader& in, const nlohmann::json& v, const s
   return static_cast<int>(n);
 }
 
+// The days after a questionnaire was first sent when a reminder is due: [7, 14] from the API or
+// "7, 14" from the settings form; none, or at most kMaxReminders, each from 1 to 90, in
+// increasing order. std::nullopt after an error.
+std::optional<std::vector<int>> read_reminder_days(InputReader& in, const nlohmann::json& v) {
+  static const std::string kField = "patient_reminder_days";
+  const std::string rule = "Enter the reminder days as whole numbers from 1 to 90 in increasing "
+                           "order, separated by commas, such as \"7, 14\" (or leave it empty "
+                           "for no reminders)";
+  std::vector<long long> days;
+  if (v.is_array()) {
+    for (const auto& d : v) {
+      if (!d.is_number_integer()) {
+        in.error(kField, rule);
+        return std::nullopt;
+      }
+      days.push_back(d.get<long long>());
+    }
+  } else if (v.is_string()) {
+    std::string text = v.get<std::string>();
+    for (char& ch : text) {
+      if (ch == ',') ch = ' ';
+    }
+    if (text.find_first_not_of("0123456789 \t") != std::string::npos) {
+      in.error(kField, rule);
+      return std::nullopt;
+    }
+    std::size_t at = 0;
+    while ((at = text.find_first_of("0123456789", at)) != std::string::npos) {
+      const auto end = std::min(text.find_first_not_of("0123456789", at), text.size());
+      if (end - at > 3) {
+        in.error(kField, rule);
+        return std::nullopt;
+      }
+      days.push_back(std::stoll(text.substr(at, end - at)));
+      at = end;
+    }
+  } else {
+    in.error(kField, rule);
+    return std::nullopt;
+  }
+  if (days.size() > static_cast<std::size_t>(kMaxReminders)) {
+    in.error(kField, "Enter at most " + std::to_string(kMaxReminders) + " reminder days");
+    return std::nullopt;
+  }
+  std::vector<int> out;
+  for (const long long d : days) {
+    if (d < 1 || d > 90 || (!out.empty() && d <= out.back())) {
+      in.error(kField, rule);
+      return std::nullopt;
+    }
+    out.push_back(static_cast<int>(d));
+  }
+  return out;
+}
+
 // The time points: an array of {time_point, window_before_days, window_after_days}, in order.
 std::vector<guidance::FollowUpTimePoint> read_time_points(InputReader& in,
                                                            const nlohmann::json& v) {
@@ -172,7 +227,10 @@ nlohmann::json unit_config_json(const UnitConfig& c) {
           {"primary_follow_up", c.primary_follow_up},
           {"pain_relief_min_points", c.outcome_definitions.pain_min_fall_points},
           {"pain_relief_min_percent", c.outcome_definitions.pain_min_fall_percent},
-          {"mobility_min_steps", c.outcome_definitions.mobility_min_steps}};
+          {"mobility_min_steps", c.outcome_definitions.mobility_min_steps},
+          {"patient_link_days", c.patient_link_days},
+          {"patient_reminder_days", c.patient_reminder_days},
+          {"patient_phone_after_days", c.patient_phone_after_days}};
 }
 
 namespace {
@@ -186,7 +244,8 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
   in.only({"min_conservative_days", "recent_fracture_window_days", "pain_threshold",
            "radiologist_roles", "spinal_surgeon_roles", "enabled_packs", "override_roles",
            "follow_up_time_points", "primary_follow_up", "pain_relief_min_points",
-           "pain_relief_min_percent", "mobility_min_steps"},
+           "pain_relief_min_percent", "mobility_min_steps", "patient_link_days",
+           "patient_reminder_days", "patient_phone_after_days"},
           "setting");
   if (auto v = in.integer("min_conservative_days", "Minimum conservative treatment", 0, 365)) {
     c.rules.min_conservative_days = static_cast<int>(*v);
@@ -265,6 +324,15 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
   if (auto v = in.integer("mobility_min_steps", "Improved mobility: steps up the scale", 1, 4)) {
     c.outcome_definitions.mobility_min_steps = static_cast<int>(*v);
   }
+  if (auto v = in.integer("patient_link_days", "Patient links work for", 1, 90)) {
+    c.patient_link_days = static_cast<int>(*v);
+  }
+  if (const auto* r = in.find("patient_reminder_days")) {
+    if (auto days = read_reminder_days(in, *r)) c.patient_reminder_days = std::move(*days);
+  }
+  if (auto v = in.integer("patient_phone_after_days", "Phone list after", 1, 120)) {
+    c.patient_phone_after_days = static_cast<int>(*v);
+  }
   if (const auto* t = in.find("follow_up_time_points")) {
     auto points = read_time_points(in, *t);
     if (!points.empty()) c.follow_up_time_points = std::move(points);
@@ -278,6 +346,13 @@ Result<UnitConfig> parse(const nlohmann::json& j, Check check) {
     } else if (p) {
       c.primary_follow_up = p->name();
     }
+  }
+  if (errors.empty() && !c.patient_reminder_days.empty() &&
+      c.patient_reminder_days.back() >= c.patient_phone_after_days) {
+    in.error("patient_reminder_days",
+             "Every reminder must come before the follow-up moves to the phone list (day " +
+                 std::to_string(c.patient_phone_after_days) + "): day " +
+                 std::to_string(c.patient_reminder_days.back()) + " does not");
   }
   if (errors.empty()) {
     const bool listed = std::any_of(

@@ -17,6 +17,8 @@
 
 namespace vertebro::app {
 
+inline constexpr int kMaxReminders = 3;
+
 struct UnitConfig {
   guidance::UnitSettings rules{};
   // The roles whose users may record an override at each gate. Default: operators only (the
@@ -34,6 +36,15 @@ struct UnitConfig {
   // at least 2 points and at least 30% on the NRS; one step up the mobility scale
   // (docs/settings.md).
   guidance::OutcomeDefinitions outcome_definitions{};
+  // How many days a patient's questionnaire link works after it is issued (app/patient_links.h).
+  // Default 28: time for a letter to arrive and a reminder to follow (docs/settings.md).
+  int patient_link_days = 28;
+  // When reminders of an unanswered questionnaire are due, in days after it was first sent, in
+  // increasing order (at most kMaxReminders; none turns reminders off). Default 7 and 14.
+  std::vector<int> patient_reminder_days = {7, 14};
+  // When an unanswered questionnaire moves to the nurse's phone list, in days after it was first
+  // sent; after every reminder day. Default 21 (docs/settings.md).
+  int patient_phone_after_days = 21;
 
   static std::map<guidance::Gate, std::vector<domain::Role>> default_override_roles();
   bool may_override(domain::Role role, guidance::Gate gate) const;

@@ -104,6 +104,21 @@ struct YellowCardRecord {
   std::string updated_at;
 };
 
+// A patient's one-time link to a follow-up questionnaire (app/patient_links.h). Only the
+// SHA-256 of its token is kept. used_at and cancelled_at are "" while the link is open.
+struct FollowUpLinkRecord {
+  std::int64_t id = 0;
+  EpisodeId episode;
+  std::string time_point;  // "1 month"
+  std::string token_hash;  // lower-case hex SHA-256 of the token
+  std::string route;       // how it went to the patient: "letter" or "text"
+  UserId issued_by;
+  std::string issued_at;
+  std::string expires_at;  // timestamp
+  std::string used_at;
+  std::string cancelled_at;
+};
+
 // A site's access to a spinal surgery service (HTG3-1.2-SURGERY).
 struct SiteSurgeryRecord {
   SiteId site;

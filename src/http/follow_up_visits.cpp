@@ -237,6 +237,40 @@ void show_visit(Web& web, const Request& req, Response& res, const app::Actor& a
   data["pathway_href"] = pathway_pages::pathway_href(v.episode.id);
   data["edit_href"] = v.may_record ? Json(visit_href(v.episode.id, v.time_point) + "/edit") : Json();
   data["recorded"] = v.visit.has_value();
+  const std::string visit_url = visit_href(v.episode.id, v.time_point);
+  if (v.link) {
+    const auto& l = *v.link;
+    const std::string issued =
+        "The latest questionnaire was sent " + std::string(l.route == "text" ? "by text message" : "by letter") +
+        " on " + date_display(l.issued_on) + (l.issued_by.empty() ? "" : " by " + l.issued_by) +
+        (l.plan.reminders_sent > 0
+             ? " (" + std::string(l.plan.reminders_sent == 1 ? "a reminder" : std::to_string(l.plan.reminders_sent) + " reminders") +
+                   "; first sent on " + date_display(l.plan.first_sent->iso()) + ")"
+             : "");
+    data["link"] = {
+        {"text", issued + (l.state == "open"       ? "; its link works until " +
+                                                          date_display(l.expires_on) +
+                                                          " and is not answered yet."
+                           : l.state == "answered" ? "; the patient answered it."
+                           : l.state == "expired"  ? "; its link expired on " +
+                                                         date_display(l.expires_on) +
+                                                         " unanswered."
+                                                   : "; it was stopped.")},
+        {"next", v.visit ? Json() : Json(pathway_pages::contact_text(l.plan))}};
+  } else {
+    data["link"] = Json();
+  }
+  const bool may_send = v.may_record && !v.visit;
+  const bool sent = v.link && v.link->plan.step != app::ContactStep::kSend;
+  data["send_action"] = may_send ? Json(visit_url + "/questionnaire") : Json();
+  data["send_label"] = sent ? "a new questionnaire" : "a questionnaire";
+  data["stop_action"] =
+      may_send && v.link &&
+              (v.link->plan.step == app::ContactStep::kWait ||
+               v.link->plan.step == app::ContactStep::kRemind ||
+               v.link->plan.step == app::ContactStep::kPhone)
+          ? Json(visit_url + "/questionnaire/stop")
+          : Json();
   data["complication_href"] =
       role_allows(actor.user.role, domain::Permission::kRecordFollowUp) && v.procedure_date
           ? Json("/episodes/" + v.episode.id.str() + "/complications/new?detected=at_follow_up")

@@ -4,6 +4,7 @@
 #include "app/follow_up_visits.h"
 #include "app/follow_ups.h"
 #include "http/api_support.h"
+#include "http/pathway_pages.h"
 #include "http/views.h"
 #include "http/web.h"
 
@@ -30,8 +31,11 @@ std::string status_tag(guidance::FollowUpStatus s) {
 }
 
 // One outstanding time point, for the page and the API alike.
-Json due_view(const guidance::FollowUpDue& d, const std::string& primary, EpisodeId id) {
+Json due_view(const guidance::FollowUpDue& d, const app::ContactPlan& contact,
+              const std::string& primary, EpisodeId id) {
   return {{"time_point", d.point.name()},
+          {"questionnaire", pathway_pages::contact_json(contact)},
+          {"questionnaire_text", pathway_pages::contact_text(contact)},
           {"href", "/episodes/" + id.str() + "/follow-ups/" + app::time_point_url(d.point.name())},
           {"primary", d.point.name() == primary},
           {"status", std::string(guidance::follow_up_status_name(d.status))},
@@ -50,7 +54,9 @@ Json row_view(const app::FollowUpRow& r, const std::string& primary, domain::Dat
   v["procedure_date_display"] =
       r.procedure_date ? Json(r.procedure_date->display()) : Json("Not recorded");
   Json items = Json::array();
-  for (const auto& d : r.outstanding) items.push_back(due_view(d, primary, r.row.episode.id));
+  for (std::size_t k = 0; k < r.outstanding.size(); ++k) {
+    items.push_back(due_view(r.outstanding[k], r.contact.at(k), primary, r.row.episode.id));
+  }
   v["follow_ups"] = items;
   return v;
 }
@@ -69,6 +75,69 @@ Json completeness_view(const std::vector<app::TimePointCompleteness>& all) {
                                                     : std::to_string(percent.get<int>()) + "%"}});
   }
   return out;
+}
+
+// What the nurses do today about questionnaires, from the list's rows: reminders to send by
+// letter and by text, first questionnaires of follow-ups now in their window, and unanswered
+// ones to phone. Each item: the patient, the time point, why, and where to act.
+Json contact_lists(const std::vector<app::FollowUpRow>& rows) {
+  Json letters = Json::array(), texts = Json::array(), first = Json::array(),
+       phone = Json::array();
+  for (const auto& r : rows) {
+    for (std::size_t k = 0; k < r.outstanding.size(); ++k) {
+      const auto& d = r.outstanding[k];
+      const auto& c = r.contact.at(k);
+      const std::string href = "/episodes/" + r.row.episode.id.str() + "/follow-ups/" +
+                               app::time_point_url(d.point.name());
+      Json item = {{"episode_id", r.row.episode.id.str()},
+                   {"patient_name", r.row.family_name + ", " + r.row.given_name},
+                   {"nhs_number_formatted", nhs_formatted(r.row.nhs_number)},
+                   {"site_name", r.row.site_name},
+                   {"time_point", d.point.name()},
+                   {"href", href},
+                   {"send_action", href + "/questionnaire"},
+                   {"record_href", href + "/edit"},
+                   {"why", pathway_pages::contact_text(c)},
+                   {"batch_value", r.row.episode.id.str() + ":" + app::time_point_url(d.point.name())}};
+      switch (c.step) {
+        case app::ContactStep::kRemind:
+          (c.route == "text" ? texts : letters).push_back(item);
+          break;
+        case app::ContactStep::kSend:
+          if (d.status == guidance::FollowUpStatus::kDue) {
+            item["why"] = "Due " + d.due.display() + ", window " + d.window_start.display() +
+                          " to " + d.window_end.display();
+            first.push_back(item);
+          }
+          break;
+        case app::ContactStep::kPhone: phone.push_back(item); break;
+        default: break;
+      }
+    }
+  }
+  // Each group for templates/_contact_table.mustache, or null when it is empty.
+  // A group of two or more to send by letter can be printed at once ("Print all 3 letters").
+  const auto group = [](Json items, const std::string& caption, bool letter, bool text,
+                        bool phone_list) {
+    if (items.empty()) return Json();
+    const std::size_t n = items.size();
+    return Json{{"caption", caption},
+                {"items", std::move(items)},
+                {"letter", letter},
+                {"text", text},
+                {"phone", phone_list},
+                {"batch_label", letter && n >= 2 ? Json("Print all " + std::to_string(n) +
+                                                        " as letters")
+                                                 : Json()}};
+  };
+  const bool nothing = letters.empty() && texts.empty() && first.empty();
+  const bool nobody = phone.empty();
+  return {{"letters", group(letters, "Reminder letters to print", true, false, false)},
+          {"texts", group(texts, "Reminder links to text", false, true, false)},
+          {"first", group(first, "Not sent yet", true, true, false)},
+          {"phone", group(phone, "Unanswered questionnaires to phone about", false, false, true)},
+          {"nothing_to_send", nothing},
+          {"nobody_to_phone", nobody}};
 }
 
 }  // namespace
@@ -91,6 +160,9 @@ void add_follow_up_routes(Router& router, Web& web) {
                }
                Json data = {{"rows", rows},
                             {"empty", rows.empty()},
+                            {"today", contact_lists(list->rows)},
+                            {"may_send", role_allows(actor->user.role,
+                                                     domain::Permission::kRecordFollowUp)},
                             {"primary_follow_up", list->primary_follow_up},
                             {"completeness", completeness_view(list->completeness)}};
                render_page(web, res, 200, "follow_ups", data, "Follow-ups", &*actor,

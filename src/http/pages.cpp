@@ -194,7 +194,14 @@ void render_error(Web& web, Response& res, const Error& error, const app::Actor*
       res.set_header("Retry-After", std::to_string(std::max(1, error.retry_after_seconds)));
       render_status_page(web, res, status, "There is a problem", error.message, actor);
       return;
-    case Errc::kInvalid:
+    case Errc::kInvalid: {
+      // A page that has no form to show the errors on names them here.
+      std::string text;
+      for (const auto& f : error.fields) text += (text.empty() ? "" : " ") + f.message + ".";
+      render_status_page(web, res, status, "There is a problem",
+                         text.empty() ? error.message : text, actor);
+      return;
+    }
     case Errc::kConflict:
     case Errc::kWrongState:
     case Errc::kDuplicate:

@@ -152,6 +152,11 @@ struct SettingsForm {
   bool has_follow_up = true;
   std::string follow_up_time_points;  // one per line: "3 months, 14, 28"
   std::string primary_follow_up;
+  std::string patient_link_days;
+  bool has_link_days = true;  // false for a form from before the setting existed
+  std::string patient_reminder_days;  // "7, 14"
+  std::string patient_phone_after_days;
+  bool has_reminders = true;  // false for a form from before the settings existed
   // The outcome definitions; likewise left as they are by a form without them.
   bool has_outcomes = true;
   std::string pain_relief_min_points;
@@ -227,6 +232,11 @@ SettingsForm settings_form(const app::UnitConfig& c) {
   }
   f.follow_up_time_points = time_points_text(c.follow_up_time_points);
   f.primary_follow_up = c.primary_follow_up;
+  f.patient_link_days = std::to_string(c.patient_link_days);
+  for (const int d : c.patient_reminder_days) {
+    f.patient_reminder_days += (f.patient_reminder_days.empty() ? "" : ", ") + std::to_string(d);
+  }
+  f.patient_phone_after_days = std::to_string(c.patient_phone_after_days);
   f.pain_relief_min_points = std::to_string(c.outcome_definitions.pain_min_fall_points);
   f.pain_relief_min_percent = std::to_string(c.outcome_definitions.pain_min_fall_percent);
   f.mobility_min_steps = std::to_string(c.outcome_definitions.mobility_min_steps);
@@ -252,6 +262,11 @@ SettingsForm settings_form(const Request& req) {
   f.has_follow_up = req.has_param("follow_up_time_points") || req.has_param("primary_follow_up");
   f.follow_up_time_points = form(req, "follow_up_time_points");
   f.primary_follow_up = form(req, "primary_follow_up");
+  f.patient_link_days = form(req, "patient_link_days");
+  f.has_link_days = req.has_param("patient_link_days");
+  f.patient_reminder_days = form(req, "patient_reminder_days");
+  f.patient_phone_after_days = form(req, "patient_phone_after_days");
+  f.has_reminders = req.has_param("patient_phone_after_days");
   f.has_outcomes = false;
   for (const auto& [key, label, member] : outcome_keys()) {
     f.has_outcomes = f.has_outcomes || req.has_param(key);
@@ -277,6 +292,12 @@ Json settings_document(const SettingsForm& f) {
   if (f.has_follow_up) {
     doc["follow_up_time_points"] = time_points_document(f.follow_up_time_points);
     doc["primary_follow_up"] = f.primary_follow_up;
+    // Forms from before the setting existed leave it as it is.
+    if (f.has_link_days) doc["patient_link_days"] = f.patient_link_days;
+    if (f.has_reminders) {
+      doc["patient_reminder_days"] = f.patient_reminder_days;
+      doc["patient_phone_after_days"] = f.patient_phone_after_days;
+    }
   }
   if (f.has_outcomes) {
     for (const auto& [key, label, member] : outcome_keys()) doc[key] = f.*member;
@@ -423,6 +444,32 @@ void show_settings(Web& web, Response& res, const app::Actor& actor, int status,
            "published standard fixes the primary time point for a registry.",
        "10", "off"},
       errors));
+  follow_up.push_back(field_view(
+      {"patient_link_days", "Patient questionnaire links work for (days)", f.patient_link_days,
+       FieldKind::kText,
+       "A link sent to a patient (by letter or text message) stops working this many days after "
+       "it is issued, or once answered (1 to 90). Default 28. Source: vertebro's default, time "
+       "for a letter to arrive and be answered; not a published standard.",
+       "2", "off"},
+      errors));
+  follow_up.push_back(field_view(
+      {"patient_reminder_days", "Remind patients who have not answered after (days)",
+       f.patient_reminder_days, FieldKind::kText,
+       "Days after a questionnaire was first sent when a reminder (a new letter or text) is due "
+       "if the patient has not answered: up to 3, from 1 to 90, in increasing order, separated "
+       "by commas; leave it empty for no reminders. Never for a follow-up already recorded or "
+       "stopped, or a patient who died or withdrew. Default 7, 14. Source: vertebro's default; "
+       "not a published standard.",
+       "10", "off"},
+      errors));
+  follow_up.push_back(field_view(
+      {"patient_phone_after_days", "Move unanswered questionnaires to the phone list after (days)",
+       f.patient_phone_after_days, FieldKind::kText,
+       "Days after a questionnaire was first sent when, still unanswered, it goes to the nurses' "
+       "phone list and reminders stop (1 to 120; after the last reminder). Default 21. Source: "
+       "vertebro's default; not a published standard.",
+       "3", "off"},
+      errors));
   data["follow_up_fields"] = follow_up;
 
   const guidance::OutcomeDefinitions od{};
@@ -522,6 +569,16 @@ void add_admin_pages(Router& router, Web& web) {
     if (f.has_follow_up && f.primary_follow_up.find_first_not_of(" \t") == std::string::npos) {
       blanks.push_back({"primary_follow_up", "Enter the primary follow-up"});
     }
+    if (f.has_follow_up && f.has_link_days &&
+        f.patient_link_days.find_first_not_of(" \t") == std::string::npos) {
+      blanks.push_back({"patient_link_days", "Enter how many days patient links work for"});
+    }
+    if (f.has_follow_up && f.has_reminders &&
+        f.patient_phone_after_days.find_first_not_of(" \t") == std::string::npos) {
+      blanks.push_back({"patient_phone_after_days",
+                        "Enter after how many days an unanswered questionnaire goes to the phone "
+                        "list"});
+    }
     for (const auto& [key, label, member] : outcome_keys()) {
       if (f.has_outcomes && (f.*member).find_first_not_of(" \t") == std::string::npos) {
         blanks.push_back({key, std::string("Enter ") + label});
@@ -551,6 +608,9 @@ void add_admin_pages(Router& router, Web& web) {
       const SettingsForm stored = settings_form(*c);
       f.follow_up_time_points = stored.follow_up_time_points;
       f.primary_follow_up = stored.primary_follow_up;
+      f.patient_link_days = stored.patient_link_days;
+      f.patient_reminder_days = stored.patient_reminder_days;
+      f.patient_phone_after_days = stored.patient_phone_after_days;
     }
     if (!f.has_outcomes) {
       auto c = app::get_unit_config(web.ctx, *actor);

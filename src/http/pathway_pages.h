@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/pathway.h"
+#include "app/patient_links.h"
 #include "http/web.h"
 
 namespace vertebro::http::pathway_pages {
@@ -17,6 +18,11 @@ struct Loaded {
 };
 
 std::int64_t number_of(const std::string& s);
+// A follow-up's questionnaire step (app/patient_links.h) for the API: {step, route, first_sent,
+// last_sent, reminders_sent, reminder, due}; and in words for the pages ("Reminder 1 due since
+// 10 Dec 2026 (sent by letter on 3 Dec 2026)"). Both in http/patient_links.cpp.
+nlohmann::json contact_json(const app::ContactPlan& p);
+std::string contact_text(const app::ContactPlan& p);
 std::string pathway_href(EpisodeId id);
 // The episode's pathway as the actor may see it (audited).
 Result<Loaded> load(Web& web, const app::Actor& actor, EpisodeId id);

@@ -11,9 +11,12 @@ std::string Router::to_regex(const std::string& pattern) {
     if (c == '{') {
       const auto end = pattern.find('}', i);
       // A follow-up time point as URLs write it: "1-month", "12-months", "1-week".
-      out += pattern.compare(i, end - i + 1, "{time_point}") == 0
-                 ? "([0-9]{1,3}-[a-z]{3,6})"
-                 : "([0-9]{1,18})";
+      const std::string name = pattern.substr(i, end - i + 1);
+      // A patient's link token: anything up to the next "/", so that every link that does not
+      // work, however mistyped, gets the same "link not valid" page.
+      out += name == "{time_point}" ? "([0-9]{1,3}-[a-z]{3,6})"
+             : name == "{token}"    ? "([^/]{1,200})"
+                                    : "([0-9]{1,18})";
       i = end;
     } else if (c == '.' || c == '+' || c == '*' || c == '?' || c == '(' || c == ')' ||
                c == '[' || c == ']' || c == '^' || c == '$' || c == '|' || c == '\\') {

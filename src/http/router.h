@@ -24,7 +24,8 @@ class Router {
   Router(httplib::Server& server, std::size_t max_body) : server_(server), max_body_(max_body) {}
 
   // `{name}` in `pattern` matches 1-18 digits, available as req.matches[1], [2], ...;
-  // `{time_point}` matches a follow-up time point as URLs write it ("1-month", "12-months").
+  // `{time_point}` matches a follow-up time point as URLs write it ("1-month", "12-months");
+  // `{token}` a patient link's token (anything up to the next "/").
   void get(const std::string& pattern, const std::string& summary, Handler h);
   void post(const std::string& pattern, const std::string& summary, Handler h);
   void put(const std::string& pattern, const std::string& summary, Handler h);

@@ -99,8 +99,11 @@ Server::Server(const app::Context& ctx, ServerOptions options)
       [https](const Request& req, Response& res) { security_headers(req, res, https); });
 
   // Access log: method, path without its query string (which may hold search terms), status.
+  // A patient's questionnaire link is a secret that works the questionnaire: never logged.
   svr.set_logger([](const Request& req, const Response& res) {
-    if (!is_static(req.path)) log::info("{} {} {}", req.method, req.path, res.status);
+    if (is_static(req.path)) return;
+    const bool link = req.path.rfind("/q/", 0) == 0;
+    log::info("{} {} {}", req.method, link ? std::string("/q/(link)") : req.path, res.status);
   });
 
   svr.set_exception_handler([&web, https](const Request& req, Response& res, std::exception_ptr ep) {
@@ -191,6 +194,7 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_follow_up_visit_routes(router, web);
   add_complication_routes(router, web);
   add_yellow_card_routes(router, web);
+  add_patient_link_routes(router, web);
 }
 
 Server::~Server() { stop(); }

@@ -23,6 +23,7 @@ using domain::EpisodeFormRecord;
 using domain::FollowUpVisitRecord;
 using domain::ComplicationRecord;
 using domain::YellowCardRecord;
+using domain::FollowUpLinkRecord;
 using domain::EpisodeRecord;
 using domain::MdtCaseRecord;
 using domain::MeetingRecord;

@@ -168,6 +168,13 @@ class SqlTx final : public Tx {
   Result<ComplicationRecord> update_complication(const ComplicationRecord& c,
                                                  std::int64_t expected_version) override;
   Result<std::vector<ComplicationRecord>> device_complications() override;
+  Result<FollowUpLinkRecord> insert_follow_up_link(const FollowUpLinkRecord& l) override;
+  Result<std::optional<FollowUpLinkRecord>> find_follow_up_link(
+      const std::string& token_hash) override;
+  Result<std::vector<FollowUpLinkRecord>> episode_follow_up_links(EpisodeId episode) override;
+  Result<bool> use_follow_up_link(std::int64_t id, const std::string& at) override;
+  Status cancel_follow_up_links(EpisodeId episode, const std::string& time_point,
+                                const std::string& at) override;
   Result<std::vector<YellowCardRecord>> yellow_card_reports() override;
   Result<std::optional<YellowCardRecord>> find_yellow_card_report(std::int64_t id) override;
   Result<YellowCardRecord> insert_yellow_card_report(const YellowCardRecord& r) override;

@@ -1,5 +1,6 @@
-// SqlTx, Yellow Card part: the device safety officer's reports of device-related adverse
-// incidents (migration 0015), one per complication. Same rules as sql_tx.cpp: portable SQL with
+// SqlTx, the parts beside follow-up: the device safety officer's Yellow Card reports of
+// device-related adverse incidents (migration 0015), one per complication, and the patients'
+// one-time questionnaire links (migration 0016). Same rules as sql_tx.cpp: portable SQL with
 // every value bound as a parameter, and a taken complication or a stale version found without a
 // failing statement, because a failed statement aborts the whole transaction on PostgreSQL.
 
@@ -29,7 +30,81 @@ YellowCardRecord yellow_card_from(const sql::Row& r) {
   return y;
 }
 
+constexpr const char* kLinkCols =
+    "id, episode_id, time_point, token_hash, issued_by, issued_at, expires_at, used_at, "
+    "cancelled_at, route";
+
+FollowUpLinkRecord link_from(const sql::Row& r) {
+  FollowUpLinkRecord l;
+  l.id = r.i64(0);
+  l.episode = EpisodeId{r.i64(1)};
+  l.time_point = r.str(2);
+  l.token_hash = r.str(3);
+  l.issued_by = UserId{r.i64(4)};
+  l.issued_at = r.str(5);
+  l.expires_at = r.str(6);
+  l.used_at = r.str(7);
+  l.cancelled_at = r.str(8);
+  l.route = r.str(9);
+  return l;
+}
+
 }  // namespace
+
+Result<FollowUpLinkRecord> SqlTx::insert_follow_up_link(const FollowUpLinkRecord& l) {
+  auto taken = any_row("SELECT 1 FROM follow_up_links WHERE token_hash = ?", {l.token_hash});
+  if (!taken) return std::move(taken).error();
+  if (*taken) return Error::conflict("The link's token is taken; make the link again");
+  auto rows = c_.query(
+      "INSERT INTO follow_up_links (episode_id, time_point, token_hash, issued_by, issued_at, "
+      "expires_at, used_at, cancelled_at, route) VALUES (?, ?, ?, ?, ?, ?, '', '', ?) "
+      "RETURNING " +
+          std::string(kLinkCols),
+      {l.episode.value, l.time_point, l.token_hash, l.issued_by.value, l.issued_at,
+       l.expires_at, l.route});
+  if (!rows) return std::move(rows).error();
+  return link_from(rows->front());
+}
+
+Result<std::optional<FollowUpLinkRecord>> SqlTx::find_follow_up_link(
+    const std::string& token_hash) {
+  auto rows = c_.query(
+      std::string("SELECT ") + kLinkCols + " FROM follow_up_links WHERE token_hash = ?",
+      {token_hash});
+  if (!rows) return std::move(rows).error();
+  if (rows->empty()) return std::optional<FollowUpLinkRecord>();
+  return std::optional<FollowUpLinkRecord>(link_from(rows->front()));
+}
+
+Result<std::vector<FollowUpLinkRecord>> SqlTx::episode_follow_up_links(EpisodeId episode) {
+  auto rows = c_.query(std::string("SELECT ") + kLinkCols +
+                           " FROM follow_up_links WHERE episode_id = ? ORDER BY id DESC",
+                       {episode.value});
+  if (!rows) return std::move(rows).error();
+  std::vector<FollowUpLinkRecord> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(link_from(r));
+  return out;
+}
+
+Result<bool> SqlTx::use_follow_up_link(std::int64_t id, const std::string& at) {
+  auto rows = c_.query(
+      "UPDATE follow_up_links SET used_at = ? WHERE id = ? AND used_at = '' AND "
+      "cancelled_at = '' RETURNING id",
+      {at, id});
+  if (!rows) return std::move(rows).error();
+  return !rows->empty();
+}
+
+Status SqlTx::cancel_follow_up_links(EpisodeId episode, const std::string& time_point,
+                                     const std::string& at) {
+  auto rows = c_.query(
+      "UPDATE follow_up_links SET cancelled_at = ? WHERE episode_id = ? AND time_point = ? AND "
+      "used_at = '' AND cancelled_at = '' RETURNING id",
+      {at, episode.value, time_point});
+  if (!rows) return std::move(rows).error();
+  return {};
+}
 
 Result<std::vector<YellowCardRecord>> SqlTx::yellow_card_reports() {
   auto rows = c_.query(

@@ -135,6 +135,19 @@ class Tx {
   // expected_version (kConflict when stale, kNotFound when absent); returns the new record.
   virtual Result<YellowCardRecord> update_yellow_card_report(const YellowCardRecord& r,
                                                              std::int64_t expected_version) = 0;
+  // Patients' one-time questionnaire links (records.h, FollowUpLinkRecord;
+  // sql_tx_yellow_card.cpp). Inserts `l` (fills id); kConflict when the token hash is taken.
+  virtual Result<FollowUpLinkRecord> insert_follow_up_link(const FollowUpLinkRecord& l) = 0;
+  virtual Result<std::optional<FollowUpLinkRecord>> find_follow_up_link(
+      const std::string& token_hash) = 0;
+  // Every link of the episode, newest first.
+  virtual Result<std::vector<FollowUpLinkRecord>> episode_follow_up_links(EpisodeId episode) = 0;
+  // Sets used_at when the link is still open (neither used nor cancelled); false otherwise.
+  virtual Result<bool> use_follow_up_link(std::int64_t id, const std::string& at) = 0;
+  // Cancels the links of the episode's time point that are neither used nor cancelled (expired
+  // ones too).
+  virtual Status cancel_follow_up_links(EpisodeId episode, const std::string& time_point,
+                                        const std::string& at) = 0;
   // Moves the episode to `state` when its version equals expected_version; bumps the version
   // and sets updated_at and state_changed_at. kConflict when stale, kNotFound when absent.
   virtual Result<EpisodeRecord> set_episode_state(EpisodeId id, std::int64_t expected_version,

@@ -41,7 +41,7 @@ describe('follow-up visits in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.check('list');
 
         // The first outstanding time point of the first patient listed.
-        const row = page.locator('table.vb-worklist tbody tr').first();
+        const row = page.locator('#all-follow-ups tbody tr').first();
         const patient = (await row.locator('td').first().innerText()).trim();
         const link = row.locator('ul a').first();
         const timePoint = (await link.evaluate((a) => a.childNodes[0].textContent)).trim();
@@ -96,7 +96,7 @@ describe('follow-up visits in Chromium', { timeout: TEST_TIMEOUT_MS }, () => {
         await s.check('complication-listed');
 
         await s.goto('/follow-ups');
-        const rows = page.locator('table.vb-worklist tbody tr', { hasText: patient });
+        const rows = page.locator('#all-follow-ups tbody tr', { hasText: patient });
         if (await rows.count() > 0) {
           const links = await rows.first().locator('ul a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
           assert.ok(!links.includes(visitPath), `${visitPath} is still listed for ${patient}`);

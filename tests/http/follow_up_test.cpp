@@ -149,7 +149,19 @@ TEST_F(FollowUpTest, SettingsHoldTheOutcomeDefinitions) {
   EXPECT_EQ(before["pain_relief_min_points"], 2) << before;
   EXPECT_EQ(before["pain_relief_min_percent"], 30);
   EXPECT_EQ(before["mobility_min_steps"], 1);
+  EXPECT_EQ(before["patient_link_days"], 28);
+  EXPECT_EQ(before["patient_reminder_days"], Json::array({7, 14}));
+  EXPECT_EQ(before["patient_phone_after_days"], 21);
   const std::pair<Json, const char*> bad[] = {
+      {{{"patient_link_days", 0}}, "patient_link_days"},
+      {{{"patient_reminder_days", Json::array({14, 7})}}, "patient_reminder_days"},
+      {{{"patient_reminder_days", Json::array({0})}}, "patient_reminder_days"},
+      {{{"patient_reminder_days", Json::array({3, 5, 7, 9})}}, "patient_reminder_days"},
+      {{{"patient_reminder_days", "7, a fortnight"}}, "patient_reminder_days"},
+      {{{"patient_reminder_days", Json::array({7, 21})}}, "patient_reminder_days"},
+      {{{"patient_phone_after_days", 10}}, "patient_reminder_days"},
+      {{{"patient_phone_after_days", 0}}, "patient_phone_after_days"},
+      {{{"patient_link_days", 91}}, "patient_link_days"},
       {{{"pain_relief_min_points", 0}}, "pain_relief_min_points"},
       {{{"pain_relief_min_points", 11}}, "pain_relief_min_points"},
       {{{"pain_relief_min_percent", 101}}, "pain_relief_min_percent"},
@@ -170,6 +182,19 @@ TEST_F(FollowUpTest, SettingsHoldTheOutcomeDefinitions) {
   EXPECT_EQ(json_of(*good)["pain_relief_min_points"], 3);
   EXPECT_EQ(json_of(*good)["pain_relief_min_percent"], 50);
   EXPECT_EQ(json_of(*good)["mobility_min_steps"], 1) << "a patch keeps what it leaves out";
+  auto days = put_settings({{"patient_link_days", 14}});
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->status, 200) << days->body;
+  EXPECT_EQ(json_of(*days)["patient_link_days"], 14);
+  auto reminders = put_settings({{"patient_reminder_days", "5, 10, 15"}, {"patient_phone_after_days", 30}});
+  ASSERT_TRUE(reminders);
+  ASSERT_EQ(reminders->status, 200) << reminders->body;
+  EXPECT_EQ(json_of(*reminders)["patient_reminder_days"], Json::array({5, 10, 15}));
+  EXPECT_EQ(json_of(*reminders)["patient_phone_after_days"], 30);
+  auto none = put_settings({{"patient_reminder_days", Json::array()}});
+  ASSERT_TRUE(none);
+  ASSERT_EQ(none->status, 200) << none->body;
+  EXPECT_EQ(json_of(*none)["patient_reminder_days"], Json::array()) << "no reminders at all";
 
   const auto session = cookie("vb_session=" + admin_.token);
   auto page = client()->Get("/settings", session);
@@ -196,6 +221,33 @@ TEST_F(FollowUpTest, SettingsHoldTheOutcomeDefinitions) {
   ASSERT_TRUE(now);
   EXPECT_EQ(json_of(*now)["pain_relief_min_percent"], 25);
   EXPECT_EQ(json_of(*now)["mobility_min_steps"], 2);
+
+  // The reminder days and the phone-list day on the form: a blank day named, on_form out of
+  // order named, then saved.
+  form.emplace("patient_reminder_days", "9, 7");
+  form.emplace("patient_phone_after_days", "");
+  auto on_form = client()->Post("/settings", session, form);
+  ASSERT_TRUE(on_form);
+  EXPECT_EQ(on_form->status, 422);
+  EXPECT_TRUE(contains(on_form->body, "href=\"#patient_phone_after_days\""));
+  form.erase("patient_phone_after_days");
+  form.emplace("patient_phone_after_days", "20");
+  on_form = client()->Post("/settings", session, form);
+  ASSERT_TRUE(on_form);
+  EXPECT_EQ(on_form->status, 422);
+  EXPECT_TRUE(contains(on_form->body, "href=\"#patient_reminder_days\""));
+  form.erase("patient_reminder_days");
+  form.emplace("patient_reminder_days", "4, 8");
+  on_form = client()->Post("/settings", session, form);
+  ASSERT_TRUE(on_form);
+  EXPECT_EQ(on_form->status, 303) << on_form->body.substr(0, 800);
+  now = client()->Get("/api/v1/settings", bearer(admin_.token));
+  ASSERT_TRUE(now);
+  EXPECT_EQ(json_of(*now)["patient_reminder_days"], Json::array({4, 8}));
+  EXPECT_EQ(json_of(*now)["patient_phone_after_days"], 20);
+  page = client()->Get("/settings", session);
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(contains(page->body, "value=\"4, 8\""));
 }
 
 TEST_F(FollowUpTest, SettingsPageShowsAndSavesTheTimePoints) {

@@ -119,6 +119,10 @@ TEST_P(DemoDataTest, PathwayHasAnExampleInEveryStateWithOverrides) {
   EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE time_point = '6 months' "
                           "AND data LIKE '%new_fracture_levels%'"),
             1);
+  // Some answered by the patients themselves, through a one-time link used once.
+  EXPECT_GE(db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE source = 'patient'"), 3);
+  EXPECT_EQ(db->query_int("SELECT COUNT(*) FROM follow_up_links WHERE used_at <> ''"),
+            db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE source = 'patient'"));
   EXPECT_GE(db->query_int("SELECT COUNT(*) FROM follow_up_visits WHERE data LIKE "
                           "'%\"satisfaction\":\"dissatisfied\"%' OR data LIKE "
                           "'%\"satisfaction\":\"neutral\"%'"),
