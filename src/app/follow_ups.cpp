@@ -52,6 +52,16 @@ void count_completeness(std::vector<TimePointCompleteness>& out,
   }
 }
 
+// Whether every time point of `schedule` is recorded (in `done`) or past its window on `today`.
+bool finished(domain::Date procedure, const std::vector<guidance::FollowUpTimePoint>& schedule,
+              const std::vector<std::string>& done, domain::Date today) {
+  return std::all_of(schedule.begin(), schedule.end(), [&](const guidance::FollowUpTimePoint& p) {
+    return std::find(done.begin(), done.end(), p.name()) != done.end() ||
+           guidance::follow_up_due(procedure, p, today).status ==
+               guidance::FollowUpStatus::kOverdue;
+  });
+}
+
 // 0: an overdue follow-up; 1: one due; 2: no procedure date.
 int rank(const FollowUpRow& r) {
   if (!r.procedure_date) return 2;
@@ -68,6 +78,7 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
   FollowUpList list;
   auto s = ctx.write([&](store::Tx& tx) -> Status {
     list.rows.clear();
+    list.ready_to_close.clear();
     auto config = load_unit_config(tx);
     if (!config) return std::move(config).error();
     list.primary_follow_up = config->primary_follow_up;
@@ -136,6 +147,12 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
                              std::nullopt, today);
           r.outstanding = guidance::outstanding_follow_ups(**date, config->follow_up_time_points,
                                                            done, today);
+          if (finished(**date, config->follow_up_time_points, done, today)) {
+            FollowUpRow ready;
+            ready.row = row;
+            ready.procedure_date = *date;
+            list.ready_to_close.push_back(std::move(ready));
+          }
           if (r.outstanding.empty()) continue;
           auto links = tx.episode_follow_up_links(row.episode.id);
           if (!links) return std::move(links).error();
@@ -156,9 +173,20 @@ Result<FollowUpList> list_follow_ups(const Context& ctx, const Actor& actor) {
                        }
                        return false;
                      });
+    std::sort(list.ready_to_close.begin(), list.ready_to_close.end(),
+              [](const FollowUpRow& a, const FollowUpRow& b) {
+                return a.procedure_date < b.procedure_date;
+              });
     std::vector<store::ShownRecord> shown;
     for (const auto& r : list.rows) shown.push_back({r.row.episode.id, r.row.episode.patient});
-    nlohmann::json detail = {{"rows", list.rows.size()}};
+    for (const auto& r : list.ready_to_close) {
+      const bool listed = std::any_of(list.rows.begin(), list.rows.end(), [&](const FollowUpRow& x) {
+        return x.row.episode.id == r.row.episode.id;
+      });
+      if (!listed) shown.push_back({r.row.episode.id, r.row.episode.patient});
+    }
+    nlohmann::json detail = {{"rows", list.rows.size()},
+                             {"ready_to_close", list.ready_to_close.size()}};
     return audit_list(tx, ctx, actor, {"follow_ups", 0, 0, 0}, std::move(detail), shown);
   });
   if (!s) return std::move(s).error();

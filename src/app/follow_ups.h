@@ -49,6 +49,10 @@ struct FollowUpList {
   std::string primary_follow_up;  // the unit's primary time point, for display
   // One per time point of the unit's schedule, in its order.
   std::vector<TimePointCompleteness> completeness;
+  // Episodes in follow-up whose every time point is recorded or past its window: nothing more
+  // is expected of them, and a nurse closes them (docs/pathway.md, "Closing an episode"); the
+  // earliest procedure first.
+  std::vector<FollowUpRow> ready_to_close;
 };
 
 // Needs kViewPatients. Errors: kForbidden; store errors (kBusy, kUnavailable, kInternal).

@@ -401,6 +401,10 @@ Result<PathwayView> view_pathway(const Context& ctx, const Actor& actor, Episode
       if (!complications) return std::move(complications).error();
       v.complications = std::move(*complications);
       v.may_record_complication = role_allows(role, Permission::kRecordFollowUp);
+      auto reports = tx.episode_yellow_card_reports(id);
+      if (!reports) return std::move(reports).error();
+      for (auto& r : *reports) v.yellow_cards.emplace(r.complication, std::move(r));
+      v.may_report_device_incidents = role_allows(role, Permission::kReportDeviceIncidents);
       const Baseline baseline =
           loaded->assessment ? baseline_of(loaded->assessment->document) : Baseline{};
       std::vector<std::pair<std::string, VisitOutcomes>> judged;

@@ -5,6 +5,7 @@
 // by a role the unit allows, and the findings, the rule-pack version and the override are
 // stored with the transition so the decision can be explained later.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,9 @@ struct PathwayView {
   // them once the procedure is recorded, in any state.
   std::vector<domain::ComplicationRecord> complications;
   bool may_record_complication = false;
+  // The Yellow Card reports of those complications (app/yellow_card.h), by complication id.
+  std::map<std::int64_t, domain::YellowCardRecord> yellow_cards;
+  bool may_report_device_incidents = false;  // the device safety officer, who prepares them
   // The episode's HTG3 efficacy and safety measures (app/measures.h), once the procedure is
   // recorded.
   std::optional<EpisodeMeasures> measures;

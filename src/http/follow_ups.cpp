@@ -158,9 +158,21 @@ void add_follow_up_routes(Router& router, Web& web) {
                  v["age"] = r.row.date_of_birth.years_until(today);
                  rows.push_back(v);
                }
+               Json ready = Json::array();
+               for (const auto& r : list->ready_to_close) {
+                 Json v = row_view(r, list->primary_follow_up, today);
+                 v["patient_name"] = r.row.family_name + ", " + r.row.given_name;
+                 v["nhs_number_formatted"] = nhs_formatted(r.row.nhs_number);
+                 v["pathway_href"] = pathway_pages::pathway_href(r.row.episode.id);
+                 ready.push_back(v);
+               }
                Json data = {{"rows", rows},
                             {"empty", rows.empty()},
                             {"today", contact_lists(list->rows)},
+                            {"has_ready", !ready.empty()},
+                            {"ready_to_close", ready},
+                            {"may_close", role_allows(actor->user.role,
+                                                      domain::Permission::kRecordExit)},
                             {"may_send", role_allows(actor->user.role,
                                                      domain::Permission::kRecordFollowUp)},
                             {"primary_follow_up", list->primary_follow_up},
@@ -187,7 +199,14 @@ void add_follow_up_routes(Router& router, Web& web) {
                }
                Json completeness = completeness_view(list->completeness);
                for (auto& c : completeness) c.erase("percent_text");
+               Json ready = Json::array();
+               for (const auto& r : list->ready_to_close) {
+                 Json v = row_view(r, list->primary_follow_up, today);
+                 v.erase("follow_ups");
+                 ready.push_back(v);
+               }
                send(res, 200, {{"items", items},
+                               {"ready_to_close", ready},
                                {"primary_follow_up", list->primary_follow_up},
                                {"completeness", completeness}});
              });

@@ -670,6 +670,31 @@ Json measures_view(const std::optional<app::EpisodeMeasures>& m) {
   return rows;
 }
 
+// What became of a device-related event's Yellow Card report (HTG3-YELLOWCARD), for its row:
+// {text, href (the report, or preparing one, for the device safety officer; else null)}; null
+// when no device was involved.
+Json yellow_card_cell(const app::PathwayView& p, const domain::ComplicationRecord& c) {
+  if (!c.device_involved) return Json();
+  const auto r = p.yellow_cards.find(c.id);
+  if (r == p.yellow_cards.end()) {
+    return {{"text", "No Yellow Card report yet"},
+            {"href", p.may_report_device_incidents
+                         ? Json("/yellow-card/new?complication=" + std::to_string(c.id))
+                         : Json()},
+            {"link_text", "Prepare a report"}};
+  }
+  const auto& y = r->second;
+  const std::string text =
+      y.status == "draft"       ? "Yellow Card report: draft"
+      : y.status == "submitted" ? "Yellow Card report submitted (" + y.regulator_reference + ")"
+      : y.regulator_reference.empty() ? "Yellow Card report closed, not sent"
+                                      : "Yellow Card report closed (" + y.regulator_reference + ")";
+  return {{"text", text},
+          {"href", p.may_report_device_incidents ? Json("/yellow-card/" + std::to_string(y.id))
+                                                 : Json()},
+          {"link_text", "Open the report"}};
+}
+
 // The episode's complications and adverse events, for the pathway page.
 Json complications_view(const app::PathwayView& p) {
   Json out = Json::array();
@@ -697,6 +722,7 @@ Json complications_view(const app::PathwayView& p) {
          {"device", device},
          {"device_involved", c.device_involved},
          {"outcome", label(app::complication_outcome_choices(), doc, "outcome")},
+         {"yellow_card", yellow_card_cell(p, c)},
          {"change_href", p.may_record_complication
                              ? Json("/episodes/" + p.episode.id.str() + "/complications/" +
                                     std::to_string(c.id))

@@ -176,6 +176,7 @@ class SqlTx final : public Tx {
   Status cancel_follow_up_links(EpisodeId episode, const std::string& time_point,
                                 const std::string& at) override;
   Result<std::vector<YellowCardRecord>> yellow_card_reports() override;
+  Result<std::vector<YellowCardRecord>> episode_yellow_card_reports(EpisodeId episode) override;
   Result<std::optional<YellowCardRecord>> find_yellow_card_report(std::int64_t id) override;
   Result<YellowCardRecord> insert_yellow_card_report(const YellowCardRecord& r) override;
   Result<YellowCardRecord> update_yellow_card_report(const YellowCardRecord& r,

@@ -106,14 +106,30 @@ Status SqlTx::cancel_follow_up_links(EpisodeId episode, const std::string& time_
   return {};
 }
 
+namespace {
+
+std::vector<YellowCardRecord> yellow_cards_from(const std::vector<sql::Row>& rows) {
+  std::vector<YellowCardRecord> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(yellow_card_from(r));
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<YellowCardRecord>> SqlTx::yellow_card_reports() {
   auto rows = c_.query(
       std::string("SELECT ") + kYellowCardCols + " FROM yellow_card_reports ORDER BY id DESC", {});
   if (!rows) return std::move(rows).error();
-  std::vector<YellowCardRecord> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back(yellow_card_from(r));
-  return out;
+  return yellow_cards_from(*rows);
+}
+
+Result<std::vector<YellowCardRecord>> SqlTx::episode_yellow_card_reports(EpisodeId episode) {
+  auto rows = c_.query(std::string("SELECT ") + kYellowCardCols +
+                           " FROM yellow_card_reports WHERE episode_id = ? ORDER BY complication_id",
+                       {episode.value});
+  if (!rows) return std::move(rows).error();
+  return yellow_cards_from(*rows);
 }
 
 Result<std::optional<YellowCardRecord>> SqlTx::find_yellow_card_report(std::int64_t id) {

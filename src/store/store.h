@@ -127,6 +127,8 @@ class Tx {
   virtual Result<std::vector<ComplicationRecord>> device_complications() = 0;
   // Yellow Card reports (records.h, YellowCardRecord; sql_tx_yellow_card.cpp), newest first.
   virtual Result<std::vector<YellowCardRecord>> yellow_card_reports() = 0;
+  // The reports of one episode's complications, by complication.
+  virtual Result<std::vector<YellowCardRecord>> episode_yellow_card_reports(EpisodeId episode) = 0;
   virtual Result<std::optional<YellowCardRecord>> find_yellow_card_report(std::int64_t id) = 0;
   // Inserts `r` with version 1 (fills id, version); kConflict when its complication has a
   // report already, kNotFound when the complication is absent.

@@ -289,6 +289,45 @@ TEST_F(FollowUpTest, SettingsPageShowsAndSavesTheTimePoints) {
   EXPECT_EQ(j["primary_follow_up"], "3 months");
 }
 
+// Once every time point is recorded or past its window, the episode is listed as ready to
+// close (the API's ready_to_close and the page's section), and not before; closing it takes it
+// off the list.
+TEST_F(FollowUpTest, AnEpisodePastItsLastTimePointIsReadyToClose) {
+  // A short schedule: 1 month only, window 7 days before and 14 after (26 Dec to 8 Jan).
+  auto schedule = put_settings(
+      {{"follow_up_time_points",
+        {{{"time_point", "1 month"}, {"window_before_days", 7}, {"window_after_days", 14}}}},
+       {"primary_follow_up", "1 month"}});
+  ASSERT_TRUE(schedule && schedule->status == 200) << (schedule ? schedule->body : "");
+  const std::int64_t id = episode_in_follow_up();
+  const auto ready = [&](const std::string& day) {
+    set_today(day);
+    const ApiSession s = api_sign_in("coordinator");
+    auto r = client()->Get("/api/v1/follow-ups", bearer(s.token));
+    EXPECT_TRUE(r && r->status == 200);
+    if (!r) return false;
+    const Json body = json_of(*r);
+    return std::any_of(body["ready_to_close"].begin(), body["ready_to_close"].end(),
+                       [&](const Json& e) { return e.value("id", std::int64_t{0}) == id; });
+  };
+  EXPECT_FALSE(ready("2027-01-08")) << "the window is still open";
+  EXPECT_TRUE(ready("2027-01-09")) << "past its only window, unrecorded";
+  const ApiSession s = api_sign_in("coordinator");
+  auto page = client()->Get("/follow-ups", page_cookie(s));
+  ASSERT_TRUE(page);
+  EXPECT_TRUE(contains(page->body, "Ready to close"));
+  EXPECT_TRUE(contains(page->body, "/episodes/" + std::to_string(id) + "/pathway"));
+  auto closed = client()->Post(path(id, "exit"),
+                               with(bearer(s.token), "If-Match", quoted(version(id))),
+                               Json{{"state", "closed"},
+                                    {"reason", "Follow-up complete"},
+                                    {"date", "2027-01-09"}}
+                                   .dump(),
+                               "application/json");
+  ASSERT_TRUE(closed && closed->status == 200) << (closed ? closed->body : "");
+  EXPECT_FALSE(ready("2027-01-09"));
+}
+
 TEST_F(FollowUpTest, ListShowsOverdueBeforeDueAndIsAudited) {
   const std::int64_t id = episode_in_follow_up();
   // On the procedure day nothing is due yet.

@@ -27,6 +27,7 @@ class YellowCardTest : public PathwayTest {
   // (`device`), or of none.
   std::int64_t complication(const std::string& device = "cement") {
     const std::int64_t id = episode_at_procedure();
+    last_episode_ = id;
     expect_status(put_form(operator_, id, "procedure", procedure("2026-11-25")), 200);
     Json c = {{"type", "symptomatic_cement_leakage"},
               {"event_date", "2026-11-25"},
@@ -100,7 +101,31 @@ class YellowCardTest : public PathwayTest {
   }
 
   ApiSession safety_;
+  std::int64_t last_episode_ = 0;  // the episode of the latest complication()
 };
+
+// The pathway's complication row says what became of a device-related event's report, with a
+// link for the device safety officer only.
+TEST_F(YellowCardTest, ThePathwayShowsWhatBecameOfTheEventsReport) {
+  const std::int64_t c = complication();
+  ASSERT_NE(c, 0);
+  const std::string pathway = "/episodes/" + std::to_string(last_episode_) + "/pathway";
+  auto page = client()->Get(pathway, page_cookie(safety_));
+  ASSERT_TRUE(page && page->status == 200);
+  EXPECT_TRUE(contains(page->body, "No Yellow Card report yet"));
+  EXPECT_TRUE(contains(page->body, "/yellow-card/new?complication=" + std::to_string(c)));
+  auto r = post(safety_, report(c, "draft"));
+  ASSERT_TRUE(r && r->status == 201) << (r ? r->body : "");
+  page = client()->Get(pathway, page_cookie(safety_));
+  ASSERT_TRUE(page && page->status == 200);
+  EXPECT_TRUE(contains(page->body, "Yellow Card report: draft"));
+  EXPECT_TRUE(contains(page->body, "/yellow-card/" + std::to_string(json_of(*r)["id"].get<std::int64_t>())));
+  // The operator sees the status, without a link to the report.
+  page = client()->Get(pathway, page_cookie(operator_));
+  ASSERT_TRUE(page && page->status == 200);
+  EXPECT_TRUE(contains(page->body, "Yellow Card report: draft"));
+  EXPECT_FALSE(contains(page->body, "href=\"/yellow-card/"));
+}
 
 TEST_F(YellowCardTest, OfficerPreparesSubmitsAndClosesAReportWithOnlyAgeAndSex) {
   const std::int64_t c = complication();
