@@ -3,12 +3,13 @@
 # the store stays behind app/: no file in http/ includes store/, and no header in app/ does
 # (app/context.h only declares store::Store and store::Tx), so a face cannot reach the store
 # even through a use case's header. cli/ wires the store to the server and may include it.
-set(layers base domain guidance stats trace store app http cli)
+set(layers base domain guidance stats trace report store app http cli)
 set(rank_base 0)
 set(rank_domain 1)
 set(rank_guidance 2)
 set(rank_stats 2)
 set(rank_trace 2)
+set(rank_report 3)
 set(rank_store 3)
 set(rank_app 4)
 set(rank_http 5)

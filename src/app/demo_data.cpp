@@ -125,12 +125,12 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
         {"trainer", "Tess Trainer", domain::Role::kTrainer, "Training lead", {0, 1}},
         {"researcher", "Rob Researcher", domain::Role::kResearcher, "Researcher", {0, 1}},
     };
-    // One salted hash shared by the demonstration users keeps set-up quick. The unit began a
-    // year and a day ago, before the demonstration pathway's first step (demo_pathway.h), so the
-    // audit trail stays in time order.
+    // One salted hash shared by the demonstration users keeps set-up quick. The unit began the
+    // day before the demonstration pathway's first step (demo_pathway.h), so the audit trail
+    // stays in time order.
     const std::string hash = crypto::hash_password("vertebro-demo");
-    const auto began = std::chrono::floor<std::chrono::days>(ctx.clock().now()) -
-                       std::chrono::days(366) + std::chrono::hours(8);
+    const auto began = std::chrono::floor<std::chrono::days>(ctx.clock().now()) +
+                       std::chrono::days(kDemoPathwayFirstDay - 1) + std::chrono::hours(8);
     FixedClock set_up_clock(began);
     const Context set_up(ctx.store(), set_up_clock, ctx.settings());
     auto s = set_up.write([&](store::Tx& tx) -> Status {
@@ -171,12 +171,14 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
                                   domain::Indication::kHaemangioma, domain::Indication::kOther};
   std::int64_t done = 0;
   if (summary.created_users && options.patients >= kDemoPathwayPatients) {
-    if (auto p = load_demo_pathway(ctx, sites, [&] { return numbers.next(); }); !p) {
+    // The historical cohort too, when the patients asked for leave room for it.
+    const bool cohort = options.patients >= kDemoPathwayPatients + kDemoCohortPatients;
+    if (auto p = load_demo_pathway(ctx, sites, [&] { return numbers.next(); }, cohort); !p) {
       return std::move(p).error();
     }
-    done = kDemoPathwayPatients;
-    summary.patients += kDemoPathwayPatients;
-    summary.episodes += kDemoPathwayPatients;  // one episode each
+    done = kDemoPathwayPatients + (cohort ? kDemoCohortPatients : 0);
+    summary.patients += done;
+    summary.episodes += done;  // one episode each
     auto m = ctx.write([&](store::Tx& tx) -> Status {
       if (auto n = tx.set_meta("demo_next_prefix", std::to_string(numbers.position())); !n) return n;
       return tx.set_meta("demo_patients", std::to_string(existing_patients + done));

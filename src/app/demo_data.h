@@ -9,7 +9,10 @@
 namespace vertebro::app {
 
 struct DemoOptions {
-  std::int64_t patients = 50;  // at most kMaxDemoPatients
+  // At most kMaxDemoPatients. The demonstration pathway takes kDemoPathwayPatients of them, and
+  // kDemoCohortPatients more for its historical cohort when there is room (app/demo_pathway.h);
+  // the rest wait for assessment or are being assessed.
+  std::int64_t patients = 140;
   std::uint64_t seed = 20261125;
 };
 

@@ -1,10 +1,13 @@
 #include "app/demo_pathway.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 
 #include "app/cement.h"
 #include "app/complications.h"
@@ -40,12 +43,19 @@ class Timeline {
  public:
   void at(When w, std::function<void()> step) { steps_.push_back({w, std::move(step)}); }
 
+  // The day of the earliest step (0 when there is none).
+  int first_day() const {
+    int first = 0;
+    for (const auto& s : steps_) first = std::min(first, s.when.day);
+    return first;
+  }
+
   // Runs every step in time order (steps at one moment in the order they were added), with the
-  // clock at the step's moment.
+  // clock at the step's moment. A minute past 59 runs into the next hour.
   void run(FixedClock& clock, domain::Date today) {
     std::stable_sort(steps_.begin(), steps_.end(), [](const Step& a, const Step& b) {
-      return std::tie(a.when.day, a.when.hour, a.when.minute) <
-             std::tie(b.when.day, b.when.hour, b.when.minute);
+      return std::pair(a.when.day, a.when.hour * 60 + a.when.minute) <
+             std::pair(b.when.day, b.when.hour * 60 + b.when.minute);
     });
     for (auto& s : steps_) {
       const auto day = today.days() + std::chrono::days(s.when.day);
@@ -62,6 +72,19 @@ class Timeline {
   };
   std::vector<Step> steps_;
 };
+
+// The requirements of `findings` that block, for a demonstration script's error: " (HTG3-1.2-MDT:
+// its message)".
+std::string blocking(const guidance::Findings& findings) {
+  std::string out;
+  for (const auto& f : findings) {
+    const bool fails =
+        f.outcome == guidance::Outcome::kFail || f.outcome == guidance::Outcome::kMissing;
+    if (!f.required || !fails) continue;
+    out += (out.empty() ? " (" : "; ") + f.requirement + ": " + f.message;
+  }
+  return out.empty() ? out : out + ")";
+}
 
 // Carries the first error out of a long script of use-case calls.
 class Script {
@@ -141,7 +164,10 @@ class Script {
     if (!ok()) return;
     auto r = check(
         move_episode(ctx_, by, id, {to, version(id), override_reason, planned, step_back_reason}));
-    if (r && !r->moved) fail("A demonstration episode was blocked at " + to);
+    if (r && !r->moved) {
+      fail("Demonstration episode " + std::to_string(id.value) + " was blocked at " + to +
+           blocking(r->findings));
+    }
   }
 
   void form(const Actor& by, EpisodeId id, FormKind kind, const json& doc,
@@ -308,7 +334,29 @@ struct Story {
   std::string cement_lot = "LOT-2026-0417";
   std::string cement_deviation;  // how IFU step 4 was done otherwise, if it was
   bool leak = false;
+  // A leak that caused symptoms after the procedure, recorded as a complication and reported
+  // through the Yellow Card scheme with this regulator's reference: "mild" settled with
+  // analgesia; "moderate" needed a nerve root block. "": none (or told by its own story).
+  std::string symptomatic_leak;
+  std::string yellow_card_reference;
   bool by_trainee = false;  // the trainee operated, supervised by the radiologist
+  std::string primary = "Breast";  // a metastasis's primary tumour
+  // A new vertebral fracture, `new_fracture_offset` levels from the treated one (-1: the level
+  // above, +1: below; further: a distant level), found at follow-up time point
+  // `new_fracture_at` (0: 1 day ... 5: 12 months). It is recorded as a complication too, at that
+  // visit (`new_fracture_complication`) or `new_fracture_reported` days after the procedure, when
+  // the GP reported it before the visit.
+  std::optional<std::size_t> new_fracture_at;
+  int new_fracture_offset = -1;
+  bool new_fracture_complication = false;
+  std::optional<int> new_fracture_reported;
+  // How a patient whose pain eased still fell short at follow-up: still on strong opioids
+  // (through 3 months), no better on their feet, or not satisfied.
+  bool still_on_opioids = false;
+  bool mobility_unchanged = false;
+  bool unsatisfied = false;
+  // Closed by the coordinator after its last follow-up time point (docs/pathway.md).
+  bool close_after_last = false;
   // The last word: an exit (its day, the day it happened, its state and reason).
   std::optional<int> exited;
   int exit_event = 0;
@@ -337,7 +385,7 @@ json assessment(const Script& s, const Story& st) {
             {"bone_health", true},
             {"bone_health_detail", "Fracture liaison service referral; alendronic acid started"},
             {"contraindications", json::array()}};
-  if (st.indication == "metastasis") a["tumour_primary"] = "Breast";
+  if (st.indication == "metastasis") a["tumour_primary"] = st.primary;
   if (st.indication == "haemangioma") {
     a["haemangioma_symptoms"] = "Pain at " + st.level + " on standing and walking, waking at night";
   }
@@ -397,6 +445,34 @@ json procedure(const Script& s, const Story& st, std::int64_t operator_id,
   return doc;
 }
 
+// The level of a story's new fracture (std::nullopt: none, or outside T1 to L5).
+std::optional<std::string> new_fracture_level(const Story& st) {
+  const auto l = domain::VertebralLevel::parse(st.level);
+  if (!st.new_fracture_at || !l) return std::nullopt;
+  const auto level = domain::VertebralLevel::from_index(l->index() + st.new_fracture_offset);
+  const auto t1 = domain::VertebralLevel::parse("T1");
+  const auto l5 = domain::VertebralLevel::parse("L5");
+  if (level < *t1 || *l5 < level) {
+    return std::nullopt;
+  }
+  return level.name();
+}
+
+// What the clinician noted of a new fracture at `level` at the visit that found it.
+std::string new_fracture_note(const Story& st, const std::string& level) {
+  if (st.new_fracture_reported) {
+    return "The new " + level +
+           " fracture the GP reported is healing; fracture liaison review done.";
+  }
+  if (st.new_fracture_offset == -1) {
+    return "New pain a level higher after a fall at home; X-ray arranged.";
+  }
+  if (st.new_fracture_offset == 1) return "New pain a level lower after a fall; X-ray arranged.";
+  return "New back pain at " + level +
+         "; an X-ray shows a new fracture there. Fracture liaison "
+         "review arranged.";
+}
+
 // The answers at follow-up time point `k` (0: 1 day ... 5: 12 months) of a story: most patients
 // do well (pain down by half or more, off strong opioids, walking better, satisfied); one in five
 // gains little. `n` varies the details between patients.
@@ -409,28 +485,55 @@ json follow_up(const Story& st, std::size_t k, int seen, int n, const Script& s)
             {"pain_at_rest", std::max(0, moving - 1)},
             {"pain_on_movement", moving}};
   if (k == 0) return v;  // the day after: pain only, before discharge
-  v["analgesic"] = !responder ? "strong_opioid" : k < 2 ? "weak_opioid" : (n + step) % 4 == 0 ? "none" : "non_opioid";
+  const bool opioids = !responder || (st.still_on_opioids && k <= 3);
+  v["analgesic"] = opioids               ? "strong_opioid"
+                   : k < 2               ? "weak_opioid"
+                   : (n + step) % 4 == 0 ? "none"
+                                         : "non_opioid";
   v["analgesic_use"] = responder ? "less" : "same";
   const bool frame = st.pain < 9;
-  v["mobility"] = !responder ? (frame ? "walking_with_frame" : "chair_bound")
-                  : k >= 3   ? "unaided"
-                             : "walking_with_stick";
-  v["satisfaction"] = !responder ? (n % 2 == 0 ? "dissatisfied" : "neutral")
+  const std::string before = frame ? "walking_with_frame" : "chair_bound";
+  v["mobility"] = !responder || st.mobility_unchanged ? before
+                  : k >= 3                            ? "unaided"
+                                                      : "walking_with_stick";
+  v["satisfaction"] = !responder            ? (n % 2 == 0 ? "dissatisfied" : "neutral")
+                      : st.unsatisfied      ? "neutral"
                       : (n + step) % 3 == 0 ? "very_satisfied"
                                             : "satisfied";
   v["would_have_again"] = responder ? "yes" : "unsure";
-  // Mrs Ashworth's 6-month visit finds a new fracture directly above her treated level.
-  if (k == 4 && st.family == "Ashworth") {
-    if (auto l = domain::VertebralLevel::parse(st.level); l && l->index() > 0) {
-      v["new_fracture_levels"] = json::array({domain::VertebralLevel::from_index(l->index() - 1).name()});
-      v["notes"] = "New pain a level higher after a fall at home; X-ray arranged.";
+  // A new fracture found at this visit (Mrs Ashworth's at 6 months, directly above her treated
+  // level), or reported by the GP since the last one.
+  if (st.new_fracture_at == k) {
+    if (const auto l = new_fracture_level(st)) {
+      v["new_fracture_levels"] = json::array({*l});
+      v["notes"] = new_fracture_note(st, *l);
     }
   }
   return v;
 }
 
+// The complication recording a story's new fracture.
+json new_fracture_complication(const Story& st, const std::string& level, int event_day,
+                               const Script& s) {
+  const bool adjacent = st.new_fracture_offset == -1 || st.new_fracture_offset == 1;
+  const bool reported = st.new_fracture_reported.has_value();
+  return {{"type", "new_vertebral_fracture"},
+          {"event_date", s.day(event_day)},
+          {"detected", reported ? "reported_later" : "at_follow_up"},
+          {"severity", "moderate"},
+          {"further_intervention", false},
+          {"device", "none"},
+          {"outcome", "recovering"},
+          {"description", level + " fracture, " + (adjacent ? "adjacent to" : "away from") +
+                              " the treated " + st.level +
+                              (reported ? ", after a fall; found on an X-ray the GP arranged. "
+                                          "Analgesia and a fracture liaison review."
+                                        : ", after a fall at home; analgesia and a fracture "
+                                          "liaison review.")}};
+}
+
 struct Cast {
-  Actor coordinator, rana, sam, tom;
+  Actor coordinator, rana, sam, tom, nurse;
   // Their operator profiles' ids, once the profiles are made (the procedure form names them).
   std::int64_t rana_profile = 0, sam_profile = 0, tom_profile = 0;
 };
@@ -560,12 +663,57 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
         s.yellow_card(*report, {{"nation", "england"}, {"device_location", "in_patient"}});
       });
     }
+    // A leak that caused symptoms that evening: CT found cement beside the treated level. The
+    // device safety officer reported it through the Yellow Card scheme two days later.
+    if (!st.symptomatic_leak.empty()) {
+      auto report = std::make_shared<std::int64_t>(0);
+      tl.at({*st.treated, 18, n}, [&s, op, &st, report] {
+        const bool moderate = st.symptomatic_leak == "moderate";
+        json doc = {{"type", "symptomatic_cement_leakage"},
+                    {"event_date", s.day(*st.treated)},
+                    {"detected", "before_discharge"},
+                    {"severity", st.symptomatic_leak},
+                    {"further_intervention", moderate},
+                    {"device", "cement"},
+                    {"level", st.level},
+                    {"cement_unit", 1},
+                    {"outcome", "recovered"}};
+        if (moderate) {
+          doc["intervention"] = "CT of the spine; a nerve root block the next day.";
+          doc["description"] = "Radicular pain at " + st.level +
+                               " that evening; CT showed cement in the foramen. Settled after "
+                               "the root block.";
+        } else {
+          const bool thoracic = st.level.front() == 'T';
+          doc["description"] = std::string(thoracic ? "Band-like pain around the chest wall"
+                                                    : "Pain spreading into the flank") +
+                               " at " + st.level +
+                               " that evening; CT showed a small paravertebral cement leak. "
+                               "Settled with analgesia overnight.";
+        }
+        *report = s.complication(op, st.id, doc);
+      });
+      tl.at({*st.treated + 2, 10, n}, [&s, &st, report] {
+        const std::int64_t id =
+            s.yellow_card(*report, {{"nation", "england"},
+                                    {"reporter_contact", "device.safety@northgate.example.nhs.uk"},
+                                    {"marking", "ce_ukca"},
+                                    {"device_location", "kept_by_unit"},
+                                    {"actions_taken", "The manufacturer informed."}});
+        s.change_yellow_card(id, 1,
+                             {{"status", "submitted"},
+                              {"regulator_reference", st.yellow_card_reference},
+                              {"submitted_on", s.day(*st.treated + 2)}});
+      });
+    }
     // Follow-ups (docs/pathway.md): each time point due by yesterday, seen on its due day or a
     // few days after (Northgate's radiologist, Southmoor's nurse), about one in eight
     // missed; none after the episode ended.
     const auto procedure_day = s.day(*st.treated);
     const auto done = *domain::Date::parse(procedure_day, "date", "date");
     const auto points = guidance::default_follow_up_time_points();
+    std::optional<int> last_seen;  // the last time point's visit (or the end of its window)
+    bool last_missed = false;
     for (std::size_t k = 0; k < points.size(); ++k) {
       const auto due = guidance::due_date(done, points[k]);
       // The first two inside their short windows; later ones up to three days late.
@@ -577,7 +725,8 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
       // patient on their due day and are not answered yet; most reminders (days 7 and 14)
       // were sent on their day, some are still to send: the nurses' "send today" and phone
       // lists (docs/pathway.md).
-      if (k >= 2 && due_day < 0 && due_day >= -60 && !st.exited && st.family != "Ashworth") {
+      if (k >= 2 && due_day < 0 && due_day >= -60 && !st.exited && !st.close_after_last &&
+          st.family != "Ashworth") {
         const std::string route = n % 4 < 2 ? "letter" : "text";
         const bool first_reminder = n % 3 != 0;
         const bool second_reminder = first_reminder && n % 2 == 0;
@@ -587,38 +736,228 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
             break;
           }
           tl.at({sent, 10, n}, [&s, &c, &st, name, route] {
-            s.send_link(st.site == 0 ? c.rana : s.actor("nurse"), st.id, name, route);
+            s.send_link(st.site == 0 ? c.rana : c.nurse, st.id, name, route);
           });
         }
         break;
       }
       if (seen >= 0 || (st.exited && seen >= *st.exited)) break;
-      if ((static_cast<std::size_t>(n) * 5 + k * 3) % 8 == 7) continue;
-      // From 1 month on, about one in four answered by the patient through a link.
+      // A visit that finds a new fracture is never missed; nor is the last one of an episode to
+      // be closed while its window is still open (it could not be closed yet).
+      const bool finds_fracture = st.new_fracture_at == k;
+      const bool last = k + 1 == points.size();
+      const int window_end = static_cast<int>(
+          (guidance::follow_up_due(done, points[k], done).window_end.days() - s.today().days())
+              .count());
+      const bool missed = (static_cast<std::size_t>(n) * 5 + k * 3) % 8 == 7 && !finds_fracture &&
+                          !(last && st.close_after_last && window_end >= -7);
+      if (last) {
+        last_seen = missed ? window_end : seen;
+        last_missed = missed;
+      }
+      if (missed) continue;
+      // From 1 month on, about one in four answered by the patient through a link (its answers
+      // have no place for a new fracture).
       const bool by_link = k >= 2 && (static_cast<std::size_t>(n) + k) % 4 == 0 &&
-                           st.family != "Ashworth";
+                           st.family != "Ashworth" && !finds_fracture;
       tl.at({seen, 11, n}, [&s, &c, &st, k, seen, n, name, by_link] {
-        const Actor by = st.site == 0 ? c.rana : s.actor("nurse");
+        const Actor by = st.site == 0 ? c.rana : c.nurse;
         if (by_link) {
           s.visit_by_link(by, st.id, name, follow_up(st, k, seen, n, s));
         } else {
           s.visit(by, st.id, name, follow_up(st, k, seen, n, s));
         }
       });
-      if (k == 4 && st.family == "Ashworth") {
+      if (finds_fracture && st.new_fracture_complication) {
         tl.at({seen, 11, 30 + n}, [&s, &c, &st, seen] {
-          s.complication(c.rana, st.id,
-                         {{"type", "new_vertebral_fracture"},
-                          {"event_date", s.day(seen - 3)},
-                          {"detected", "at_follow_up"},
-                          {"severity", "moderate"},
-                          {"further_intervention", false},
-                          {"device", "none"},
-                          {"outcome", "recovering"},
-                          {"description", "T11 fracture, adjacent to the treated T12, after a "
-                                          "fall at home; analgesia and a fracture liaison review."}});
+          if (const auto l = new_fracture_level(st)) {
+            s.complication(st.site == 0 ? c.rana : c.nurse, st.id,
+                           new_fracture_complication(st, *l, seen - 3, s));
+          }
         });
       }
+    }
+    // A new fracture the GP reported between visits.
+    if (st.new_fracture_reported) {
+      const int reported = *st.treated + *st.new_fracture_reported;
+      tl.at({reported, 10, 30 + n}, [&s, &c, &st, reported] {
+        if (const auto l = new_fracture_level(st)) {
+          s.complication(st.site == 0 ? c.rana : c.nurse, st.id,
+                         new_fracture_complication(st, *l, reported - 6, s));
+        }
+      });
+    }
+    // Closed a week or few after the last time point was seen, or after its window closed.
+    if (st.close_after_last && last_seen) {
+      const int closed = std::min(*last_seen + 6 + n % 10, -1);
+      if (closed > *last_seen) {
+        const std::string reason =
+            last_missed ? "No answer at 12 months to a letter and two phone calls; follow-up "
+                          "ended, the GP informed."
+                        : "Follow-up complete at 12 months; discharged to the GP and the "
+                          "fracture liaison service.";
+        tl.at({closed, 12, n}, [&s, &c, &st, closed, reason] {
+          s.exit(c.coordinator, st.id, "closed", reason, closed);
+        });
+      }
+    }
+  }
+}
+
+// A number from 0 to n - 1 that varies with cohort patient `i` and `salt` in no pattern a reader
+// would notice; the same every time.
+int vary(int i, int salt, int n) {
+  const std::uint32_t h = ((static_cast<std::uint32_t>(i) + 1u) * 2654435761u) ^
+                          ((static_cast<std::uint32_t>(salt) + 1u) * 40503u);
+  return static_cast<int>(((h * 2246822519u) >> 9) % static_cast<std::uint32_t>(n));
+}
+
+// The historical cohort, for the HTG3 outcomes report: 90 patients treated between about 24 and
+// 13 months ago, two in three at Northgate (by the radiologist), one in three at Southmoor (by
+// the surgeon, under its earlier arrangement), each discussed at the monthly MDT meeting of its
+// site before the procedure, followed up at every time point (about one in eight missed) and
+// closed after the last. Mostly osteoporotic fractures, with a few myeloma and metastasis cases
+// at Northgate and haemangiomas at Southmoor (the operators' sign-offs cover them). One in seven
+// procedures leaked, spread through each operator's cases so that neither learning curve
+// signals (not even at a threshold h of 1); two leaks caused symptoms (one needed a root block),
+// each reported through the Yellow Card scheme; five patients had a new vertebral fracture.
+void add_cohort(const std::function<std::int64_t*(int, int, const std::string&)>& meeting,
+                const std::function<Story&(Who)>& story) {
+  static_assert(kDemoCohortPatients == 90, "Twelve monthly meetings a site hold 90 patients");
+  static constexpr std::array kFamilies = {
+      "Abbott",   "Barlow",    "Blackwood", "Brindley", "Chambers",   "Denholm",
+      "Dunmore",  "Ellwood",   "Farrow",    "Fenwick",  "Garside",    "Hadley",
+      "Harrop",   "Hollins",   "Ingram",    "Kershaw",  "Lambton",    "Lockwood",
+      "Marsden",  "Merriman",  "Norbury",   "Oldfield", "Pennington", "Radcliffe",
+      "Rowntree", "Sedgwick",  "Shipley",   "Thornton", "Tindall",    "Upton",
+      "Varley",   "Whitworth", "Wilde",     "Yardley",  "Kirkby",     "Fairhurst"};
+  static constexpr std::array kWomen = {
+      "Audrey", "Beryl",  "Christine", "Doreen", "Elsie",   "Freda",  "Gwen",   "Hilda",
+      "Ivy",    "Jean",   "Kathleen",  "Lilian", "Maureen", "Nora",   "Olive",  "Pauline",
+      "Rita",   "Sheila", "Valerie",   "Wendy",  "Barbara", "Muriel", "Shirley"};
+  static constexpr std::array kMen = {"Albert",   "Bernard", "Clifford", "Donald", "Eric",
+                                      "Geoffrey", "Harold",  "Leonard",  "Norman", "Raymond",
+                                      "Roy",      "Sidney",  "Trevor",   "Walter", "Alan",
+                                      "Gordon",   "Keith"};
+  // Osteoporotic fractures gather at the thoracolumbar junction; tumours anywhere from T6 to L5.
+  static constexpr std::array kLevels = {"T12", "L1",  "T11", "L2", "T12", "L1", "T8",
+                                         "L3",  "T10", "T12", "L1", "T7",  "L2", "T11",
+                                         "L4",  "T9",  "T12", "T6", "L1",  "L5"};
+  static constexpr std::array kWomenPrimaries = {"Breast", "Lung", "Kidney"};
+  static constexpr std::array kMenPrimaries = {"Prostate", "Lung", "Kidney"};
+  static constexpr std::array kFalls = {
+      " fracture after a fall; pain not settling.",
+      " fracture lifting a basket of washing; pain limiting walking.",
+      " fracture found after sudden back pain; not settling with analgesia."};
+
+  // Monthly meetings: Northgate's twelve from 725 days ago, Southmoor's a fortnight after each.
+  constexpr int kMeetings = 12;
+  std::array<std::array<std::int64_t*, kMeetings>, 2> meetings{};
+  std::array<std::array<int, kMeetings>, 2> meeting_days{};
+  for (int m = 0; m < kMeetings; ++m) {
+    for (int site : {0, 1}) {
+      const int day = -725 + 14 * site + 28 * m;
+      meeting_days.at(site).at(m) = day;
+      meetings.at(site).at(m) =
+          meeting(site, day, site == 0 ? "Spinal MDT" : "Southmoor spinal MDT");
+    }
+  }
+
+  std::array<int, 2> listed{0, 0};  // each site's patients so far
+  for (int i = 0; i < kDemoCohortPatients; ++i) {
+    const int site = i % 3 == 2 ? 1 : 0;
+    const int j = listed.at(site)++;
+    // Five a meeting at Northgate, two or three at Southmoor, treated in the order listed.
+    const int m = site == 0 ? j / 5 : j * 2 / 5;
+    const int place = site == 0 ? j % 5 : j - (5 * m + 1) / 2;
+    std::string indication = "osteoporotic";
+    if (site == 0 && j % 12 == 5) indication = "myeloma";
+    if (site == 0 && j % 15 == 9) indication = "metastasis";
+    if (site == 1 && j % 10 == 6) indication = "haemangioma";
+    const bool tumour = indication == "myeloma" || indication == "metastasis";
+    const bool woman = vary(i, 1, 10) < (tumour ? 5 : 7);
+    const std::string family = kFamilies.at(static_cast<std::size_t>(i * 7) % kFamilies.size());
+    const std::string given = woman ? kWomen.at(static_cast<std::size_t>(i * 5) % kWomen.size())
+                                    : kMen.at(static_cast<std::size_t>(i * 3) % kMen.size());
+    const std::string level =
+        kLevels.at(static_cast<std::size_t>(vary(i, 2, static_cast<int>(kLevels.size()))));
+    std::string reason = level + kFalls.at(static_cast<std::size_t>(vary(i, 3, 3)));
+    std::string rationale = "Acute " + level + " fracture on MRI, refractory pain; proceed.";
+    std::string primary = "Breast";
+    if (indication == "myeloma") {
+      reason = "Myeloma with a painful " + level + " collapse.";
+      rationale =
+          "Refractory pain; SINS indeterminate, reviewed by the spinal surgeon: no "
+          "fixation needed; proceed.";
+    } else if (indication == "metastasis") {
+      primary = woman ? kWomenPrimaries.at(static_cast<std::size_t>(j % 3))
+                      : kMenPrimaries.at(static_cast<std::size_t>(j % 3));
+      reason = primary + " cancer with a painful " + level + " metastasis.";
+      rationale =
+          "SINS indeterminate: the spinal surgeon reviewed the imaging, no "
+          "instrumentation needed; proceed. NG234 pathway followed by oncology.";
+    } else if (indication == "haemangioma") {
+      reason = "Symptomatic " + level + " haemangioma; pain not controlled.";
+      rationale =
+          "Painful aggressive haemangioma without cord compression; vertebroplasty "
+          "agreed.";
+    }
+    const int meeting_day = meeting_days.at(site).at(m);
+    const int referred = meeting_day - 20 - vary(i, 4, 5);
+    Story& st = story({site, family, given, woman ? "female" : "male", 62 + vary(i, 5, 31),
+                       indication, level, reason, referred});
+    st.started = referred + 2;
+    const int assessed = meeting_day - 4 - vary(i, 6, 3);
+    const int treated = meeting_day + 3 + (site == 0 ? place : 2 * place);
+    st.assessed = assessed;
+    // The fracture three to four weeks before the assessment, conservative treatment from the
+    // next day, so that at least 21 days of it had passed then and the fracture was at most 41
+    // days old at the procedure; a haemangioma's pain for two to three months.
+    if (indication == "haemangioma") {
+      st.fracture = referred - 60 - vary(i, 7, 30);
+      st.treated_from = st.fracture + 10;
+    } else {
+      st.fracture = assessed - 22 - vary(i, 7, 41 - (treated - assessed) - 22 + 1);
+      st.treated_from = st.fracture + 1;
+    }
+    st.pain = 7 + vary(i, 8, 3);
+    st.primary = primary;
+    st.meeting = meetings.at(site).at(m);
+    st.meeting_day = meeting_day;
+    st.decision = "proceed";
+    st.rationale = rationale;
+    st.consented = meeting_day + 2;
+    st.planned = treated;
+    st.treated = treated;
+    st.cement_lot = "LOT-2025-1102";
+    st.cement_ml = 2.5 + 0.5 * vary(i, 10, 5);
+    // One in seven of each operator's cases leaked, six cases apart, so that the learning curves
+    // fall back to zero between leaks.
+    st.leak = j % 7 == 3;
+    st.still_on_opioids = vary(i, 11, 10) == 0;
+    st.mobility_unchanged = vary(i, 12, 12) == 0;
+    st.unsatisfied = vary(i, 13, 14) == 0;
+    st.close_after_last = true;
+    // Two of the leaks caused symptoms that evening.
+    if ((site == 0 && j == 24) || (site == 1 && j == 17)) {
+      st.symptomatic_leak = site == 0 ? "mild" : "moderate";
+      st.yellow_card_reference = site == 0 ? "DEMO-MHRA-0002" : "DEMO-MHRA-0003";
+    }
+    // Five new fractures: found at the 3- or 12-month visit, next to the treated level or
+    // further away; one reported by the GP eight months on and seen again at 12 months.
+    struct NewFracture {
+      int patient;
+      std::size_t at;  // the time point (3: 3 months, 5: 12 months)
+      int offset;      // levels from the treated one
+      int reported;    // days after the procedure the GP reported it (0: found at the visit)
+    };
+    for (const NewFracture& f :
+         {NewFracture{7, 3, -1, 0}, NewFracture{38, 3, -3, 0}, NewFracture{50, 5, 1, 0},
+          NewFracture{70, 5, -4, 0}, NewFracture{19, 5, -1, 250}}) {
+      if (f.patient != i) continue;
+      st.new_fracture_at = f.at;
+      st.new_fracture_offset = f.offset;
+      if (f.reported != 0) st.new_fracture_reported = f.reported;
     }
   }
 }
@@ -626,16 +965,25 @@ void schedule(Timeline& tl, Script& s, const Cast& c, Story& st, int n) {
 }  // namespace
 
 Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
-                         const std::function<std::string()>& next_nhs_number) {
+                         const std::function<std::string()>& next_nhs_number, bool with_cohort) {
   const domain::Date today = domain::Date::today(ctx.clock());
   FixedClock walk(ctx.clock().now());
   const Context past(ctx.store(), walk, ctx.settings());
   Script s(past, sites, next_nhs_number, today);
   const Actor admin = s.actor("admin");
-  Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon"), s.actor("trainee")};
+  Cast c{s.actor("coordinator"), s.actor("radiologist"), s.actor("surgeon"), s.actor("trainee"),
+         s.actor("nurse")};
   if (!s.ok()) return s.error();
   Timeline tl;
 
+  // Before the historical cohort: Northgate has spinal surgery on site; Southmoor an arrangement
+  // with Northgate, renewed a year ago.
+  tl.at({kDemoPathwayFirstDay, 8, 0}, [&] {
+    s.check(set_site_surgery(past, admin, s.site(0), {"on_site", "", s.day(-365)}));
+    s.check(set_site_surgery(
+        past, admin, s.site(1),
+        {"arrangement", "Northgate General Hospital spinal surgery", s.day(-300)}));
+  });
   // A year ago: Northgate has spinal surgery on site; Southmoor an arrangement with Northgate, due
   // for review two weeks ago and not renewed in vertebro since.
   tl.at({-365, 8, 0}, [&] {
@@ -645,11 +993,12 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
                          {"arrangement", "Northgate General Hospital spinal surgery", s.day(-14)}));
   });
 
-  // Operator profiles (docs/training.md), a year ago: both operators signed off for osteoporotic
-  // fractures; the radiologist's older sign-off for vertebral tumours passed its review date a
-  // month ago and has not been renewed; the radiologist's training log has a checked course and
-  // an observed case still waiting for the training lead.
-  tl.at({-364, 9, 0}, [&] {
+  // Operator profiles (docs/training.md), before the historical cohort: both operators signed
+  // off for osteoporotic fractures, until a review in two years; the surgeon for haemangioma too;
+  // the radiologist's older sign-off for vertebral tumours passed its review date a month ago
+  // and has not been renewed.
+  std::optional<domain::OperatorId> rana_id;
+  tl.at({-790, 9, 0}, [&] {
     const Actor trainer = s.actor("trainer");
     const auto rana = s.check(create_operator(
         past, admin,
@@ -660,24 +1009,33 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
         {std::to_string(c.sam.user.id.value), "spinal_surgeon", "GMC 7000002",
          {std::to_string(s.site(0).value), std::to_string(s.site(1).value)}, "active"}));
     if (!rana || !sam) return;
+    rana_id = rana->id;
     c.rana_profile = rana->id.value;
     c.sam_profile = sam->id.value;
-    s.check(sign_off_competence(past, trainer, rana->id,
-                                {s.day(-364), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
+    s.check(
+        sign_off_competence(past, trainer, rana->id,
+                            {s.day(-790), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
     s.check(sign_off_competence(past, trainer, rana->id,
                                 {s.day(-1500), "tumour_thoracolumbar", s.day(-30)}));
+    s.check(
+        sign_off_competence(past, trainer, sam->id,
+                            {s.day(-790), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
     s.check(sign_off_competence(past, trainer, sam->id,
-                                {s.day(-364), "osteoporotic_thoracolumbar", s.day(-364 + 3 * 365)}));
-    s.check(sign_off_competence(past, trainer, sam->id,
-                                {s.day(-364), "haemangioma_thoracolumbar", s.day(-364 + 3 * 365)}));
+                                {s.day(-790), "haemangioma_thoracolumbar", s.day(-364 + 3 * 365)}));
+  });
+  // A year ago: the radiologist's training log has a checked course and an observed case still
+  // waiting for the training lead; the trainee's profile.
+  tl.at({-364, 9, 0}, [&] {
+    const Actor trainer = s.actor("trainer");
+    if (!rana_id) return;
     const auto course = s.check(add_training_entry(
-        past, c.rana, rana->id,
+        past, c.rana, *rana_id,
         {"course", s.day(-400), "Vertebral augmentation course (two days, with simulation)",
          "Certificate VA-2025-118"}));
-    if (course) s.check(check_training_entry(past, trainer, rana->id, course->id));
-    s.check(add_training_entry(past, c.rana, rana->id,
-                               {"observed_case", s.day(-380), "Observed a T11 vertebroplasty",
-                                "Case log 14"}));
+    if (course) s.check(check_training_entry(past, trainer, *rana_id, course->id));
+    s.check(add_training_entry(
+        past, c.rana, *rana_id,
+        {"observed_case", s.day(-380), "Observed a T11 vertebroplasty", "Case log 14"}));
     // The trainee: a profile with no sign-off yet, operating under the radiologist's supervision.
     const auto tom = s.check(create_operator(
         past, admin,
@@ -695,20 +1053,22 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   // The cement catalogue (docs/traceability.md), kept by the device safety officer: three
   // invented products (GTINs from GS1's demonstration range 0950600013...), one with a second
   // version of its instructions; lots in date, one expired and one recalled three weeks ago.
+  // The products and the lot the historical cohort used came before it; the rest a year ago.
   std::optional<domain::CementLotId> recalled_lot;
-  tl.at({-363, 10, 0}, [&] {
+  std::optional<domain::CementProductId> hv_product;
+  const app::IfuInput hv_ifu{
+      "DEMO-IFU-HV rev B", "60", "120", "900", "18", "25",
+      "Fill the delivery syringe from the mixer with the nozzle up; expel air before "
+      "connecting to the cannula.",
+      {"Check the pack is intact and within its expiry date",
+       "Bring powder and liquid to room temperature (18 to 25 C) for 24 hours",
+       "Empty all of the powder, then all of the liquid, into the closed mixing system",
+       "Mix for 60 seconds at about one turn per second",
+       "Wait 120 seconds until the cement no longer strings",
+       "Load the delivery system and inject under continuous fluoroscopy within the working "
+       "time"}};
+  tl.at({-780, 10, 0}, [&] {
     const Actor safety = s.actor("safety");
-    const app::IfuInput hv_ifu{
-        "DEMO-IFU-HV rev B", "60", "120", "900", "18", "25",
-        "Fill the delivery syringe from the mixer with the nozzle up; expel air before "
-        "connecting to the cannula.",
-        {"Check the pack is intact and within its expiry date",
-         "Bring powder and liquid to room temperature (18 to 25 C) for 24 hours",
-         "Empty all of the powder, then all of the liquid, into the closed mixing system",
-         "Mix for 60 seconds at about one turn per second",
-         "Wait 120 seconds until the cement no longer strings",
-         "Load the delivery system and inject under continuous fluoroscopy within the working "
-         "time"}};
     const auto hv = s.check(create_cement_product(
         past, safety,
         {"Demonstration PMMA bone cement, high viscosity", "Demo Medical Ltd", "ce_ukca", "high",
@@ -730,16 +1090,21 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
           {"Open the kit in the sterile field", "Mix for 30 seconds with the kit's spatula",
            "Transfer to the pressure syringe at once"}}}));
     if (!hv || !mv || !lv) return;
+    hv_product = hv->id;
+    s.check(register_cement_lot(past, safety,
+                                {"", "09506000134352", "", "LOT-2025-1102", s.day(-40), ""}));
+  });
+  tl.at({-363, 10, 0}, [&] {
+    const Actor safety = s.actor("safety");
+    if (!hv_product) return;
     app::IfuInput hv_ifu_c = hv_ifu;
     hv_ifu_c.reference = "DEMO-IFU-HV rev C";
     hv_ifu_c.waiting_seconds = "150";
     hv_ifu_c.steps[4] = "Wait 150 seconds until the cement no longer strings (changed in rev C)";
-    s.check(add_ifu_version(past, safety, hv->id, hv_ifu_c));
+    s.check(add_ifu_version(past, safety, *hv_product, hv_ifu_c));
     s.check(register_cement_lot(
         past, safety, {"(01)09506000134352(17)" + s.day(400).substr(2, 2) +
                            s.day(400).substr(5, 2) + "00(10)LOT-2026-0417", "", "", "", "", ""}));
-    s.check(register_cement_lot(past, safety,
-                                {"", "09506000134352", "", "LOT-2025-1102", s.day(-40), ""}));
     const auto recalled = s.check(register_cement_lot(
         past, safety, {"", "09506000134369", "", "MV-2611", s.day(300), s.day(-400)}));
     s.check(register_cement_lot(past, safety,
@@ -834,6 +1199,10 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   ashworth.treated = -325;
   ashworth.cement_deviation =
       "Mixed for 75 seconds, not 60: the first mix was interrupted by a call from the ward";
+  // Her 6-month visit finds a new fracture directly above her treated level.
+  ashworth.new_fracture_at = 4;
+  ashworth.new_fracture_offset = -1;
+  ashworth.new_fracture_complication = true;
 
   // Follow-up, eight months on: myeloma, with an asymptomatic basivertebral leak.
   Story& thomas = story({0, "Thomas", "Kenneth", "male", 69, "myeloma", "L2",
@@ -1037,6 +1406,7 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   singh.assessed = -42;
   singh.fracture = -80;
   singh.treated_from = -78;
+  singh.primary = "Prostate";
   singh.meeting = s2;
   singh.meeting_day = -40;
   singh.decision = "proceed";
@@ -1103,8 +1473,18 @@ Status load_demo_pathway(const Context& ctx, const std::vector<SiteId>& sites,
   iqbal.exit_state = "deceased";
   iqbal.exit_reason = "Died in hospital of pneumonia before assessment.";
 
+  // The historical cohort, after the stories above so that each keeps its place (`n`).
+  if (with_cohort) add_cohort(meeting, story);
+  if (stories.size() !=
+      static_cast<std::size_t>(kDemoPathwayPatients + (with_cohort ? kDemoCohortPatients : 0))) {
+    return Error::internal("The demonstration pathway's patients do not match its count");
+  }
+
   int n = 0;
   for (auto& st : stories) schedule(tl, s, c, st, n++);
+  if (tl.first_day() < kDemoPathwayFirstDay) {
+    return Error::internal("A demonstration step comes before the unit was set up");
+  }
   tl.run(walk, today);
   return s.error();
 }

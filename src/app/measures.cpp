@@ -6,6 +6,12 @@ namespace vertebro::app {
 
 using nlohmann::json;
 
+std::optional<bool> satisfied_and_would_again(const VisitOutcomes& o) {
+  if (o.satisfied == false || o.would_have_again == false) return false;
+  if (o.satisfied && o.would_have_again) return true;
+  return std::nullopt;
+}
+
 EpisodeMeasures measure_episode(const json& procedure,
                                 const std::vector<std::pair<std::string, VisitOutcomes>>& visits,
                                 const std::vector<json>& complications,
@@ -18,15 +24,12 @@ EpisodeMeasures measure_episode(const json& procedure,
       m.pain_relief = o.pain_relief;
       m.reduced_medication = o.reduced_medication;
       m.improved_mobility = o.improved_mobility;
-      if (o.satisfied == false || o.would_have_again == false) {
-        m.satisfied = false;
-      } else if (o.satisfied && o.would_have_again) {
-        m.satisfied = true;
-      }
+      m.satisfied = satisfied_and_would_again(o);
     }
     for (const auto& f : o.new_fractures) {
       m.new_fracture = true;
       if (f.relation == guidance::FractureRelation::kAdjacent) m.new_fracture_adjacent = true;
+      if (f.relation == guidance::FractureRelation::kDistant) m.new_fracture_distant = true;
     }
   }
   if (procedure.is_object() && procedure.contains("levels") && procedure["levels"].is_array() &&

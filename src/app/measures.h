@@ -38,7 +38,12 @@ struct EpisodeMeasures {
   bool other_harm = false;
   bool new_fracture = false;           // HTG3-SAFE-NEWFRACTURE: at a visit or as a complication
   bool new_fracture_adjacent = false;  // one of them next to a treated level
+  bool new_fracture_distant = false;   // one of them further from the treated levels
 };
+
+// HTG3-EFF-SATISFIED at one visit: satisfied (or very) and would have it again; false when
+// either is no; std::nullopt otherwise.
+std::optional<bool> satisfied_and_would_again(const VisitOutcomes& o);
 
 // `procedure`: the recorded procedure's document; `visits`: each recorded visit's time point
 // with its judged outcomes; `complications`: their documents.

@@ -18,6 +18,7 @@
 #include "app/users.h"
 #include "base/crypto.h"
 #include "base/log.h"
+#include "cli/report_command.h"
 #include "cli/stats_command.h"
 #include "cli/udi_command.h"
 #include "http/server.h"
@@ -279,7 +280,7 @@ int run(int argc, char** argv) {
   init_cmd->add_option("--db", db, "SQLite database file")->required();
 
   auto* demo_cmd = cli.add_subcommand("demo-data", "Fill a new database with demonstration data");
-  std::int64_t patients = 50;
+  std::int64_t patients = app::DemoOptions{}.patients;
   demo_cmd->add_option("--db", db, "SQLite database file")->required();
   demo_cmd->add_option("--patients", patients, "Number of synthetic patients")->capture_default_str();
 
@@ -349,6 +350,7 @@ int run(int argc, char** argv) {
                           "File of checkpoint lines kept outside the database");
 
   StatsCommand stats_cmd(cli);  // `vertebro stats ...` (cli/stats_command.h)
+  ReportCommand report_cmd(cli, db);  // `vertebro report htg3` (cli/report_command.h)
   auto* udi_cmd = add_udi_command(cli);  // `vertebro udi parse` (cli/udi_command.h)
 
   try {
@@ -404,6 +406,12 @@ int run(int argc, char** argv) {
     auto s = app::disable_user(ctx, cli_actor, username);
     if (!s) return report(s.error());
     std::cout << "user " << username << " disabled; their sessions have ended\n";
+    return 0;
+  }
+  if (report_cmd) {
+    auto written = report_cmd.run(ctx);
+    if (!written) return report(written.error());
+    std::cout << *written << "\n";
     return 0;
   }
   if (*verify_cmd) return verify(ctx, public_keys, checkpoint_files);

@@ -82,6 +82,12 @@ bool role_allows(Role r, Permission p) {
     case Permission::kReportDeviceIncidents:
       // The device safety officer alone, who reports to the regulator for the unit.
       return r == Role::kSafety;
+    case Permission::kViewReports:
+      // The audit lead's, and those who answer for the results: the clinicians, the training
+      // lead, the device safety officer and the administrator. Figures, and episode numbers in the
+      // compliance shortfall lists: never a patient's name.
+      return r == Role::kGovernance || r == Role::kOperator || r == Role::kTrainer ||
+             r == Role::kSafety || r == Role::kAdministrator;
   }
   return false;
 }

@@ -44,6 +44,7 @@ enum class Permission {
   kSignOffCompetence,  // competence sign-offs and their revocation; checks training log entries
   kManageDevices,      // the cement catalogue, its instructions for use, lots and their recalls
   kReportDeviceIncidents,  // Yellow Card reports of device-related adverse incidents
+  kViewReports,            // the audit and governance reports of the user's sites (issue 15)
 };
 bool role_allows(Role r, Permission p);
 

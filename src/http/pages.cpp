@@ -91,6 +91,9 @@ Json nav_items(const app::Actor& actor, const std::string& current) {
   if (role_allows(actor.user.role, domain::Permission::kReportDeviceIncidents)) {
     add("yellow_card", "/yellow-card", "Yellow Card");
   }
+  if (role_allows(actor.user.role, domain::Permission::kViewReports)) {
+    add("reports", "/reports/htg3", "Reports");
+  }
   return items;
 }
 

@@ -194,6 +194,7 @@ Server::Server(const app::Context& ctx, ServerOptions options)
   add_follow_up_visit_routes(router, web);
   add_complication_routes(router, web);
   add_yellow_card_routes(router, web);
+  add_report_routes(router, web);
   add_patient_link_routes(router, web);
 }
 

@@ -85,6 +85,7 @@ void add_notice_pages(Router& router, Web& web);    // pages_notices.cpp
 void add_follow_up_routes(Router& router, Web& web);  // follow_ups.cpp: the follow-up list
 void add_follow_up_visit_routes(Router& router, Web& web);  // follow_up_visits.cpp
 void add_yellow_card_routes(Router& router, Web& web);      // yellow_card.cpp
+void add_report_routes(Router& router, Web& web);           // reports.cpp: audit reports
 void add_patient_link_routes(Router& router, Web& web);     // patient_links.cpp
 void add_complication_routes(Router& router, Web& web);     // complications.cpp
 

@@ -97,4 +97,118 @@ struct AuditQuery {
   int limit = 50;
 };
 
+// The audit reports' derived rows (issue 15; migration 0017, app/report_measures.h). Flags:
+// std::nullopt is a value not known.
+struct ReportEpisodeRow {
+  EpisodeId episode;
+  SiteId site;
+  std::optional<domain::OperatorId> primary_operator;
+  std::string indication;      // domain::indication_name
+  std::string procedure_date;  // ISO
+  std::string state;           // the pathway state's name
+  std::optional<bool> leakage;
+  bool leakage_intervention = false;
+  bool paraplegia = false;
+  bool other_harm = false;
+  bool new_fracture = false;
+  bool new_fracture_adjacent = false;
+  bool new_fracture_distant = false;
+  std::optional<int> new_fracture_days;  // days from the procedure to the first one found
+  int followed_days = 0;                 // days from the procedure to the latest finding
+};
+
+// The efficacy measures at one time point: a recorded visit's, or (exited) none because the
+// patient died or withdrew before its window closed.
+struct ReportVisitRow {
+  std::string time_point;
+  std::optional<bool> pain_relief;
+  std::optional<bool> reduced_medication;
+  std::optional<bool> improved_mobility;
+  std::optional<bool> satisfied;
+  bool exited = false;
+};
+
+// Which procedures a report counts: those at `sites` (never empty) dated from..to (ISO, both
+// included), optionally of one primary operator and one indication.
+struct ReportFilter {
+  std::vector<SiteId> sites;
+  std::string from;
+  std::string to;
+  std::optional<domain::OperatorId> primary_operator;
+  std::optional<std::string> indication;
+};
+
+enum class ReportGroup { kNone, kSite, kOperator };
+
+// The counts of one group (key: the site's or primary operator's id; 0 for the whole report, or
+// for procedures with no operator profile). Efficacy at one time point: not_due = no visit and
+// its window not closed by the cut-off; exited = not expected since the patient died or
+// withdrew; *_yes / *_no the answers. Safety: leakage_known = procedures whose leakage is known.
+struct ReportCounts {
+  std::int64_t key = 0;
+  std::int64_t cases = 0;
+  std::int64_t not_due = 0;
+  std::int64_t exited = 0;
+  std::int64_t recorded = 0;  // a visit recorded at the time point
+  std::int64_t pain_yes = 0, pain_no = 0;
+  std::int64_t meds_yes = 0, meds_no = 0;
+  std::int64_t mobility_yes = 0, mobility_no = 0;
+  std::int64_t satisfied_yes = 0, satisfied_no = 0;
+  std::int64_t leakage = 0, leakage_known = 0;
+  std::int64_t leakage_intervention = 0;
+  std::int64_t paraplegia = 0;
+  std::int64_t other_harm = 0;
+  std::int64_t new_fracture = 0, new_fracture_adjacent = 0, new_fracture_distant = 0;
+};
+
+// One compliance finding of an episode (report_checks; migration 0017): kind "gate" (name the
+// gate; result "first_time", "after_block", "overridden"), "rule" (name the requirement id;
+// result "met", "not_met"), "override" (name the requirement an override passed at `gate`).
+struct ReportCheckRow {
+  std::string kind;
+  std::string name;
+  std::string gate;
+  std::string result;
+  std::string reason;  // an override's reason
+};
+
+// How many episodes of a report have each (kind, name, result).
+struct ReportCheckCount {
+  std::string kind;
+  std::string name;
+  std::string result;
+  std::int64_t count = 0;
+};
+
+// One episode behind a shortfall: a check that was not met first time, or a follow-up missing
+// at the time point (kind "follow_up", name the time point, result "missing").
+struct ReportShortfallRow {
+  EpisodeId episode;
+  PatientId patient;
+  SiteId site;
+  std::string procedure_date;
+  std::optional<domain::OperatorId> primary_operator;
+  std::string kind;
+  std::string name;
+  std::string gate;
+  std::string result;
+  std::string reason;
+};
+
+// One procedure's time to a new vertebral fracture, or how long it was followed without one.
+struct ReportSurvivalRow {
+  std::optional<int> new_fracture_days;
+  int followed_days = 0;
+};
+
+// One procedure of a primary operator, in order, with its safety flags (for CUSUM charts).
+struct ReportCaseRow {
+  domain::OperatorId primary_operator;
+  std::optional<bool> leakage;
+  bool leakage_intervention = false;
+  bool paraplegia = false;
+  bool other_harm = false;
+  bool new_fracture = false;
+};
+
 }  // namespace vertebro::store

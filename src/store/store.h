@@ -268,6 +268,40 @@ class Tx {
   // The operator's procedures as primary operator, by procedure date then episode (their
   // learning curve's cases).
   virtual Result<std::vector<domain::OperatorCase>> operator_cases(domain::OperatorId id) = 0;
+  // The audit reports' derived rows (records.h, ReportEpisodeRow; sql_tx_reports.cpp). Up to
+  // `limit` episodes whose rows must be worked out again (marked by the database's own
+  // triggers), lowest id first.
+  virtual Result<std::vector<EpisodeId>> report_stale_episodes(int limit) = 0;
+  // Marks every episode with a recorded procedure (when the outcome definitions changed).
+  virtual Status mark_all_report_stale() = 0;
+  // Replaces the episode's rows and clears its mark.
+  virtual Status put_report_episode(const ReportEpisodeRow& row,
+                                    const std::vector<ReportVisitRow>& visits,
+                                    const std::vector<ReportCheckRow>& checks) = 0;
+  // The time and detail (JSON text) of each blocked gate attempt of the episode (audit entries
+  // "gate_blocked"), oldest first.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> episode_gate_blocks(
+      EpisodeId episode) = 0;
+  // Removes the episode's rows (no recorded procedure) and clears its mark.
+  virtual Status drop_report_episode(EpisodeId episode) = 0;
+  // The counts of the procedures `f` selects, at `time_point` with windows closed for procedures
+  // on or before `due_cutoff` (ISO), one row per group (kNone: exactly one row), by key.
+  virtual Result<std::vector<ReportCounts>> report_counts(const ReportFilter& f,
+                                                          const std::string& time_point,
+                                                          const std::string& due_cutoff,
+                                                          ReportGroup group) = 0;
+  virtual Result<std::vector<ReportSurvivalRow>> report_survival(const ReportFilter& f) = 0;
+  // The compliance counts of the procedures `f` selects, by kind, name and result.
+  virtual Result<std::vector<ReportCheckCount>> report_check_counts(const ReportFilter& f) = 0;
+  // Up to `limit` episodes behind the shortfalls (checks "after_block", "overridden",
+  // "not_met"; and the follow-ups missing at `time_point` for procedures on or before
+  // `due_cutoff`), by kind, name, procedure date, episode.
+  virtual Result<std::vector<ReportShortfallRow>> report_shortfalls(const ReportFilter& f,
+                                                                    const std::string& time_point,
+                                                                    const std::string& due_cutoff,
+                                                                    int limit) = 0;
+  // The procedures with a primary operator profile, by operator, procedure date, episode.
+  virtual Result<std::vector<ReportCaseRow>> report_cases(const ReportFilter& f) = 0;
   // Records a learning curve's signal unless the same (operator, outcome, episode, design) is
   // recorded already: the new id, or 0 when it was.
   virtual Result<std::int64_t> insert_learning_curve_signal(

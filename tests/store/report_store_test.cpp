@@ -1,0 +1,287 @@
+// The audit reports' derived rows and aggregate queries (migration 0017, store/sql_tx_reports.cpp)
+// on every backend: a fixed set of eight procedures in range (and two outside it) whose counts
+// were worked out by hand in the table below, each filter and grouping, and the triggers that
+// mark an episode stale when anything its figures are made from changes.
+//
+//  ep site op   date        leak lint other nf adj dist | 1 month: pain meds mob sat
+//  1  A    10   2026-01-05  1    0    0     0  0   0    |          1    1    1   1
+//  2  A    10   2026-01-20  0    0    0     1  1   0    |          1    0    1   1
+//  3  A    10   2026-02-03  -    0    0     0  0   0    |          0    0    0   0
+//  4  A    11   2026-02-10  1    1    0     0  0   0    |          (no visit: missing)
+//  5  A    11   2026-02-28  0    0    1     0  0   0    |          (died before it: exited)
+//  6  B    11   2026-03-02  0    0    0     1  0   1    |          1    -    1   -
+//  7  B    -    2026-03-15  0    0    0     0  0   0    |          1    1    1   1
+//  8  B    12   2026-03-30  0    0    0     0  0   0    |          (no visit, not due yet)
+//  9  A    10   2025-12-31  1    (before the range)
+// 10  C    10   2026-02-01  1    (another site)
+// Range 2026-01-01..2026-03-31 at A and B, due cut-off 2026-03-20. Sums: cases 8; not due 1
+// (ep 8); exited 1 (ep 5); pain 4 yes 1 no; meds 2 yes 2 no; mobility 4 yes 1 no; satisfied
+// 3 yes 1 no; leakage 2 of 7 known; intervention 1; other 1; new fractures 2 (1 adjacent,
+// 1 distant). Episodes 6 and 7 are myeloma, the rest osteoporotic.
+
+#include "store_fixture.h"
+
+namespace vertebro::store_test {
+namespace {
+
+using store::ReportGroup;
+
+class ReportStoreTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    open();
+    a_ = insert_site("A");
+    b_ = insert_site("B");
+    c_ = insert_site("C");
+    struct Plan {
+      SiteId site;
+      std::int64_t op;  // 0: none
+      const char* date;
+      std::optional<bool> leak;
+      bool intervention, other, fracture, adjacent, distant;
+      const char* indication;
+      // The 1-month visit: "" none; "exited"; else four of 1/0/- for pain, meds, mobility,
+      // satisfied.
+      const char* visit;
+    };
+    const std::vector<Plan> plan = {
+        {a_, 10, "2026-01-05", true, false, false, false, false, false, "osteoporotic", "1111"},
+        {a_, 10, "2026-01-20", false, false, false, true, true, false, "osteoporotic", "1011"},
+        {a_, 10, "2026-02-03", std::nullopt, false, false, false, false, false, "osteoporotic",
+         "0000"},
+        {a_, 11, "2026-02-10", true, true, false, false, false, false, "osteoporotic", ""},
+        {a_, 11, "2026-02-28", false, false, true, false, false, false, "osteoporotic",
+         "exited"},
+        {b_, 11, "2026-03-02", false, false, false, true, false, true, "myeloma", "1-1-"},
+        {b_, 0, "2026-03-15", false, false, false, false, false, false, "myeloma", "1111"},
+        {b_, 12, "2026-03-30", false, false, false, false, false, false, "osteoporotic", ""},
+        {a_, 10, "2025-12-31", true, false, false, false, false, false, "osteoporotic", "1111"},
+        {c_, 10, "2026-02-01", true, false, false, false, false, false, "osteoporotic", "1111"},
+    };
+    int n = 0;
+    for (const auto& p : plan) {
+      const auto patient = insert_patient(p.site, n++);
+      const auto e = insert_episode(patient.id, p.site, "2025-11-01",
+                                    domain::PathwayState::kFollowUp);
+      episodes_.push_back(e.id);
+      store::ReportEpisodeRow row;
+      row.episode = e.id;
+      row.site = p.site;
+      if (p.op) row.primary_operator = domain::OperatorId{p.op};
+      row.indication = p.indication;
+      row.procedure_date = p.date;
+      row.state = "follow_up";
+      row.leakage = p.leak;
+      row.leakage_intervention = p.intervention;
+      row.other_harm = p.other;
+      row.new_fracture = p.fracture;
+      row.new_fracture_adjacent = p.adjacent;
+      row.new_fracture_distant = p.distant;
+      if (p.fracture) row.new_fracture_days = n * 10;
+      row.followed_days = 365;
+      std::vector<store::ReportVisitRow> visits;
+      const std::string v = p.visit;
+      if (v == "exited") {
+        visits.push_back({"1 month", std::nullopt, std::nullopt, std::nullopt, std::nullopt, true});
+      } else if (!v.empty()) {
+        auto flag = [&](std::size_t i) -> std::optional<bool> {
+          if (v[i] == '-') return std::nullopt;
+          return v[i] == '1';
+        };
+        visits.push_back({"1 month", flag(0), flag(1), flag(2), flag(3), false});
+        visits.push_back({"3 months", true, true, true, true, false});
+      }
+      must(store().transact(store::TxMode::kWrite,
+                            [&](store::Tx& tx) { return tx.put_report_episode(row, visits, {}); }),
+           "put_report_episode");
+    }
+  }
+
+  store::ReportFilter filter() const {
+    store::ReportFilter f;
+    f.sites = {a_, b_};
+    f.from = "2026-01-01";
+    f.to = "2026-03-31";
+    return f;
+  }
+
+  std::vector<store::ReportCounts> counts(const store::ReportFilter& f, ReportGroup group,
+                                          const std::string& time_point = "1 month") {
+    std::vector<store::ReportCounts> out;
+    must(store().transact(store::TxMode::kRead,
+                          [&](store::Tx& tx) -> Status {
+                            auto r = tx.report_counts(f, time_point, "2026-03-20", group);
+                            if (!r) return std::move(r).error();
+                            out = std::move(*r);
+                            return {};
+                          }),
+         "report_counts");
+    return out;
+  }
+
+  std::vector<EpisodeId> stale() {
+    std::vector<EpisodeId> out;
+    must(store().transact(store::TxMode::kRead,
+                          [&](store::Tx& tx) -> Status {
+                            auto r = tx.report_stale_episodes(100);
+                            if (!r) return std::move(r).error();
+                            out = std::move(*r);
+                            return {};
+                          }),
+         "report_stale_episodes");
+    return out;
+  }
+
+  SiteId a_, b_, c_;
+  std::vector<EpisodeId> episodes_;
+};
+
+TEST_P(ReportStoreTest, SumsTheRangeAsWorkedOutByHand) {
+  const auto all = counts(filter(), ReportGroup::kNone);
+  ASSERT_EQ(all.size(), 1u);
+  const auto& c = all.front();
+  EXPECT_EQ(c.key, 0);
+  EXPECT_EQ(c.cases, 8);
+  EXPECT_EQ(c.not_due, 1);
+  EXPECT_EQ(c.exited, 1);
+  EXPECT_EQ(c.pain_yes, 4);
+  EXPECT_EQ(c.pain_no, 1);
+  EXPECT_EQ(c.meds_yes, 2);
+  EXPECT_EQ(c.meds_no, 2);
+  EXPECT_EQ(c.mobility_yes, 4);
+  EXPECT_EQ(c.mobility_no, 1);
+  EXPECT_EQ(c.satisfied_yes, 3);
+  EXPECT_EQ(c.satisfied_no, 1);
+  EXPECT_EQ(c.leakage, 2);
+  EXPECT_EQ(c.leakage_known, 7);
+  EXPECT_EQ(c.leakage_intervention, 1);
+  EXPECT_EQ(c.paraplegia, 0);
+  EXPECT_EQ(c.other_harm, 1);
+  EXPECT_EQ(c.new_fracture, 2);
+  EXPECT_EQ(c.new_fracture_adjacent, 1);
+  EXPECT_EQ(c.new_fracture_distant, 1);
+
+  // At 3 months only the five with a visit there answered; the rest are missing or not due.
+  const auto later = counts(filter(), ReportGroup::kNone, "3 months").front();
+  EXPECT_EQ(later.pain_yes, 5);
+  EXPECT_EQ(later.exited, 0);
+  EXPECT_EQ(later.not_due, 1);
+}
+
+TEST_P(ReportStoreTest, GroupsByOperatorAndBySite) {
+  const auto ops = counts(filter(), ReportGroup::kOperator);
+  ASSERT_EQ(ops.size(), 4u);
+  EXPECT_EQ(ops[0].key, 0);  // the procedure without an operator profile
+  EXPECT_EQ(ops[0].cases, 1);
+  EXPECT_EQ(ops[1].key, 10);
+  EXPECT_EQ(ops[1].cases, 3);
+  EXPECT_EQ(ops[1].leakage, 1);
+  EXPECT_EQ(ops[1].leakage_known, 2);
+  EXPECT_EQ(ops[2].key, 11);
+  EXPECT_EQ(ops[2].cases, 3);
+  EXPECT_EQ(ops[2].leakage, 1);
+  EXPECT_EQ(ops[3].key, 12);
+  EXPECT_EQ(ops[3].cases, 1);
+
+  const auto sites = counts(filter(), ReportGroup::kSite);
+  ASSERT_EQ(sites.size(), 2u);
+  EXPECT_EQ(sites[0].key, a_.value);
+  EXPECT_EQ(sites[0].cases, 5);
+  EXPECT_EQ(sites[1].key, b_.value);
+  EXPECT_EQ(sites[1].cases, 3);
+}
+
+TEST_P(ReportStoreTest, FiltersByOperatorIndicationSiteAndDates) {
+  auto f = filter();
+  f.primary_operator = domain::OperatorId{11};
+  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 3);
+  f = filter();
+  f.indication = "myeloma";
+  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 2);
+  f = filter();
+  f.sites = {a_, b_, c_};
+  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 9);
+  f.from = "2025-12-31";
+  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 10);
+  // Nothing in range: one row of zeros, never a missing row.
+  f.from = "2001-01-01";
+  f.to = "2001-12-31";
+  const auto none = counts(f, ReportGroup::kNone);
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_EQ(none.front().cases, 0);
+  EXPECT_EQ(none.front().leakage, 0);
+  EXPECT_TRUE(counts(f, ReportGroup::kOperator).empty());
+}
+
+TEST_P(ReportStoreTest, ListsSurvivalAndEachOperatorsCasesInOrder) {
+  std::vector<store::ReportSurvivalRow> survival;
+  std::vector<store::ReportCaseRow> cases;
+  must(store().transact(store::TxMode::kRead,
+                        [&](store::Tx& tx) -> Status {
+                          auto s = tx.report_survival(filter());
+                          if (!s) return std::move(s).error();
+                          survival = std::move(*s);
+                          auto c = tx.report_cases(filter());
+                          if (!c) return std::move(c).error();
+                          cases = std::move(*c);
+                          return {};
+                        }),
+       "survival and cases");
+  ASSERT_EQ(survival.size(), 8u);
+  EXPECT_EQ(survival[1].new_fracture_days, 20);  // episode 2, the second inserted
+  EXPECT_EQ(survival[5].new_fracture_days, 60);
+  EXPECT_FALSE(survival[0].new_fracture_days.has_value());
+  EXPECT_EQ(survival[0].followed_days, 365);
+  ASSERT_EQ(cases.size(), 7u);  // episode 7 has no operator profile
+  EXPECT_EQ(cases[0].primary_operator.value, 10);
+  EXPECT_EQ(cases[0].leakage, true);
+  EXPECT_FALSE(cases[2].leakage.has_value());
+  EXPECT_EQ(cases[3].primary_operator.value, 11);
+  EXPECT_TRUE(cases[3].leakage_intervention);
+  EXPECT_EQ(cases[6].primary_operator.value, 12);
+}
+
+TEST_P(ReportStoreTest, TriggersMarkAnEpisodeStaleWhenItsRecordsChange) {
+  EXPECT_TRUE(stale().empty()) << "writing the rows clears the marks";
+  const auto e1 = episodes_[0], e2 = episodes_[1], e3 = episodes_[2], e4 = episodes_[3];
+  auto db = raw();
+  ASSERT_EQ(db->exec("INSERT INTO follow_up_visits (episode_id, time_point, visit_date, source, "
+                     "data, version, updated_by, updated_at) VALUES (" +
+                     e1.str() + ", '6 months', '2026-07-05', 'clinician', '{}', 1, 1, 'x')"),
+            "");
+  ASSERT_EQ(db->exec("INSERT INTO complications (episode_id, kind, event_date, device_involved, "
+                     "data, version, created_by, created_at, updated_by, updated_at) VALUES (" +
+                     e2.str() + ", 'paraplegia', '2026-01-21', 0, '{}', 1, 1, 'x', 1, 'x')"),
+            "");
+  ASSERT_EQ(db->exec("UPDATE episodes SET site_id = " + b_.str() + " WHERE id = " + e3.str()), "");
+  ASSERT_EQ(db->exec("INSERT INTO episode_forms (episode_id, kind, data, version, updated_by, "
+                     "updated_at) VALUES (" +
+                     e4.str() + ", 'procedure', '{}', 1, 1, 'x')"),
+            "");
+  const auto marked = stale();
+  ASSERT_EQ(marked.size(), 4u);
+  EXPECT_EQ(marked[0], e1);
+  EXPECT_EQ(marked[3], e4);
+
+  // Dropping an episode's rows clears its mark; marking all marks each procedure.
+  must(store().transact(store::TxMode::kWrite,
+                        [&](store::Tx& tx) -> Status {
+                          for (auto id : marked) {
+                            if (auto s = tx.drop_report_episode(id); !s) return s;
+                          }
+                          return {};
+                        }),
+       "drop");
+  EXPECT_TRUE(stale().empty());
+  must(store().transact(store::TxMode::kWrite,
+                        [&](store::Tx& tx) { return tx.mark_all_report_stale(); }),
+       "mark all");
+  EXPECT_EQ(stale(), std::vector<EpisodeId>{e4}) << "the only episode with a procedure form";
+}
+
+VERTEBRO_STORE_SUITE(ReportStoreTest);
+
+}  // namespace
+}  // namespace vertebro::store_test
