@@ -268,6 +268,7 @@ class TabularTempFile {
     std::error_code ec;
     const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
     if (ec) return false;
+    // mkstemp's template: it replaces the six X's with a unique name and creates the file 0600.
     std::string name = (dir / "vertebro-xlsx-XXXXXX").string();
     const int fd = mkstemp(name.data());
     if (fd < 0) return false;
