@@ -13,12 +13,6 @@
 //   vertebro-recall-bench [PROCEDURES [LOTS [LOOKUPS]]]
 //     defaults: 1000000 procedures, one lot per 50 procedures, 200 look-ups
 
-#include <sqlite3.h>
-
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -30,84 +24,16 @@
 #include "app/procedure_cement.h"
 #include "app/sessions.h"
 #include "base/clock.h"
+#include "bench_db.h"
 #include "store/store.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using vertebro::Result;
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "vertebro-recall-bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-// A raw connection for the bulk fill and the baseline: the store's own API writes one record
-// (and its audit entry) at a time, which would take hours at this size.
-class Db {
- public:
-  explicit Db(const std::string& path) {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) fail("cannot open " + path);
-  }
-  ~Db() { sqlite3_close(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-
-  void exec(const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      const std::string e = err ? err : "?";
-      sqlite3_free(err);
-      fail(sql + ": " + e);
-    }
-  }
-  sqlite3_stmt* prepare(const std::string& sql) {
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
-      fail(sql + ": " + sqlite3_errmsg(db_));
-    }
-    return s;
-  }
-  std::int64_t scalar(const std::string& sql) {
-    sqlite3_stmt* s = prepare(sql);
-    std::int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_finalize(s);
-    return v;
-  }
-  // Runs a prepared insert; false on a constraint failure (a taken NHS number).
-  bool step(sqlite3_stmt* s) {
-    const int rc = sqlite3_step(s);
-    last_error_ = sqlite3_errmsg(db_);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (rc == SQLITE_DONE) return true;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) return false;
-    fail("insert: " + last_error_);
-  }
-  std::int64_t last_id() { return sqlite3_last_insert_rowid(db_); }
-  const std::string& error() const { return last_error_; }
-
- private:
-  sqlite3* db_ = nullptr;
-  std::string last_error_;
-};
-
-// Named so that argument-dependent lookup cannot pick std::bind for a std::string argument.
-void set_param(sqlite3_stmt* s, int i, const std::string& v) {
-  sqlite3_bind_text(s, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-}
-void set_param(sqlite3_stmt* s, int i, std::int64_t v) { sqlite3_bind_int64(s, i, v); }
-
-// The NHS number check digit of nine digits, or 10 when none makes the number valid.
-int check_digit(std::int64_t nine) {
-  int sum = 0;
-  for (int w = 2; w <= 10; ++w, nine /= 10) sum += static_cast<int>(nine % 10) * w;
-  return (11 - sum % 11) % 11;
-}
+using vertebro::bench::Clock;
+using vertebro::bench::Db;
+using vertebro::bench::fail;
+using vertebro::bench::ms_since;
+using vertebro::bench::set_param;
 
 // A procedure document as the procedure form saves it (about 840 characters).
 std::string procedure_doc(std::int64_t lot_id, const std::string& lot, const std::string& date,
@@ -194,19 +120,15 @@ void fill(const std::string& path, std::int64_t procedures, std::int64_t lots, s
       "INSERT INTO procedure_cement_units (episode_id, unit, lot_id) VALUES (?, 1, ?)");
   std::uniform_int_distribution<std::size_t> pick(0, lot_ids.size() - 1);
   const char* levels[] = {"T11", "T12", "L1", "L2", "L3"};
-  std::int64_t nine = 999999999;  // NHS test numbers, from the top of the 999 range down
+  vertebro::bench::NhsNumbers numbers;
   std::int64_t patient_id = 0;
   const auto t0 = Clock::now();
   for (std::int64_t i = 0; i < procedures; ++i) {
     const std::int64_t site = i % 4 == 3 ? site_b : site_a;
     if (i % 2 == 0) {
       for (;;) {
-        if (nine < 999000000) fail("out of NHS test numbers");
-        const int c = check_digit(nine);
-        const std::int64_t candidate = nine-- * 10 + c;
-        if (c == 10) continue;
         set_param(patient, 1, site);
-        set_param(patient, 2, std::to_string(candidate));
+        set_param(patient, 2, numbers.next());
         set_param(patient, 3, at);
         set_param(patient, 4, at);
         if (db.step(patient)) break;
@@ -265,23 +187,12 @@ double scan_ms(const std::string& path, std::int64_t lot_id) {
   return ms;
 }
 
-double centile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(i, v.size() - 1)];
-}
-
-std::int64_t arg(int argc, char** argv, int i, std::int64_t fallback) {
-  if (argc <= i) return fallback;
-  char* end = nullptr;
-  const long long v = std::strtoll(argv[i], &end, 10);
-  if (*end != '\0' || v <= 0) fail(std::string("not a positive whole number: ") + argv[i]);
-  return v;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
+  using vertebro::bench::arg;
+  using vertebro::bench::centile;
+  vertebro::bench::program = "vertebro-recall-bench";
   namespace app = vertebro::app;
   namespace store = vertebro::store;
   const std::int64_t procedures = arg(argc, argv, 1, 1000000);
@@ -290,9 +201,7 @@ int main(int argc, char** argv) {
   const std::int64_t lookups = arg(argc, argv, 3, 200);
   if (procedures > 1800000) fail("at most 1,800,000 procedures (900,000 NHS test numbers)");
 
-  char dir_template[] = "/tmp/vertebro-recall-bench-XXXXXX";
-  if (!mkdtemp(dir_template)) fail("cannot make a temporary folder");
-  const std::filesystem::path dir = dir_template;
+  const std::filesystem::path dir = vertebro::bench::make_work_dir();
   const std::string path = (dir / "recall.sqlite").string();
   std::mt19937_64 rng(20261204);
   vertebro::SystemClock clock;
@@ -352,7 +261,6 @@ int main(int argc, char** argv) {
   std::printf("%-44s %9.2f ms\n", "first look-up after opening", first_ms);
   std::printf("baseline: the same query with NOT INDEXED (reads every pack), median of 3\n");
 
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  vertebro::bench::remove_work_dir(dir);
   return 0;
 }

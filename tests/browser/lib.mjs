@@ -85,13 +85,13 @@ export function describeViolations(violations) {
 }
 
 // Starts `binary serve` on a fresh demo database in a temporary directory, on a
-// free loopback port, with `extraArgs` (['--secure-cookies'], say) added to serve's options.
-// Resolves to { url, stop() }; url ends with '/'.
-export async function startServer({ binary, staticDir, startTimeoutMs = 30000, extraArgs = [] }) {
+// free loopback port, with `extraArgs` (['--secure-cookies'], say) added to serve's options and
+// `demoArgs` (['--patients', '50']) to demo-data's. Resolves to { url, stop() }; url ends with '/'.
+export async function startServer({ binary, staticDir, startTimeoutMs = 30000, extraArgs = [], demoArgs = [] }) {
   const dir = await mkdtemp(path.join(tmpdir(), 'vertebro-browser-'));
   const db = path.join(dir, 't.sqlite');
   try {
-    await execFileAsync(binary, ['demo-data', '--db', db], { maxBuffer: 16 * 1024 * 1024 });
+    await execFileAsync(binary, ['demo-data', '--db', db, ...demoArgs], { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`${binary} demo-data failed: ${err.message}\n${err.stderr || ''}`);

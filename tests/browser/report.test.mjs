@@ -19,7 +19,7 @@ describe('HTG3 outcomes report in Chromium', { timeout: TEST_TIMEOUT_MS }, () =>
   const harness = {};
   const work = mkdtempSync(path.join(tmpdir(), 'vertebro-report-'));
   before(async () => {
-    Object.assign(harness, await startHarness('report'));
+    Object.assign(harness, await startHarness('report', [], { cohort: true }));
   });
   after(async () => {
     rmSync(work, { recursive: true, force: true });

@@ -12,7 +12,7 @@
 //     above 1% (one study), so above it and excluded;
 //   paraplegia 0 of 55: 0.0%, 0.0% to 6.5%: within below 5%.
 // The operators' funnel: 13 of 55 pooled (23.6%); Dr A 3 of 20, Dr B 9 of 25, Dr C 1 of 10.
-// To accept a deliberate change: VERTEBRO_UPDATE_GOLDEN=1 build/dev/tests/report/report_golden_tests
+// To accept a deliberate change: VERTEBRO_UPDATE_GOLDEN=1 build/dev/tests/http/http_tests --gtest_filter=Htg3GoldenTest.*
 
 #include <gtest/gtest.h>
 
