@@ -340,26 +340,40 @@ Result<Htg3Report> htg3_report(const Context& ctx, const Actor& actor, const Htg
     if (q.indication) f.indication = std::string(domain::indication_name(*q.indication));
     const std::string cutoff = due_cutoff(*point, today).iso();
 
-    auto totals = tx.report_counts(f, out.time_point, cutoff, store::ReportGroup::kNone);
-    if (!totals) return std::move(totals).error();
-    const auto& total = totals->front();
+    // One pass over the procedures of all the user's sites, by site and operator: the totals
+    // and the operators' funnel sum the chosen site's (or every site's) groups; the sites'
+    // funnel compares every site of the user, whichever is chosen.
+    store::ReportFilter all_sites = f;
+    all_sites.sites = actor.user.sites;
+    auto groups =
+        tx.report_counts(all_sites, out.time_point, cutoff, store::ReportGroup::kSiteOperator);
+    if (!groups) return std::move(groups).error();
+    store::ReportCounts total;
+    std::map<std::int64_t, store::ReportCounts> operator_counts;
+    std::map<std::int64_t, store::ReportCounts> site_counts;
+    for (const auto& g : *groups) {
+      auto& by_site = site_counts[g.site];
+      by_site.key = g.site;
+      store::add_counts(by_site, g);
+      if (std::find(f.sites.begin(), f.sites.end(), SiteId{g.site}) == f.sites.end()) continue;
+      store::add_counts(total, g);
+      auto& by_operator = operator_counts[g.key];
+      by_operator.key = g.key;
+      store::add_counts(by_operator, g);
+    }
     out.procedures = total.cases;
     for (auto m : report::all_measures()) {
       out.outcomes.push_back(report::outcome_row(m, count_of(total, m)));
     }
-
-    auto by_operator = tx.report_counts(f, out.time_point, cutoff, store::ReportGroup::kOperator);
-    if (!by_operator) return std::move(by_operator).error();
-    for (const auto& g : *by_operator) {
-      if (g.key == 0) out.procedures_without_operator_profile = g.cases;
+    std::vector<store::ReportCounts> by_operator;
+    for (const auto& [key, c] : operator_counts) {
+      if (key == 0) out.procedures_without_operator_profile = c.cases;
+      by_operator.push_back(c);
     }
-    out.operator_funnel = funnel_of(*by_operator, operator_names, q, "funnel-operators", "operator");
-    // Sites are compared with one another over all the user's sites, whichever is chosen.
-    store::ReportFilter all_sites = f;
-    all_sites.sites = actor.user.sites;
-    auto by_site = tx.report_counts(all_sites, out.time_point, cutoff, store::ReportGroup::kSite);
-    if (!by_site) return std::move(by_site).error();
-    out.site_funnel = funnel_of(*by_site, site_names, q, "funnel-sites", "site");
+    out.operator_funnel = funnel_of(by_operator, operator_names, q, "funnel-operators", "operator");
+    std::vector<store::ReportCounts> by_site;
+    for (const auto& [key, c] : site_counts) by_site.push_back(c);
+    out.site_funnel = funnel_of(by_site, site_names, q, "funnel-sites", "site");
 
     // Learning curves: cement leakage with the training lead's design, case by case.
     auto training = load_training_settings(tx);

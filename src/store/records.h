@@ -138,14 +138,18 @@ struct ReportFilter {
   std::optional<std::string> indication;
 };
 
-enum class ReportGroup { kNone, kSite, kOperator };
+// kSiteOperator: one row per (site, primary operator) pair, from which a report sums its
+// totals and both funnels in one pass over the procedures.
+enum class ReportGroup { kNone, kSite, kOperator, kSiteOperator };
 
 // The counts of one group (key: the site's or primary operator's id; 0 for the whole report, or
-// for procedures with no operator profile). Efficacy at one time point: not_due = no visit and
-// its window not closed by the cut-off; exited = not expected since the patient died or
-// withdrew; *_yes / *_no the answers. Safety: leakage_known = procedures whose leakage is known.
+// for procedures with no operator profile; site: the site's id when grouped by site, else 0).
+// Efficacy at one time point: not_due = no visit and its window not closed by the cut-off;
+// exited = not expected since the patient died or withdrew; *_yes / *_no the answers. Safety:
+// leakage_known = procedures whose leakage is known.
 struct ReportCounts {
   std::int64_t key = 0;
+  std::int64_t site = 0;
   std::int64_t cases = 0;
   std::int64_t not_due = 0;
   std::int64_t exited = 0;
@@ -160,6 +164,24 @@ struct ReportCounts {
   std::int64_t other_harm = 0;
   std::int64_t new_fracture = 0, new_fracture_adjacent = 0, new_fracture_distant = 0;
 };
+
+// Every count of ReportCounts (not key or site), in the order the store reads them.
+inline constexpr std::int64_t ReportCounts::*kReportCountFields[] = {
+    &ReportCounts::cases,         &ReportCounts::not_due,
+    &ReportCounts::exited,        &ReportCounts::recorded,
+    &ReportCounts::pain_yes,      &ReportCounts::pain_no,
+    &ReportCounts::meds_yes,      &ReportCounts::meds_no,
+    &ReportCounts::mobility_yes,  &ReportCounts::mobility_no,
+    &ReportCounts::satisfied_yes, &ReportCounts::satisfied_no,
+    &ReportCounts::leakage,       &ReportCounts::leakage_known,
+    &ReportCounts::leakage_intervention,  &ReportCounts::paraplegia,
+    &ReportCounts::other_harm,    &ReportCounts::new_fracture,
+    &ReportCounts::new_fracture_adjacent, &ReportCounts::new_fracture_distant};
+
+// Adds one group's counts to another's.
+inline void add_counts(ReportCounts& to, const ReportCounts& c) {
+  for (auto field : kReportCountFields) to.*field += c.*field;
+}
 
 // One compliance finding of an episode (report_checks; migration 0017): kind "gate" (name the
 // gate; result "first_time", "after_block", "overridden"), "rule" (name the requirement id;

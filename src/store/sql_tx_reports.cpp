@@ -3,6 +3,12 @@
 // parameter. The figures are sums over narrow rows selected by the procedure-date index, so a
 // report reads no clinical document.
 
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <tuple>
+#include <utility>
+
 #include "store/sql_tx.h"
 
 namespace vertebro::store {
@@ -41,6 +47,22 @@ std::string report_where(const ReportFilter& f, sql::Params& params) {
   return where;
 }
 
+// An episode's checks as report_episodes.checks (migration 0018): "kind|name|result" of each,
+// in byte order, joined by ";". Kinds, gate names, requirement ids and results have neither
+// separator.
+std::string checks_summary(const std::vector<ReportCheckRow>& checks) {
+  std::vector<std::string> parts;
+  parts.reserve(checks.size());
+  for (const auto& c : checks) parts.push_back(c.kind + "|" + c.name + "|" + c.result);
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += ';';
+    out += p;
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<EpisodeId>> SqlTx::report_stale_episodes(int limit) {
@@ -73,13 +95,14 @@ Status SqlTx::put_report_episode(const ReportEpisodeRow& row,
   auto n = c_.exec(
       "INSERT INTO report_episodes (episode_id, site_id, operator_id, indication, procedure_date, "
       "state, leakage, leakage_intervention, paraplegia, other_harm, new_fracture, "
-      "new_fracture_adjacent, new_fracture_distant, new_fracture_days, followed_days) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "new_fracture_adjacent, new_fracture_distant, new_fracture_days, followed_days, checks) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {row.episode.value, row.site.value, op, row.indication, row.procedure_date, row.state,
        report_flag(row.leakage), std::int64_t{row.leakage_intervention},
        std::int64_t{row.paraplegia}, std::int64_t{row.other_harm},
        std::int64_t{row.new_fracture}, std::int64_t{row.new_fracture_adjacent},
-       std::int64_t{row.new_fracture_distant}, fracture_days, std::int64_t{row.followed_days}});
+       std::int64_t{row.new_fracture_distant}, fracture_days, std::int64_t{row.followed_days},
+       checks_summary(checks)});
   if (!n) return std::move(n).error();
   for (const auto& v : visits) {
     auto m = c_.exec(
@@ -127,11 +150,14 @@ Result<std::vector<ReportCounts>> SqlTx::report_counts(const ReportFilter& f,
                                                        const std::string& time_point,
                                                        const std::string& due_cutoff,
                                                        ReportGroup group) {
-  const char* key = group == ReportGroup::kSite       ? "r.site_id"
-                    : group == ReportGroup::kOperator ? "COALESCE(r.operator_id, 0)"
-                                                      : "0";
+  const bool by_site = group == ReportGroup::kSite || group == ReportGroup::kSiteOperator;
+  const bool by_operator = group == ReportGroup::kOperator || group == ReportGroup::kSiteOperator;
+  // key, site: kSite keys its rows by the site as well.
+  const std::string keys =
+      std::string(by_operator ? "COALESCE(r.operator_id, 0)" : by_site ? "r.site_id" : "0") +
+      (by_site ? ", r.site_id" : ", 0");
   sql::Params params = {due_cutoff, time_point};
-  std::string sql = std::string("SELECT ") + key +
+  std::string sql = "SELECT " + keys +
                     ", COUNT(*), "
                     "SUM(CASE WHEN v.episode_id IS NULL AND r.procedure_date > ? THEN 1 ELSE 0 "
                     "END), "
@@ -149,20 +175,16 @@ Result<std::vector<ReportCounts>> SqlTx::report_counts(const ReportFilter& f,
       "FROM report_episodes r LEFT JOIN report_visits v ON v.episode_id = r.episode_id AND "
       "v.time_point = ?";
   sql += report_where(f, params);
-  if (group != ReportGroup::kNone) sql += std::string(" GROUP BY ") + key + " ORDER BY 1";
+  if (group != ReportGroup::kNone) sql += " GROUP BY 1, 2 ORDER BY 1, 2";
   auto rows = c_.query(sql, params);
   if (!rows) return std::move(rows).error();
   std::vector<ReportCounts> out;
   for (const auto& r : *rows) {
     ReportCounts c;
-    std::size_t i = 0;
-    for (std::int64_t* field :
-         {&c.key, &c.cases, &c.not_due, &c.exited, &c.recorded, &c.pain_yes, &c.pain_no, &c.meds_yes,
-          &c.meds_no, &c.mobility_yes, &c.mobility_no, &c.satisfied_yes, &c.satisfied_no,
-          &c.leakage, &c.leakage_known, &c.leakage_intervention, &c.paraplegia, &c.other_harm,
-          &c.new_fracture, &c.new_fracture_adjacent, &c.new_fracture_distant}) {
-      *field = r.i64(i++);  // SUM over no rows is NULL: 0
-    }
+    c.key = r.i64(0);
+    c.site = r.i64(1);
+    std::size_t i = 2;
+    for (auto field : kReportCountFields) c.*field = r.i64(i++);  // SUM over no rows is NULL: 0
     out.push_back(c);
   }
   if (group == ReportGroup::kNone && out.empty()) out.emplace_back();
@@ -187,15 +209,36 @@ Result<std::vector<ReportSurvivalRow>> SqlTx::report_survival(const ReportFilter
 }
 
 Result<std::vector<ReportCheckCount>> SqlTx::report_check_counts(const ReportFilter& f) {
+  // One pass over the procedures, grouped by their checks summary (few distinct values: most
+  // procedures pass everything first time), then each summary's checks counted here.
   sql::Params params;
-  const std::string sql =
-      "SELECT c.kind, c.name, c.result, COUNT(*) FROM report_episodes r JOIN report_checks c ON "
-      "c.episode_id = r.episode_id" +
-      report_where(f, params) + " GROUP BY c.kind, c.name, c.result ORDER BY 1, 2, 3";
+  const std::string sql = "SELECT r.checks, COUNT(*) FROM report_episodes r" +
+                          report_where(f, params) + " GROUP BY r.checks";
   auto rows = c_.query(sql, params);
   if (!rows) return std::move(rows).error();
+  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
+  for (const auto& r : *rows) {
+    const std::string summary = r.str(0);
+    const std::int64_t n = r.i64(1);
+    std::size_t start = 0;
+    while (start < summary.size()) {
+      std::size_t end = summary.find(';', start);
+      if (end == std::string::npos) end = summary.size();
+      const std::string_view check(summary.data() + start, end - start);
+      const auto a = check.find('|');
+      const auto b = a == std::string_view::npos ? a : check.find('|', a + 1);
+      if (b != std::string_view::npos) {
+        counts[{std::string(check.substr(0, a)), std::string(check.substr(a + 1, b - a - 1)),
+                std::string(check.substr(b + 1))}] += n;
+      }
+      start = end + 1;
+    }
+  }
   std::vector<ReportCheckCount> out;
-  for (const auto& r : *rows) out.push_back({r.str(0), r.str(1), r.str(2), r.i64(3)});
+  out.reserve(counts.size());
+  for (const auto& [key, n] : counts) {
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  }
   return out;
 }
 
@@ -203,39 +246,59 @@ Result<std::vector<ReportShortfallRow>> SqlTx::report_shortfalls(const ReportFil
                                                                  const std::string& time_point,
                                                                  const std::string& due_cutoff,
                                                                  int limit) {
-  sql::Params params;
-  std::string sql =
-      "SELECT r.episode_id, e.patient_id, r.site_id, r.procedure_date, r.operator_id, c.kind, "
-      "c.name, c.gate, c.result, c.reason FROM report_episodes r "
-      "JOIN report_checks c ON c.episode_id = r.episode_id "
-      "JOIN episodes e ON e.id = r.episode_id" +
-      report_where(f, params) + " AND c.result IN ('after_block', 'overridden', 'not_met')";
-  sql += " UNION ALL SELECT r.episode_id, e.patient_id, r.site_id, r.procedure_date, "
-         "r.operator_id, 'follow_up', CAST(? AS TEXT), '', 'missing', '' FROM report_episodes r "
-         "JOIN episodes e ON e.id = r.episode_id "
-         "LEFT JOIN report_visits v ON v.episode_id = r.episode_id AND v.time_point = ?";
-  params.emplace_back(time_point);
-  params.emplace_back(time_point);
-  sql += report_where(f, params) + " AND v.episode_id IS NULL AND r.procedure_date <= ?";
-  params.emplace_back(due_cutoff);
-  sql += " ORDER BY 6, 7, 4, 1 LIMIT ?";
-  params.emplace_back(std::int64_t{limit});
-  auto rows = c_.query(sql, params);
-  if (!rows) return std::move(rows).error();
+  // One (kind, name) at a time, in the order they are listed, until `limit` rows: each is read
+  // from the index on report_checks (result, kind, name) or, for the missing follow-ups, by
+  // procedure date, so a long list costs no more than the rows it keeps.
+  auto names = c_.query(
+      "SELECT DISTINCT kind, name FROM report_checks "
+      "WHERE result IN ('after_block', 'overridden', 'not_met')",
+      {});
+  if (!names) return std::move(names).error();
+  std::vector<std::pair<std::string, std::string>> order;
+  for (const auto& r : *names) order.emplace_back(r.str(0), r.str(1));
+  order.emplace_back("follow_up", time_point);
+  std::sort(order.begin(), order.end());
   std::vector<ReportShortfallRow> out;
-  for (const auto& r : *rows) {
-    ReportShortfallRow s;
-    s.episode = EpisodeId{r.i64(0)};
-    s.patient = PatientId{r.i64(1)};
-    s.site = SiteId{r.i64(2)};
-    s.procedure_date = r.str(3);
-    if (!r.is_null(4)) s.primary_operator = domain::OperatorId{r.i64(4)};
-    s.kind = r.str(5);
-    s.name = r.str(6);
-    s.gate = r.str(7);
-    s.result = r.str(8);
-    s.reason = r.str(9);
-    out.push_back(std::move(s));
+  for (const auto& [kind, name] : order) {
+    if (std::cmp_greater_equal(out.size(), limit)) break;
+    sql::Params params;
+    std::string sql;
+    if (kind == "follow_up") {
+      sql = "SELECT r.episode_id, e.patient_id, r.site_id, r.procedure_date, r.operator_id, '', "
+            "'missing', '' FROM report_episodes r JOIN episodes e ON e.id = r.episode_id "
+            "LEFT JOIN report_visits v ON v.episode_id = r.episode_id AND v.time_point = ?";
+      params.emplace_back(time_point);
+      sql += report_where(f, params) + " AND v.episode_id IS NULL AND r.procedure_date <= ?";
+      params.emplace_back(due_cutoff);
+    } else {
+      sql = "SELECT r.episode_id, e.patient_id, r.site_id, r.procedure_date, r.operator_id, "
+            "c.gate, c.result, c.reason FROM report_checks c "
+            "JOIN report_episodes r ON r.episode_id = c.episode_id "
+            "JOIN episodes e ON e.id = r.episode_id";
+      sql += report_where(f, params) +
+             " AND c.result IN ('after_block', 'overridden', 'not_met') AND c.kind = ? AND "
+             "c.name = ?";
+      params.emplace_back(kind);
+      params.emplace_back(name);
+    }
+    sql += " ORDER BY r.procedure_date, r.episode_id LIMIT ?";
+    params.emplace_back(std::int64_t{limit - static_cast<int>(out.size())});
+    auto rows = c_.query(sql, params);
+    if (!rows) return std::move(rows).error();
+    for (const auto& r : *rows) {
+      ReportShortfallRow row;
+      row.episode = EpisodeId{r.i64(0)};
+      row.patient = PatientId{r.i64(1)};
+      row.site = SiteId{r.i64(2)};
+      row.procedure_date = r.str(3);
+      if (!r.is_null(4)) row.primary_operator = domain::OperatorId{r.i64(4)};
+      row.kind = kind;
+      row.name = name;
+      row.gate = r.str(5);
+      row.result = r.str(6);
+      row.reason = r.str(7);
+      out.push_back(std::move(row));
+    }
   }
   return out;
 }

@@ -285,7 +285,8 @@ class Tx {
   // Removes the episode's rows (no recorded procedure) and clears its mark.
   virtual Status drop_report_episode(EpisodeId episode) = 0;
   // The counts of the procedures `f` selects, at `time_point` with windows closed for procedures
-  // on or before `due_cutoff` (ISO), one row per group (kNone: exactly one row), by key.
+  // on or before `due_cutoff` (ISO), one row per group (kNone: exactly one row), by key (and
+  // by site after it, for kSiteOperator).
   virtual Result<std::vector<ReportCounts>> report_counts(const ReportFilter& f,
                                                           const std::string& time_point,
                                                           const std::string& due_cutoff,
@@ -295,7 +296,8 @@ class Tx {
   virtual Result<std::vector<ReportCheckCount>> report_check_counts(const ReportFilter& f) = 0;
   // Up to `limit` episodes behind the shortfalls (checks "after_block", "overridden",
   // "not_met"; and the follow-ups missing at `time_point` for procedures on or before
-  // `due_cutoff`), by kind, name, procedure date, episode.
+  // `due_cutoff`), by kind, name (in byte order, alike on both backends), procedure date,
+  // episode.
   virtual Result<std::vector<ReportShortfallRow>> report_shortfalls(const ReportFilter& f,
                                                                     const std::string& time_point,
                                                                     const std::string& due_cutoff,

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "report/htg3.h"
 
 namespace vertebro::report {
@@ -23,6 +25,13 @@ struct VerdictCase {
   Verdict verdict;
   bool concern;
 };
+
+// Named in test output by its figures (gtest would otherwise print the struct's bytes,
+// padding included, so the names would change from run to run).
+void PrintTo(const VerdictCase& c, std::ostream* os) {
+  *os << measure_key(c.measure) << ' ' << c.yes << '/' << c.n << " verdict "
+      << static_cast<int>(c.verdict) << (c.concern ? " concern" : "");
+}
 
 class Htg3VerdictTest : public ::testing::TestWithParam<VerdictCase> {};
 

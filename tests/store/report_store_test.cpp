@@ -93,8 +93,21 @@ class ReportStoreTest : public StoreTest {
         visits.push_back({"1 month", flag(0), flag(1), flag(2), flag(3), false});
         visits.push_back({"3 months", true, true, true, true, false});
       }
+      // Checks that fell short (the shortfall list): the first procedure passed a gate after a
+      // block, the second had one overridden, the sixth missed a requirement.
+      std::vector<store::ReportCheckRow> checks = {
+          {"gate", "assessment_to_mdt", "", "first_time", ""},
+          {"gate", "mdt_to_consent", "", "first_time", ""},
+          {"rule", "HTG3-1.1", "", "met", ""}};
+      if (n == 1) checks[1].result = "after_block";
+      if (n == 2) {
+        checks[0] = {"gate", "assessment_to_mdt", "", "overridden", "Surgeon agreed by phone"};
+        checks.push_back({"override", "HTG3-1.2-MDT", "assessment_to_mdt", "overridden",
+                          "Surgeon agreed by phone"});
+      }
+      if (n == 6) checks[2].result = "not_met";
       must(store().transact(store::TxMode::kWrite,
-                            [&](store::Tx& tx) { return tx.put_report_episode(row, visits, {}); }),
+                            [&](store::Tx& tx) { return tx.put_report_episode(row, visits, checks); }),
            "put_report_episode");
     }
   }
@@ -191,6 +204,86 @@ TEST_P(ReportStoreTest, GroupsByOperatorAndBySite) {
   EXPECT_EQ(sites[0].cases, 5);
   EXPECT_EQ(sites[1].key, b_.value);
   EXPECT_EQ(sites[1].cases, 3);
+
+  // By site and operator, ordered by operator then site; summed, they are the totals.
+  const auto pairs = counts(filter(), ReportGroup::kSiteOperator);
+  const std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> expected = {
+      {0, b_.value, 1}, {10, a_.value, 3}, {11, a_.value, 2}, {11, b_.value, 1}, {12, b_.value, 1}};
+  ASSERT_EQ(pairs.size(), expected.size());
+  store::ReportCounts sum;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    EXPECT_EQ(std::tuple(pairs[i].key, pairs[i].site, pairs[i].cases), expected[i]) << i;
+    store::add_counts(sum, pairs[i]);
+  }
+  const auto all = counts(filter(), ReportGroup::kNone).front();
+  for (auto field : store::kReportCountFields) EXPECT_EQ(sum.*field, all.*field);
+  EXPECT_EQ(sum.cases, 8);
+  EXPECT_EQ(sum.pain_yes, 4);
+}
+
+TEST_P(ReportStoreTest, ListsShortfallsByKindNameAndDateUpToTheLimit) {
+  auto shortfalls = [&](const store::ReportFilter& f, int limit) {
+    std::vector<store::ReportShortfallRow> out;
+    must(store().transact(store::TxMode::kRead,
+                          [&](store::Tx& tx) -> Status {
+                            auto r = tx.report_shortfalls(f, "1 month", "2026-03-20", limit);
+                            if (!r) return std::move(r).error();
+                            out = std::move(*r);
+                            return {};
+                          }),
+         "report_shortfalls");
+    return out;
+  };
+  // Worked out from the plan: the fourth procedure (10 Feb) has no visit at 1 month though its
+  // window closed (the eighth's, 30 Mar, had not); kinds sort follow_up, gate, override, rule.
+  const auto all = shortfalls(filter(), 50);
+  const std::vector<std::tuple<std::string, std::string, std::string, EpisodeId>> expected = {
+      {"follow_up", "1 month", "missing", episodes_[3]},
+      {"gate", "assessment_to_mdt", "overridden", episodes_[1]},
+      {"gate", "mdt_to_consent", "after_block", episodes_[0]},
+      {"override", "HTG3-1.2-MDT", "overridden", episodes_[1]},
+      {"rule", "HTG3-1.1", "not_met", episodes_[5]}};
+  ASSERT_EQ(all.size(), expected.size());
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(std::tuple(all[i].kind, all[i].name, all[i].result, all[i].episode), expected[i])
+        << i;
+  }
+  EXPECT_EQ(all[1].reason, "Surgeon agreed by phone");
+  EXPECT_EQ(all[3].gate, "assessment_to_mdt");
+  EXPECT_EQ(all[0].procedure_date, "2026-02-10");
+
+  // The limit keeps the first rows in the same order.
+  const auto three = shortfalls(filter(), 3);
+  ASSERT_EQ(three.size(), 3u);
+  EXPECT_EQ(three[2].episode, episodes_[0]);
+  // The filter applies: at site B only the requirement missed on 2 March.
+  auto at_b = filter();
+  at_b.sites = {b_};
+  const auto b = shortfalls(at_b, 50);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].episode, episodes_[5]);
+}
+
+TEST_P(ReportStoreTest, CountsEachCheckOfTheRangeFromTheEpisodesSummaries) {
+  std::vector<store::ReportCheckCount> counts;
+  must(store().transact(store::TxMode::kRead,
+                        [&](store::Tx& tx) -> Status {
+                          auto r = tx.report_check_counts(filter());
+                          if (!r) return std::move(r).error();
+                          counts = std::move(*r);
+                          return {};
+                        }),
+       "report_check_counts");
+  // Eight procedures in the range, each with three checks (one overridden gate adding an
+  // override row): by kind, name, result in byte order.
+  std::vector<std::tuple<std::string, std::string, std::string, std::int64_t>> got;
+  for (const auto& c : counts) got.emplace_back(c.kind, c.name, c.result, c.count);
+  const std::vector<std::tuple<std::string, std::string, std::string, std::int64_t>> expected = {
+      {"gate", "assessment_to_mdt", "first_time", 7}, {"gate", "assessment_to_mdt", "overridden", 1},
+      {"gate", "mdt_to_consent", "after_block", 1},   {"gate", "mdt_to_consent", "first_time", 7},
+      {"override", "HTG3-1.2-MDT", "overridden", 1},  {"rule", "HTG3-1.1", "met", 7},
+      {"rule", "HTG3-1.1", "not_met", 1}};
+  EXPECT_EQ(got, expected);
 }
 
 TEST_P(ReportStoreTest, FiltersByOperatorIndicationSiteAndDates) {

@@ -62,7 +62,11 @@ class SqliteConnection final : public sql::Connection {
     sqlite3_extended_result_codes(c->db_, 1);
     sqlite3_busy_timeout(c->db_, 5000);
     std::string pragmas = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
-    pragmas += read_only ? " PRAGMA query_only = ON;" : " PRAGMA journal_mode = WAL;";
+    // The writer runs every write and every audited read, the reports' aggregates among them:
+    // a page cache of up to 64 MB (SQLite's default is 2 MB) keeps a report over a registry's
+    // derived rows from re-reading its pages from the OS (docs/performance.md, "Audit report").
+    pragmas += read_only ? " PRAGMA query_only = ON;"
+                         : " PRAGMA journal_mode = WAL; PRAGMA cache_size = -65536;";
     if (auto s = c->exec_script(pragmas); !s) return std::move(s).error();
     if (!read_only) {
       if (auto s = c->check_durability(path); !s) return std::move(s).error();
