@@ -274,6 +274,11 @@ Result<Htg3Report> htg3_report(const Context& ctx, const Actor& actor, const Htg
     return Error::invalid({{"site", "Choose one of your sites"}});
   }
   const auto today = domain::Date::today(ctx.clock());
+  // Many marked episodes are worked out in short transactions of their own first; the report's
+  // transaction then works out only those marked since.
+  if (auto caught_up = catch_up_report_rows(ctx); !caught_up) {
+    return std::move(caught_up).error();
+  }
   Htg3Report out;
   auto s = ctx.write([&](store::Tx& tx) -> Status {
     out = Htg3Report{};
@@ -340,23 +345,19 @@ Result<Htg3Report> htg3_report(const Context& ctx, const Actor& actor, const Htg
     if (q.indication) f.indication = std::string(domain::indication_name(*q.indication));
     const std::string cutoff = due_cutoff(*point, today).iso();
 
-    // One pass over the procedures of all the user's sites, by site and operator: the totals
-    // and the operators' funnel sum the chosen site's (or every site's) groups; the sites'
-    // funnel compares every site of the user, whichever is chosen.
-    store::ReportFilter all_sites = f;
-    all_sites.sites = actor.user.sites;
-    auto groups =
-        tx.report_counts(all_sites, out.time_point, cutoff, store::ReportGroup::kSiteOperator);
-    if (!groups) return std::move(groups).error();
-    store::ReportCounts total;
+    // One pass over the procedures of all the user's sites, counted by operator and site: the
+    // totals and the operators' funnel are the chosen site's (or every site's) groups; the
+    // sites' funnel compares every site of the user, whichever is chosen.
+    auto pass = tx.report_pass(f, actor.user.sites, out.time_point, cutoff);
+    if (!pass) return std::move(pass).error();
+    const store::ReportCounts& total = pass->total;
     std::map<std::int64_t, store::ReportCounts> operator_counts;
     std::map<std::int64_t, store::ReportCounts> site_counts;
-    for (const auto& g : *groups) {
+    for (const auto& g : pass->groups) {
       auto& by_site = site_counts[g.site];
       by_site.key = g.site;
       store::add_counts(by_site, g);
       if (std::find(f.sites.begin(), f.sites.end(), SiteId{g.site}) == f.sites.end()) continue;
-      store::add_counts(total, g);
       auto& by_operator = operator_counts[g.key];
       by_operator.key = g.key;
       store::add_counts(by_operator, g);
@@ -378,13 +379,12 @@ Result<Htg3Report> htg3_report(const Context& ctx, const Actor& actor, const Htg
     // Learning curves: cement leakage with the training lead's design, case by case.
     auto training = load_training_settings(tx);
     if (!training) return std::move(training).error();
-    auto cases = tx.report_cases(f);
-    if (!cases) return std::move(cases).error();
-    for (std::size_t i = 0; i < cases->size();) {
-      const auto op = (*cases)[i].primary_operator;
+    const auto& cases = pass->cases;
+    for (std::size_t i = 0; i < cases.size();) {
+      const auto op = cases[i].primary_operator;
       std::vector<int> outcomes;
-      for (; i < cases->size() && (*cases)[i].primary_operator == op; ++i) {
-        if (auto o = case_outcome((*cases)[i])) outcomes.push_back(*o ? 1 : 0);
+      for (; i < cases.size() && cases[i].primary_operator == op; ++i) {
+        if (auto o = case_outcome(cases[i])) outcomes.push_back(*o ? 1 : 0);
       }
       if (outcomes.empty()) continue;
       OperatorCurve curve;
@@ -406,13 +406,12 @@ Result<Htg3Report> htg3_report(const Context& ctx, const Actor& actor, const Htg
                 return a.operator_name < b.operator_name;
               });
 
-    auto survival = tx.report_survival(f);
-    if (!survival) return std::move(survival).error();
     out.survival.id = "survival-new-fracture";
     out.survival.title = "Freedom from a new vertebral fracture after the procedure";
     out.survival.event_label = "New vertebral fracture";
     out.survival.time_unit = "days";
-    for (const auto& row : *survival) {
+    out.survival.data.reserve(pass->survival.size());
+    for (const auto& row : pass->survival) {
       if (row.new_fracture_days) {
         out.survival.data.push_back({static_cast<double>(*row.new_fracture_days), true});
         ++out.new_fractures;
@@ -422,9 +421,7 @@ Result<Htg3Report> htg3_report(const Context& ctx, const Actor& actor, const Htg
     }
 
     // Compliance (HTG3-1.1, HTG3-1.2-*).
-    auto checks = tx.report_check_counts(f);
-    if (!checks) return std::move(checks).error();
-    compliance_of(*checks, out);
+    compliance_of(pass->checks, out);
     out.follow_up = report::with_share({out.time_point,
                                         "Follow-up recorded at " + out.time_point, total.recorded,
                                         0, total.cases - total.not_due - total.exited -

@@ -230,9 +230,9 @@ Status refresh_one(store::Tx& tx, const UnitConfig& config, EpisodeId id) {
   return tx.put_report_episode(row, visit_rows, compliance_of(*transitions, *blocks));
 }
 
-}  // namespace
-
-Result<std::int64_t> refresh_report_rows(store::Tx& tx, const UnitConfig& config) {
+// Works out marked episodes, `batch` at a time, until none is left or (one_batch) after one.
+Result<std::int64_t> refresh_batches(store::Tx& tx, const UnitConfig& config, int batch_size,
+                                     bool one_batch) {
   const std::string basis = report_basis(config);
   auto stored = tx.get_meta("report_basis");
   if (!stored) return std::move(stored).error();
@@ -242,15 +242,39 @@ Result<std::int64_t> refresh_report_rows(store::Tx& tx, const UnitConfig& config
   }
   std::int64_t done = 0;
   while (true) {
-    auto batch = tx.report_stale_episodes(kRefreshBatch);
+    auto batch = tx.report_stale_episodes(batch_size);
     if (!batch) return std::move(batch).error();
     for (const auto id : *batch) {
       if (auto s = refresh_one(tx, config, id); !s) return std::move(s).error();
     }
     done += static_cast<std::int64_t>(batch->size());
-    if (batch->size() < static_cast<std::size_t>(kRefreshBatch)) break;
+    if (one_batch || batch->size() < static_cast<std::size_t>(batch_size)) break;
   }
   return done;
+}
+
+}  // namespace
+
+Result<std::int64_t> refresh_report_rows(store::Tx& tx, const UnitConfig& config) {
+  return refresh_batches(tx, config, kRefreshBatch, false);
+}
+
+Result<std::int64_t> catch_up_report_rows(const Context& ctx, int batch) {
+  std::int64_t total = 0;
+  for (;;) {
+    std::int64_t done = 0;
+    auto s = ctx.write([&](store::Tx& tx) -> Status {
+      auto config = load_unit_config(tx);
+      if (!config) return std::move(config).error();
+      auto n = refresh_batches(tx, *config, batch, true);
+      if (!n) return std::move(n).error();
+      done = *n;
+      return {};
+    });
+    if (!s) return std::move(s).error();
+    total += done;
+    if (done < batch) return total;
+  }
 }
 
 }  // namespace vertebro::app

@@ -138,12 +138,8 @@ struct ReportFilter {
   std::optional<std::string> indication;
 };
 
-// kSiteOperator: one row per (site, primary operator) pair, from which a report sums its
-// totals and both funnels in one pass over the procedures.
-enum class ReportGroup { kNone, kSite, kOperator, kSiteOperator };
-
-// The counts of one group (key: the site's or primary operator's id; 0 for the whole report, or
-// for procedures with no operator profile; site: the site's id when grouped by site, else 0).
+// The counts of one group (key: the primary operator's id, 0 for procedures with no operator
+// profile and for a report's totals; site: the site's id, 0 for a report's totals).
 // Efficacy at one time point: not_due = no visit and its window not closed by the cut-off;
 // exited = not expected since the patient died or withdrew; *_yes / *_no the answers. Safety:
 // leakage_known = procedures whose leakage is known.
@@ -231,6 +227,18 @@ struct ReportCaseRow {
   bool paraplegia = false;
   bool other_harm = false;
   bool new_fracture = false;
+};
+
+// What a report counts of its procedures (Tx::report_pass).
+struct ReportPass {
+  // One per (primary operator, site) pair with procedures, by operator then site, the
+  // compared sites' among them: from them a report sums both funnels.
+  std::vector<ReportCounts> groups;
+  // Of the sites the filter chose (not the compared ones):
+  ReportCounts total;                       // every group of those sites summed
+  std::vector<ReportCaseRow> cases;         // with an operator profile: by operator, then date
+  std::vector<ReportSurvivalRow> survival;  // every procedure, by date
+  std::vector<ReportCheckCount> checks;     // by kind, name and result
 };
 
 }  // namespace vertebro::store

@@ -24,4 +24,17 @@ std::string Row::str(std::size_t i) const {
   return {};
 }
 
+std::string_view Row::view(std::size_t i) const {
+  if (const auto* s = std::get_if<std::string>(&v_.at(i))) return *s;
+  return {};
+}
+
+Status Connection::each(std::string_view sql, const Params& params,
+                        const std::function<void(const Row&)>& fn) {
+  auto rows = query(sql, params);
+  if (!rows) return std::move(rows).error();
+  for (const auto& r : *rows) fn(r);
+  return {};
+}
+
 }  // namespace vertebro::store::sql

@@ -4,6 +4,7 @@
 // form. Internal to store/: nothing above the store includes this.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,6 +26,10 @@ class Row {
   std::int64_t i64(std::size_t i) const;
   // Text column; integers are formatted, null is "".
   std::string str(std::size_t i) const;
+  // Text column as a view into the row (valid while the row is); other types are "".
+  std::string_view view(std::size_t i) const;
+  // The values, for a backend that reads rows into one Row in turn (Connection::each).
+  std::vector<Value>& values() { return v_; }
 
  private:
   std::vector<Value> v_;
@@ -36,6 +41,11 @@ class Connection {
   virtual ~Connection() = default;
   // Runs one statement and returns its rows (RETURNING rows included).
   virtual Result<std::vector<Row>> query(std::string_view sql, const Params& params) = 0;
+  // Runs one query and calls `fn` with each result row in turn, for a pass over many rows that
+  // counts as it goes: the Row is valid only during the call. By default the rows are read
+  // with query() first; a backend may stream them.
+  virtual Status each(std::string_view sql, const Params& params,
+                      const std::function<void(const Row&)>& fn);
   // Runs one statement and returns the number of rows it changed.
   virtual Result<std::int64_t> exec(std::string_view sql, const Params& params) = 0;
   // Runs several statements with no parameters (migrations).

@@ -164,18 +164,14 @@ class SqlTx final : public Tx {
                             const std::vector<ReportCheckRow>& checks) override;
   Result<std::vector<std::pair<std::string, std::string>>> episode_gate_blocks(
       EpisodeId episode) override;
-  Result<std::vector<ReportCheckCount>> report_check_counts(const ReportFilter& f) override;
   Result<std::vector<ReportShortfallRow>> report_shortfalls(const ReportFilter& f,
                                                             const std::string& time_point,
                                                             const std::string& due_cutoff,
                                                             int limit) override;
   Status drop_report_episode(EpisodeId episode) override;
-  Result<std::vector<ReportCounts>> report_counts(const ReportFilter& f,
-                                                  const std::string& time_point,
-                                                  const std::string& due_cutoff,
-                                                  ReportGroup group) override;
-  Result<std::vector<ReportSurvivalRow>> report_survival(const ReportFilter& f) override;
-  Result<std::vector<ReportCaseRow>> report_cases(const ReportFilter& f) override;
+  Result<ReportPass> report_pass(const ReportFilter& f, const std::vector<SiteId>& compared_sites,
+                                 const std::string& time_point,
+                                 const std::string& due_cutoff) override;
   Result<std::optional<FollowUpVisitRecord>> find_follow_up_visit(
       EpisodeId episode, const std::string& time_point) override;
   Result<std::vector<FollowUpVisitRecord>> episode_follow_up_visits(EpisodeId episode) override;

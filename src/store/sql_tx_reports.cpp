@@ -1,12 +1,15 @@
-// SqlTx, reports part: the audit reports' derived rows (migration 0017) and the aggregate
-// queries over them. Same rules as sql_tx.cpp: portable SQL with every value bound as a `?`
-// parameter. The figures are sums over narrow rows selected by the procedure-date index, so a
-// report reads no clinical document.
+// SqlTx, reports part: the audit reports' derived rows (migrations 0017 to 0019) and the
+// passes over them. Same rules as sql_tx.cpp: portable SQL with every value bound as a `?`
+// parameter. The figures are counted here while the rows of the report's date range stream
+// past in (procedure date, episode) order, each pass one read of the table in its own order
+// (migration 0019), with no sort and no clinical document read.
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "store/sql_tx.h"
@@ -47,9 +50,9 @@ std::string report_where(const ReportFilter& f, sql::Params& params) {
   return where;
 }
 
-// An episode's checks as report_episodes.checks (migration 0018): "kind|name|result" of each,
-// in byte order, joined by ";". Kinds, gate names, requirement ids and results have neither
-// separator.
+// An episode's checks as report_check_sets.checks (migration 0019): "kind|name|result" of
+// each, in byte order, joined by ";". Kinds, gate names, requirement ids and results have
+// neither separator.
 std::string checks_summary(const std::vector<ReportCheckRow>& checks) {
   std::vector<std::string> parts;
   parts.reserve(checks.size());
@@ -61,6 +64,31 @@ std::string checks_summary(const std::vector<ReportCheckRow>& checks) {
     out += p;
   }
   return out;
+}
+
+// Calls fn(kind, name, result) for each check of a summary made by checks_summary.
+template <typename Fn>
+void for_each_check(std::string_view summary, Fn fn) {
+  std::size_t start = 0;
+  while (start < summary.size()) {
+    std::size_t end = summary.find(';', start);
+    if (end == std::string_view::npos) end = summary.size();
+    const std::string_view check = summary.substr(start, end - start);
+    const auto a = check.find('|');
+    const auto b = a == std::string_view::npos ? a : check.find('|', a + 1);
+    if (b != std::string_view::npos) {
+      fn(check.substr(0, a), check.substr(a + 1, b - a - 1), check.substr(b + 1));
+    }
+    start = end + 1;
+  }
+}
+
+// A flag column as a count: 1 for yes, 0 for no or not known.
+std::int64_t report_yes(const sql::Row& r, std::size_t i) {
+  return r.is_null(i) ? 0 : r.i64(i) != 0;
+}
+std::int64_t report_no(const sql::Row& r, std::size_t i) {
+  return r.is_null(i) ? 0 : r.i64(i) == 0;
 }
 
 }  // namespace
@@ -92,25 +120,35 @@ Status SqlTx::put_report_episode(const ReportEpisodeRow& row,
   if (row.primary_operator) op = row.primary_operator->value;
   sql::Value fracture_days = std::monostate{};
   if (row.new_fracture_days) fracture_days = std::int64_t{*row.new_fracture_days};
+  // The episode's set of checks, made the first time any episode has it.
+  const std::string summary = checks_summary(checks);
+  auto made = c_.exec(
+      "INSERT INTO report_check_sets (checks) VALUES (?) ON CONFLICT (checks) DO NOTHING",
+      {summary});
+  if (!made) return std::move(made).error();
+  auto set = c_.query("SELECT id FROM report_check_sets WHERE checks = ?", {summary});
+  if (!set) return std::move(set).error();
+  if (set->empty()) return Error::internal("The report's check set was not saved");
   auto n = c_.exec(
-      "INSERT INTO report_episodes (episode_id, site_id, operator_id, indication, procedure_date, "
-      "state, leakage, leakage_intervention, paraplegia, other_harm, new_fracture, "
-      "new_fracture_adjacent, new_fracture_distant, new_fracture_days, followed_days, checks) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {row.episode.value, row.site.value, op, row.indication, row.procedure_date, row.state,
+      "INSERT INTO report_episodes (procedure_date, episode_id, site_id, operator_id, "
+      "indication, state, leakage, leakage_intervention, paraplegia, other_harm, new_fracture, "
+      "new_fracture_adjacent, new_fracture_distant, new_fracture_days, followed_days, "
+      "check_set) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {row.procedure_date, row.episode.value, row.site.value, op, row.indication, row.state,
        report_flag(row.leakage), std::int64_t{row.leakage_intervention},
        std::int64_t{row.paraplegia}, std::int64_t{row.other_harm},
        std::int64_t{row.new_fracture}, std::int64_t{row.new_fracture_adjacent},
        std::int64_t{row.new_fracture_distant}, fracture_days, std::int64_t{row.followed_days},
-       checks_summary(checks)});
+       set->front().i64(0)});
   if (!n) return std::move(n).error();
   for (const auto& v : visits) {
     auto m = c_.exec(
-        "INSERT INTO report_visits (episode_id, time_point, pain_relief, reduced_medication, "
-        "improved_mobility, satisfied, exited) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {row.episode.value, v.time_point, report_flag(v.pain_relief),
-         report_flag(v.reduced_medication), report_flag(v.improved_mobility),
-         report_flag(v.satisfied), std::int64_t{v.exited}});
+        "INSERT INTO report_visits (time_point, procedure_date, episode_id, site_id, "
+        "operator_id, indication, pain_relief, reduced_medication, improved_mobility, "
+        "satisfied, exited) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {v.time_point, row.procedure_date, row.episode.value, row.site.value, op,
+         row.indication, report_flag(v.pain_relief), report_flag(v.reduced_medication),
+         report_flag(v.improved_mobility), report_flag(v.satisfied), std::int64_t{v.exited}});
     if (!m) return std::move(m).error();
   }
   for (const auto& c : checks) {
@@ -146,98 +184,152 @@ Status SqlTx::drop_report_episode(EpisodeId episode) {
   return {};
 }
 
-Result<std::vector<ReportCounts>> SqlTx::report_counts(const ReportFilter& f,
-                                                       const std::string& time_point,
-                                                       const std::string& due_cutoff,
-                                                       ReportGroup group) {
-  const bool by_site = group == ReportGroup::kSite || group == ReportGroup::kSiteOperator;
-  const bool by_operator = group == ReportGroup::kOperator || group == ReportGroup::kSiteOperator;
-  // key, site: kSite keys its rows by the site as well.
-  const std::string keys =
-      std::string(by_operator ? "COALESCE(r.operator_id, 0)" : by_site ? "r.site_id" : "0") +
-      (by_site ? ", r.site_id" : ", 0");
-  sql::Params params = {due_cutoff, time_point};
-  std::string sql = "SELECT " + keys +
-                    ", COUNT(*), "
-                    "SUM(CASE WHEN v.episode_id IS NULL AND r.procedure_date > ? THEN 1 ELSE 0 "
-                    "END), "
-                    "SUM(CASE WHEN v.exited = 1 THEN 1 ELSE 0 END), "
-                    "SUM(CASE WHEN v.exited = 0 THEN 1 ELSE 0 END)";
-  for (const char* col : {"pain_relief", "reduced_medication", "improved_mobility", "satisfied"}) {
-    sql += std::string(", SUM(CASE WHEN v.") + col + " = 1 THEN 1 ELSE 0 END), SUM(CASE WHEN v." +
-           col + " = 0 THEN 1 ELSE 0 END)";
-  }
-  sql +=
-      ", SUM(CASE WHEN r.leakage = 1 THEN 1 ELSE 0 END), "
-      "SUM(CASE WHEN r.leakage IS NULL THEN 0 ELSE 1 END), SUM(r.leakage_intervention), "
-      "SUM(r.paraplegia), SUM(r.other_harm), SUM(r.new_fracture), SUM(r.new_fracture_adjacent), "
-      "SUM(r.new_fracture_distant) "
-      "FROM report_episodes r LEFT JOIN report_visits v ON v.episode_id = r.episode_id AND "
-      "v.time_point = ?";
-  sql += report_where(f, params);
-  if (group != ReportGroup::kNone) sql += " GROUP BY 1, 2 ORDER BY 1, 2";
-  auto rows = c_.query(sql, params);
-  if (!rows) return std::move(rows).error();
-  std::vector<ReportCounts> out;
-  for (const auto& r : *rows) {
-    ReportCounts c;
-    c.key = r.i64(0);
-    c.site = r.i64(1);
-    std::size_t i = 2;
-    for (auto field : kReportCountFields) c.*field = r.i64(i++);  // SUM over no rows is NULL: 0
-    out.push_back(c);
-  }
-  if (group == ReportGroup::kNone && out.empty()) out.emplace_back();
-  return out;
-}
-
-Result<std::vector<ReportSurvivalRow>> SqlTx::report_survival(const ReportFilter& f) {
-  sql::Params params;
-  const std::string sql = "SELECT r.new_fracture_days, r.followed_days FROM report_episodes r" +
-                          report_where(f, params) + " ORDER BY r.episode_id";
-  auto rows = c_.query(sql, params);
-  if (!rows) return std::move(rows).error();
-  std::vector<ReportSurvivalRow> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) {
-    ReportSurvivalRow s;
-    if (!r.is_null(0)) s.new_fracture_days = static_cast<int>(r.i64(0));
-    s.followed_days = static_cast<int>(r.i64(1));
-    out.push_back(s);
-  }
-  return out;
-}
-
-Result<std::vector<ReportCheckCount>> SqlTx::report_check_counts(const ReportFilter& f) {
-  // One pass over the procedures, grouped by their checks summary (few distinct values: most
-  // procedures pass everything first time), then each summary's checks counted here.
-  sql::Params params;
-  const std::string sql = "SELECT r.checks, COUNT(*) FROM report_episodes r" +
-                          report_where(f, params) + " GROUP BY r.checks";
-  auto rows = c_.query(sql, params);
-  if (!rows) return std::move(rows).error();
-  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
-  for (const auto& r : *rows) {
-    const std::string summary = r.str(0);
-    const std::int64_t n = r.i64(1);
-    std::size_t start = 0;
-    while (start < summary.size()) {
-      std::size_t end = summary.find(';', start);
-      if (end == std::string::npos) end = summary.size();
-      const std::string_view check(summary.data() + start, end - start);
-      const auto a = check.find('|');
-      const auto b = a == std::string_view::npos ? a : check.find('|', a + 1);
-      if (b != std::string_view::npos) {
-        counts[{std::string(check.substr(0, a)), std::string(check.substr(a + 1, b - a - 1)),
-                std::string(check.substr(b + 1))}] += n;
-      }
-      start = end + 1;
+Result<ReportPass> SqlTx::report_pass(const ReportFilter& f,
+                                     const std::vector<SiteId>& compared_sites,
+                                     const std::string& time_point,
+                                     const std::string& due_cutoff) {
+  ReportFilter all = f;
+  for (const auto& site : compared_sites) {
+    if (std::find(all.sites.begin(), all.sites.end(), site) == all.sites.end()) {
+      all.sites.push_back(site);
     }
   }
-  std::vector<ReportCheckCount> out;
-  out.reserve(counts.size());
-  for (const auto& [key, n] : counts) {
-    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), n});
+  auto chosen = [&](std::int64_t site) {
+    return std::find(f.sites.begin(), f.sites.end(), SiteId{site}) != f.sites.end();
+  };
+  // By (operator, site): the counts, and of the procedures dated after the cut-off, how many
+  // there are and how many have a visit row (recorded or exited); the rest are not due yet.
+  struct Group {
+    ReportCounts counts;
+    std::int64_t late_procedures = 0;
+    std::int64_t late_visits = 0;
+  };
+  std::map<std::pair<std::int64_t, std::int64_t>, Group> groups;
+  // The groups by operator and site again, for the look-up of each row (a few hundred).
+  struct PairHash {
+    std::size_t operator()(const std::pair<std::int64_t, std::int64_t>& k) const {
+      return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(k.first) * 1000003u +
+                                        static_cast<std::uint64_t>(k.second));
+    }
+  };
+  std::unordered_map<std::pair<std::int64_t, std::int64_t>, Group*, PairHash> index;
+  auto group_of = [&](const sql::Row& r) -> Group& {
+    const std::pair key{r.is_null(0) ? std::int64_t{0} : r.i64(0), r.i64(1)};
+    auto& g = index[key];
+    if (g == nullptr) g = &groups[key];
+    return *g;
+  };
+  // Columns 0 to 2 of both passes: operator, site, dated after the cut-off (1 or 0).
+  const std::string keys =
+      "SELECT r.operator_id, r.site_id, CASE WHEN r.procedure_date > ? THEN 1 ELSE 0 END";
+  ReportPass out;
+  std::unordered_map<std::int64_t, std::vector<ReportCaseRow>> cases;  // each in date order
+  std::unordered_map<std::int64_t, std::int64_t> per_set;    // procedures by check set
+
+  // The procedures, in date order: the safety measures; and of the chosen sites, each
+  // operator's cases, the survival times and the sets of checks. The six yes-or-no measures
+  // come as the bits of one number (fewer columns to read per row).
+  sql::Params params = {due_cutoff};
+  std::string sql = keys +
+                    ", r.leakage, r.leakage_intervention + 2 * r.paraplegia + 4 * r.other_harm + "
+                    "8 * r.new_fracture + 16 * r.new_fracture_adjacent + "
+                    "32 * r.new_fracture_distant, r.new_fracture_days, r.followed_days, "
+                    "r.check_set FROM report_episodes r" +
+                    report_where(all, params) + " ORDER BY r.procedure_date, r.episode_id";
+  auto s = c_.each(sql, params, [&](const sql::Row& r) {
+    auto& g = group_of(r);
+    auto& c = g.counts;
+    const std::int64_t flags = r.i64(4);
+    ++c.cases;
+    g.late_procedures += r.i64(2);
+    c.leakage += report_yes(r, 3);
+    c.leakage_known += r.is_null(3) ? 0 : 1;
+    c.leakage_intervention += flags & 1;
+    c.paraplegia += (flags >> 1) & 1;
+    c.other_harm += (flags >> 2) & 1;
+    c.new_fracture += (flags >> 3) & 1;
+    c.new_fracture_adjacent += (flags >> 4) & 1;
+    c.new_fracture_distant += (flags >> 5) & 1;
+    if (!chosen(r.i64(1))) return;
+    ReportSurvivalRow time;
+    if (!r.is_null(5)) time.new_fracture_days = static_cast<int>(r.i64(5));
+    time.followed_days = static_cast<int>(r.i64(6));
+    out.survival.push_back(time);
+    ++per_set[r.i64(7)];
+    if (r.is_null(0)) return;
+    ReportCaseRow k;
+    k.primary_operator = domain::OperatorId{r.i64(0)};
+    k.leakage = report_flag_of(r, 3);
+    k.leakage_intervention = (flags & 1) != 0;
+    k.paraplegia = (flags & 2) != 0;
+    k.other_harm = (flags & 4) != 0;
+    k.new_fracture = (flags & 8) != 0;
+    cases[k.primary_operator.value].push_back(k);
+  });
+  if (!s) return std::move(s).error();
+
+  // The efficacy measures at the time point: its visit rows.
+  params = {due_cutoff};
+  sql = keys +
+        ", r.exited, r.pain_relief, r.reduced_medication, r.improved_mobility, r.satisfied "
+        "FROM report_visits r" +
+        report_where(all, params) + " AND r.time_point = ?";
+  params.emplace_back(time_point);
+  s = c_.each(sql, params, [&](const sql::Row& r) {
+    auto& g = group_of(r);
+    auto& c = g.counts;
+    g.late_visits += r.i64(2);
+    if (r.i64(3) != 0) {
+      ++c.exited;
+      return;
+    }
+    ++c.recorded;
+    c.pain_yes += report_yes(r, 4);
+    c.pain_no += report_no(r, 4);
+    c.meds_yes += report_yes(r, 5);
+    c.meds_no += report_no(r, 5);
+    c.mobility_yes += report_yes(r, 6);
+    c.mobility_no += report_no(r, 6);
+    c.satisfied_yes += report_yes(r, 7);
+    c.satisfied_no += report_no(r, 7);
+  });
+  if (!s) return std::move(s).error();
+
+  out.groups.reserve(groups.size());
+  for (auto& [key, g] : groups) {
+    g.counts.key = key.first;
+    g.counts.site = key.second;
+    g.counts.not_due = g.late_procedures - g.late_visits;
+    out.groups.push_back(g.counts);
+    if (chosen(key.second)) add_counts(out.total, g.counts);
+  }
+  std::vector<std::int64_t> operators;
+  std::size_t n = 0;
+  for (const auto& [op, list] : cases) {
+    operators.push_back(op);
+    n += list.size();
+  }
+  std::sort(operators.begin(), operators.end());
+  out.cases.reserve(n);
+  for (auto op : operators) {
+    const auto& list = cases[op];
+    out.cases.insert(out.cases.end(), list.begin(), list.end());
+  }
+
+  // Each set's checks, counted as many times as procedures have the set.
+  std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
+  s = c_.each("SELECT id, checks FROM report_check_sets", {}, [&](const sql::Row& r) {
+    const auto procedures = per_set.find(r.i64(0));
+    if (procedures == per_set.end()) return;
+    for_each_check(r.view(1), [&](std::string_view kind, std::string_view name,
+                                  std::string_view result) {
+      counts[{std::string(kind), std::string(name), std::string(result)}] += procedures->second;
+    });
+  });
+  if (!s) return std::move(s).error();
+  out.checks.reserve(counts.size());
+  for (const auto& [key, count] : counts) {
+    out.checks.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), count});
   }
   return out;
 }
@@ -248,16 +340,22 @@ Result<std::vector<ReportShortfallRow>> SqlTx::report_shortfalls(const ReportFil
                                                                  int limit) {
   // One (kind, name) at a time, in the order they are listed, until `limit` rows: each is read
   // from the index on report_checks (result, kind, name) or, for the missing follow-ups, by
-  // procedure date, so a long list costs no more than the rows it keeps.
-  auto names = c_.query(
-      "SELECT DISTINCT kind, name FROM report_checks "
-      "WHERE result IN ('after_block', 'overridden', 'not_met')",
-      {});
-  if (!names) return std::move(names).error();
+  // procedure date, so a long list costs no more than the rows it keeps. The (kind, name)
+  // pairs that fell short somewhere come from the sets of checks (a few hundred texts, not
+  // every check row).
   std::vector<std::pair<std::string, std::string>> order;
-  for (const auto& r : *names) order.emplace_back(r.str(0), r.str(1));
+  auto sets = c_.each("SELECT checks FROM report_check_sets", {}, [&](const sql::Row& r) {
+    for_each_check(r.view(0), [&](std::string_view kind, std::string_view name,
+                                  std::string_view result) {
+      if (result == "after_block" || result == "overridden" || result == "not_met") {
+        order.emplace_back(kind, name);
+      }
+    });
+  });
+  if (!sets) return std::move(sets).error();
   order.emplace_back("follow_up", time_point);
   std::sort(order.begin(), order.end());
+  order.erase(std::unique(order.begin(), order.end()), order.end());
   std::vector<ReportShortfallRow> out;
   for (const auto& [kind, name] : order) {
     if (std::cmp_greater_equal(out.size(), limit)) break;
@@ -299,30 +397,6 @@ Result<std::vector<ReportShortfallRow>> SqlTx::report_shortfalls(const ReportFil
       row.reason = r.str(7);
       out.push_back(std::move(row));
     }
-  }
-  return out;
-}
-
-Result<std::vector<ReportCaseRow>> SqlTx::report_cases(const ReportFilter& f) {
-  sql::Params params;
-  const std::string sql =
-      "SELECT r.operator_id, r.leakage, r.leakage_intervention, r.paraplegia, r.other_harm, "
-      "r.new_fracture FROM report_episodes r" +
-      report_where(f, params) +
-      " AND r.operator_id IS NOT NULL ORDER BY r.operator_id, r.procedure_date, r.episode_id";
-  auto rows = c_.query(sql, params);
-  if (!rows) return std::move(rows).error();
-  std::vector<ReportCaseRow> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) {
-    ReportCaseRow c;
-    c.primary_operator = domain::OperatorId{r.i64(0)};
-    c.leakage = report_flag_of(r, 1);
-    c.leakage_intervention = r.i64(2) != 0;
-    c.paraplegia = r.i64(3) != 0;
-    c.other_harm = r.i64(4) != 0;
-    c.new_fracture = r.i64(5) != 0;
-    out.push_back(c);
   }
   return out;
 }

@@ -284,16 +284,14 @@ class Tx {
       EpisodeId episode) = 0;
   // Removes the episode's rows (no recorded procedure) and clears its mark.
   virtual Status drop_report_episode(EpisodeId episode) = 0;
-  // The counts of the procedures `f` selects, at `time_point` with windows closed for procedures
-  // on or before `due_cutoff` (ISO), one row per group (kNone: exactly one row), by key (and
-  // by site after it, for kSiteOperator).
-  virtual Result<std::vector<ReportCounts>> report_counts(const ReportFilter& f,
-                                                          const std::string& time_point,
-                                                          const std::string& due_cutoff,
-                                                          ReportGroup group) = 0;
-  virtual Result<std::vector<ReportSurvivalRow>> report_survival(const ReportFilter& f) = 0;
-  // The compliance counts of the procedures `f` selects, by kind, name and result.
-  virtual Result<std::vector<ReportCheckCount>> report_check_counts(const ReportFilter& f) = 0;
+  // What a report counts of the procedures `f` selects (records.h, ReportPass), in one pass
+  // over them and one over their visits at `time_point`, with windows closed for procedures on
+  // or before `due_cutoff` (ISO). `compared_sites`: more sites whose procedures (with f's
+  // other conditions) are counted in ReportPass::groups only, for the sites' funnel.
+  virtual Result<ReportPass> report_pass(const ReportFilter& f,
+                                         const std::vector<SiteId>& compared_sites,
+                                         const std::string& time_point,
+                                         const std::string& due_cutoff) = 0;
   // Up to `limit` episodes behind the shortfalls (checks "after_block", "overridden",
   // "not_met"; and the follow-ups missing at `time_point` for procedures on or before
   // `due_cutoff`), by kind, name (in byte order, alike on both backends), procedure date,
@@ -302,8 +300,6 @@ class Tx {
                                                                     const std::string& time_point,
                                                                     const std::string& due_cutoff,
                                                                     int limit) = 0;
-  // The procedures with a primary operator profile, by operator, procedure date, episode.
-  virtual Result<std::vector<ReportCaseRow>> report_cases(const ReportFilter& f) = 0;
   // Records a learning curve's signal unless the same (operator, outcome, episode, design) is
   // recorded already: the new id, or 0 when it was.
   virtual Result<std::int64_t> insert_learning_curve_signal(

@@ -1,7 +1,8 @@
-// The audit reports' derived rows and aggregate queries (migration 0017, store/sql_tx_reports.cpp)
-// on every backend: a fixed set of eight procedures in range (and two outside it) whose counts
-// were worked out by hand in the table below, each filter and grouping, and the triggers that
-// mark an episode stale when anything its figures are made from changes.
+// The audit reports' derived rows and the pass over them (migrations 0017 to 0019,
+// store/sql_tx_reports.cpp) on every backend: a fixed set of eight procedures in range (and two
+// outside it) whose counts were worked out by hand in the table below, each filter, the groups
+// by operator and site, and the triggers that mark an episode stale when anything its figures
+// are made from changes.
 //
 //  ep site op   date        leak lint other nf adj dist | 1 month: pain meds mob sat
 //  1  A    10   2026-01-05  1    0    0     0  0   0    |          1    1    1   1
@@ -13,18 +14,19 @@
 //  7  B    -    2026-03-15  0    0    0     0  0   0    |          1    1    1   1
 //  8  B    12   2026-03-30  0    0    0     0  0   0    |          (no visit, not due yet)
 //  9  A    10   2025-12-31  1    (before the range)
-// 10  C    10   2026-02-01  1    (another site)
+// 10  C    10   2026-02-01  1    (another site; the one paraplegia)
 // Range 2026-01-01..2026-03-31 at A and B, due cut-off 2026-03-20. Sums: cases 8; not due 1
 // (ep 8); exited 1 (ep 5); pain 4 yes 1 no; meds 2 yes 2 no; mobility 4 yes 1 no; satisfied
 // 3 yes 1 no; leakage 2 of 7 known; intervention 1; other 1; new fractures 2 (1 adjacent,
 // 1 distant). Episodes 6 and 7 are myeloma, the rest osteoporotic.
 
+#include <map>
+#include <tuple>
+
 #include "store_fixture.h"
 
 namespace vertebro::store_test {
 namespace {
-
-using store::ReportGroup;
 
 class ReportStoreTest : public StoreTest {
  protected:
@@ -79,6 +81,7 @@ class ReportStoreTest : public StoreTest {
       row.new_fracture = p.fracture;
       row.new_fracture_adjacent = p.adjacent;
       row.new_fracture_distant = p.distant;
+      row.paraplegia = n == 10;
       if (p.fracture) row.new_fracture_days = n * 10;
       row.followed_days = 365;
       std::vector<store::ReportVisitRow> visits;
@@ -120,17 +123,17 @@ class ReportStoreTest : public StoreTest {
     return f;
   }
 
-  std::vector<store::ReportCounts> counts(const store::ReportFilter& f, ReportGroup group,
-                                          const std::string& time_point = "1 month") {
-    std::vector<store::ReportCounts> out;
+  store::ReportPass pass(const store::ReportFilter& f, const std::string& time_point = "1 month",
+                         const std::vector<SiteId>& compared = {}) {
+    store::ReportPass out;
     must(store().transact(store::TxMode::kRead,
                           [&](store::Tx& tx) -> Status {
-                            auto r = tx.report_counts(f, time_point, "2026-03-20", group);
+                            auto r = tx.report_pass(f, compared, time_point, "2026-03-20");
                             if (!r) return std::move(r).error();
                             out = std::move(*r);
                             return {};
                           }),
-         "report_counts");
+         "report_pass");
     return out;
   }
 
@@ -152,10 +155,10 @@ class ReportStoreTest : public StoreTest {
 };
 
 TEST_P(ReportStoreTest, SumsTheRangeAsWorkedOutByHand) {
-  const auto all = counts(filter(), ReportGroup::kNone);
-  ASSERT_EQ(all.size(), 1u);
-  const auto& c = all.front();
+  const auto all = pass(filter());
+  const auto& c = all.total;
   EXPECT_EQ(c.key, 0);
+  EXPECT_EQ(c.site, 0);
   EXPECT_EQ(c.cases, 8);
   EXPECT_EQ(c.not_due, 1);
   EXPECT_EQ(c.exited, 1);
@@ -177,48 +180,81 @@ TEST_P(ReportStoreTest, SumsTheRangeAsWorkedOutByHand) {
   EXPECT_EQ(c.new_fracture_distant, 1);
 
   // At 3 months only the five with a visit there answered; the rest are missing or not due.
-  const auto later = counts(filter(), ReportGroup::kNone, "3 months").front();
+  const auto later = pass(filter(), "3 months").total;
   EXPECT_EQ(later.pain_yes, 5);
   EXPECT_EQ(later.exited, 0);
   EXPECT_EQ(later.not_due, 1);
 }
 
-TEST_P(ReportStoreTest, GroupsByOperatorAndBySite) {
-  const auto ops = counts(filter(), ReportGroup::kOperator);
-  ASSERT_EQ(ops.size(), 4u);
-  EXPECT_EQ(ops[0].key, 0);  // the procedure without an operator profile
-  EXPECT_EQ(ops[0].cases, 1);
-  EXPECT_EQ(ops[1].key, 10);
-  EXPECT_EQ(ops[1].cases, 3);
-  EXPECT_EQ(ops[1].leakage, 1);
-  EXPECT_EQ(ops[1].leakage_known, 2);
-  EXPECT_EQ(ops[2].key, 11);
-  EXPECT_EQ(ops[2].cases, 3);
-  EXPECT_EQ(ops[2].leakage, 1);
-  EXPECT_EQ(ops[3].key, 12);
-  EXPECT_EQ(ops[3].cases, 1);
-
-  const auto sites = counts(filter(), ReportGroup::kSite);
-  ASSERT_EQ(sites.size(), 2u);
-  EXPECT_EQ(sites[0].key, a_.value);
-  EXPECT_EQ(sites[0].cases, 5);
-  EXPECT_EQ(sites[1].key, b_.value);
-  EXPECT_EQ(sites[1].cases, 3);
-
-  // By site and operator, ordered by operator then site; summed, they are the totals.
-  const auto pairs = counts(filter(), ReportGroup::kSiteOperator);
+TEST_P(ReportStoreTest, GroupsByOperatorAndSiteSummingToTheTotals) {
+  // By operator then site; summed, they are the totals.
+  const auto all = pass(filter());
   const std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> expected = {
       {0, b_.value, 1}, {10, a_.value, 3}, {11, a_.value, 2}, {11, b_.value, 1}, {12, b_.value, 1}};
-  ASSERT_EQ(pairs.size(), expected.size());
+  ASSERT_EQ(all.groups.size(), expected.size());
   store::ReportCounts sum;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    EXPECT_EQ(std::tuple(pairs[i].key, pairs[i].site, pairs[i].cases), expected[i]) << i;
-    store::add_counts(sum, pairs[i]);
+  std::map<std::int64_t, store::ReportCounts> by_operator, by_site;
+  for (std::size_t i = 0; i < all.groups.size(); ++i) {
+    const auto& g = all.groups[i];
+    EXPECT_EQ(std::tuple(g.key, g.site, g.cases), expected[i]) << i;
+    store::add_counts(sum, g);
+    store::add_counts(by_operator[g.key], g);
+    store::add_counts(by_site[g.site], g);
   }
-  const auto all = counts(filter(), ReportGroup::kNone).front();
-  for (auto field : store::kReportCountFields) EXPECT_EQ(sum.*field, all.*field);
+  for (auto field : store::kReportCountFields) EXPECT_EQ(sum.*field, all.total.*field);
   EXPECT_EQ(sum.cases, 8);
   EXPECT_EQ(sum.pain_yes, 4);
+  // Each group's own counts, from the table: operator 10 one leak of two known, 11 one of three.
+  EXPECT_EQ(by_operator[10].leakage, 1);
+  EXPECT_EQ(by_operator[10].leakage_known, 2);
+  EXPECT_EQ(by_operator[10].new_fracture_adjacent, 1);
+  EXPECT_EQ(by_operator[11].leakage, 1);
+  EXPECT_EQ(by_operator[11].leakage_intervention, 1);
+  EXPECT_EQ(by_operator[11].exited, 1);
+  EXPECT_EQ(by_operator[11].recorded, 1);
+  EXPECT_EQ(by_operator[11].new_fracture_distant, 1);
+  EXPECT_EQ(by_operator[12].not_due, 1);
+  EXPECT_EQ(by_site[a_.value].cases, 5);
+  EXPECT_EQ(by_site[a_.value].other_harm, 1);
+  EXPECT_EQ(by_site[b_.value].cases, 3);
+  EXPECT_EQ(by_site[b_.value].meds_yes, 1);
+}
+
+TEST_P(ReportStoreTest, CountsComparedSitesInTheGroupsOnly) {
+  // The report of site A alone, with C compared (the sites' funnel): C's procedure is in the
+  // groups, not in the totals, cases, survival times or checks.
+  auto f = filter();
+  f.sites = {a_};
+  const auto all = pass(f, "1 month", {a_, c_});
+  std::int64_t at_c = 0;
+  for (const auto& g : all.groups) {
+    if (g.site == c_.value) {
+      at_c += g.cases;
+      EXPECT_EQ(g.key, 10);
+      EXPECT_EQ(g.paraplegia, 1);
+      EXPECT_EQ(g.leakage, 1);
+    }
+    EXPECT_NE(g.site, b_.value);
+  }
+  EXPECT_EQ(at_c, 1);
+  EXPECT_EQ(all.total.cases, 5);
+  EXPECT_EQ(all.total.paraplegia, 0);
+  EXPECT_EQ(all.survival.size(), 5u);
+  EXPECT_EQ(all.cases.size(), 5u);
+  std::int64_t gates = 0;
+  for (const auto& c : all.checks) {
+    if (c.kind == "gate" && c.name == "assessment_to_mdt") gates += c.count;
+  }
+  EXPECT_EQ(gates, 5);
+
+  // Chosen, site C's paraplegia is the report's, and operator 10's case.
+  f.sites = {c_};
+  const auto c = pass(f);
+  EXPECT_EQ(c.total.paraplegia, 1);
+  ASSERT_EQ(c.cases.size(), 1u);
+  EXPECT_TRUE(c.cases[0].paraplegia);
+  EXPECT_FALSE(c.cases[0].other_harm);
+  EXPECT_EQ(c.cases[0].leakage, true);
 }
 
 TEST_P(ReportStoreTest, ListsShortfallsByKindNameAndDateUpToTheLimit) {
@@ -265,15 +301,7 @@ TEST_P(ReportStoreTest, ListsShortfallsByKindNameAndDateUpToTheLimit) {
 }
 
 TEST_P(ReportStoreTest, CountsEachCheckOfTheRangeFromTheEpisodesSummaries) {
-  std::vector<store::ReportCheckCount> counts;
-  must(store().transact(store::TxMode::kRead,
-                        [&](store::Tx& tx) -> Status {
-                          auto r = tx.report_check_counts(filter());
-                          if (!r) return std::move(r).error();
-                          counts = std::move(*r);
-                          return {};
-                        }),
-       "report_check_counts");
+  const auto counts = pass(filter()).checks;
   // Eight procedures in the range, each with three checks (one overridden gate adding an
   // override row): by kind, name, result in byte order.
   std::vector<std::tuple<std::string, std::string, std::string, std::int64_t>> got;
@@ -289,41 +317,35 @@ TEST_P(ReportStoreTest, CountsEachCheckOfTheRangeFromTheEpisodesSummaries) {
 TEST_P(ReportStoreTest, FiltersByOperatorIndicationSiteAndDates) {
   auto f = filter();
   f.primary_operator = domain::OperatorId{11};
-  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 3);
+  EXPECT_EQ(pass(f).total.cases, 3);
+  EXPECT_EQ(pass(f).total.exited, 1);
   f = filter();
   f.indication = "myeloma";
-  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 2);
+  EXPECT_EQ(pass(f).total.cases, 2);
+  EXPECT_EQ(pass(f).total.pain_yes, 2);
   f = filter();
   f.sites = {a_, b_, c_};
-  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 9);
+  EXPECT_EQ(pass(f).total.cases, 9);
   f.from = "2025-12-31";
-  EXPECT_EQ(counts(f, ReportGroup::kNone).front().cases, 10);
-  // Nothing in range: one row of zeros, never a missing row.
+  EXPECT_EQ(pass(f).total.cases, 10);
+  // Nothing in range: zeros and no groups.
   f.from = "2001-01-01";
   f.to = "2001-12-31";
-  const auto none = counts(f, ReportGroup::kNone);
-  ASSERT_EQ(none.size(), 1u);
-  EXPECT_EQ(none.front().cases, 0);
-  EXPECT_EQ(none.front().leakage, 0);
-  EXPECT_TRUE(counts(f, ReportGroup::kOperator).empty());
+  const auto none = pass(f);
+  EXPECT_EQ(none.total.cases, 0);
+  EXPECT_EQ(none.total.leakage, 0);
+  EXPECT_TRUE(none.groups.empty());
+  EXPECT_TRUE(none.cases.empty());
+  EXPECT_TRUE(none.survival.empty());
+  EXPECT_TRUE(none.checks.empty());
 }
 
 TEST_P(ReportStoreTest, ListsSurvivalAndEachOperatorsCasesInOrder) {
-  std::vector<store::ReportSurvivalRow> survival;
-  std::vector<store::ReportCaseRow> cases;
-  must(store().transact(store::TxMode::kRead,
-                        [&](store::Tx& tx) -> Status {
-                          auto s = tx.report_survival(filter());
-                          if (!s) return std::move(s).error();
-                          survival = std::move(*s);
-                          auto c = tx.report_cases(filter());
-                          if (!c) return std::move(c).error();
-                          cases = std::move(*c);
-                          return {};
-                        }),
-       "survival and cases");
+  const auto all = pass(filter());
+  const auto& survival = all.survival;  // by procedure date
+  const auto& cases = all.cases;        // by operator, then procedure date
   ASSERT_EQ(survival.size(), 8u);
-  EXPECT_EQ(survival[1].new_fracture_days, 20);  // episode 2, the second inserted
+  EXPECT_EQ(survival[1].new_fracture_days, 20);  // episode 2, the second by date
   EXPECT_EQ(survival[5].new_fracture_days, 60);
   EXPECT_FALSE(survival[0].new_fracture_days.has_value());
   EXPECT_EQ(survival[0].followed_days, 365);

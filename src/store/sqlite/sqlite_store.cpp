@@ -8,6 +8,7 @@
 #include <exception>
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -75,44 +76,18 @@ class SqliteConnection final : public sql::Connection {
   }
 
   Result<std::vector<sql::Row>> query(std::string_view sql, const sql::Params& params) override {
-    last_rc_ = SQLITE_OK;
-    auto stmt = prepare(sql, params);
-    if (!stmt) return std::move(stmt).error();
     std::vector<sql::Row> rows;
-    for (;;) {
-      const int rc = sqlite3_step(*stmt);
-      if (rc == SQLITE_DONE) break;
-      if (rc != SQLITE_ROW) {
-        last_rc_ = rc;
-        auto e = sqlite_error(db_, rc);
-        sqlite3_reset(*stmt);
-        return e;
-      }
-      const int n = sqlite3_column_count(*stmt);
-      std::vector<sql::Value> cols;
-      cols.reserve(static_cast<std::size_t>(n));
-      for (int i = 0; i < n; ++i) {
-        switch (sqlite3_column_type(*stmt, i)) {
-          case SQLITE_INTEGER:
-            cols.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(*stmt, i)));
-            break;
-          case SQLITE_FLOAT:
-            cols.emplace_back(sqlite3_column_double(*stmt, i));
-            break;
-          case SQLITE_NULL:
-            cols.emplace_back(std::monostate{});
-            break;
-          default: {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(*stmt, i));
-            cols.emplace_back(std::string(text ? text : "",
-                                          static_cast<std::size_t>(sqlite3_column_bytes(*stmt, i))));
-          }
-        }
-      }
-      rows.emplace_back(std::move(cols));
-    }
-    sqlite3_reset(*stmt);
+    sql::Row row({});
+    auto s = step_rows(sql, params, row, [&] { rows.push_back(std::move(row)); });
+    if (!s) return std::move(s).error();
     return rows;
+  }
+
+  // Streams the rows through one Row, its storage reused: no row is kept.
+  Status each(std::string_view sql, const sql::Params& params,
+              const std::function<void(const sql::Row&)>& fn) override {
+    sql::Row row({});
+    return step_rows(sql, params, row, [&] { fn(row); });
   }
 
   Result<std::int64_t> exec(std::string_view sql, const sql::Params& params) override {
@@ -169,6 +144,55 @@ class SqliteConnection final : public sql::Connection {
                                got + ". Use a file on a local disk.");
       }
     }
+    return {};
+  }
+
+  // Runs one statement, reading each result row into `row` (its values' storage reused) and
+  // calling `got` after each.
+  template <typename Got>
+  Status step_rows(std::string_view sql, const sql::Params& params, sql::Row& row, Got got) {
+    last_rc_ = SQLITE_OK;
+    auto stmt = prepare(sql, params);
+    if (!stmt) return std::move(stmt).error();
+    for (;;) {
+      const int rc = sqlite3_step(*stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        last_rc_ = rc;
+        auto e = sqlite_error(db_, rc);
+        sqlite3_reset(*stmt);
+        return e;
+      }
+      auto& cols = row.values();
+      cols.resize(static_cast<std::size_t>(sqlite3_column_count(*stmt)));
+      for (std::size_t i = 0; i < cols.size(); ++i) {
+        // The column's value once, then its type and content from it.
+        sqlite3_value* value = sqlite3_column_value(*stmt, static_cast<int>(i));
+        switch (sqlite3_value_type(value)) {
+          case SQLITE_INTEGER:
+            cols[i] = static_cast<std::int64_t>(sqlite3_value_int64(value));
+            break;
+          case SQLITE_FLOAT:
+            cols[i] = sqlite3_value_double(value);
+            break;
+          case SQLITE_NULL:
+            cols[i] = std::monostate{};
+            break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+            const std::string_view v(text ? text : "",
+                                     static_cast<std::size_t>(sqlite3_value_bytes(value)));
+            if (auto* str = std::get_if<std::string>(&cols[i])) {
+              str->assign(v);
+            } else {
+              cols[i] = std::string(v);
+            }
+          }
+        }
+      }
+      got();
+    }
+    sqlite3_reset(*stmt);
     return {};
   }
 
