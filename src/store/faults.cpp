@@ -91,6 +91,12 @@ Result<std::int64_t> FaultyConnection::exec(std::string_view sql, const sql::Par
   return inner_.exec(sql, params);
 }
 
+Status FaultyConnection::each(std::string_view sql, const sql::Params& params,
+                              const std::function<void(const sql::Row&)>& fn) {
+  if (auto e = before(sql)) return std::move(*e);
+  return inner_.each(sql, params, fn);
+}
+
 Status FaultyConnection::exec_script(std::string_view sql) {
   if (auto e = before(sql)) return std::move(*e);
   return inner_.exec_script(sql);

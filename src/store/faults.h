@@ -87,6 +87,9 @@ class FaultyConnection final : public sql::Connection {
   Result<std::vector<sql::Row>> query(std::string_view sql, const sql::Params& params) override;
   Result<std::int64_t> exec(std::string_view sql, const sql::Params& params) override;
   Status exec_script(std::string_view sql) override;
+  // A streamed pass goes to the real connection's own each(), so faults meet its streaming.
+  Status each(std::string_view sql, const sql::Params& params,
+              const std::function<void(const sql::Row&)>& fn) override;
 
  private:
   // The error to return instead of running `sql`, if any; runs run_first and tracks the

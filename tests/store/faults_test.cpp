@@ -192,24 +192,34 @@ TEST(SqliteDiskFullTest, WriteBeyondTheFileLimitIsUnavailableAndSavesNothing) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
 }
 
+// A PostgreSQL store on a fresh schema, every connection behind one fault plan, with one site.
+struct PgFaultStore {
+  PgFaultStore() {
+    store::OpenOptions options;
+    options.wrap_connection = store::faults::wrapper(plan);
+    store = must(store::open_store(schema.target(), options), "open_store");
+    must(store->transact(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+      auto s = tx.insert_site("S1", "Site S1");
+      if (!s) return std::move(s).error();
+      site = *s;
+      return {};
+    }), "insert_site");
+  }
+  test_support::PgSchema schema;
+  std::shared_ptr<FaultPlan> plan = std::make_shared<FaultPlan>();
+  std::unique_ptr<store::Store> store;
+  FixedClock clock{start_time()};
+  SiteId site;
+};
+
 // PostgreSQL: a connection lost just before COMMIT leaves the outcome unknown to vertebro, so
 // the change is not retried (it could be saved twice) and the error says to look first.
 TEST(PostgresLostCommitTest, ConnectionLostAtCommitIsNotRetriedAndSaysTheOutcomeIsUnknown) {
   ASSERT_TRUE(crypto::init());
-  test_support::PgSchema schema;
-  auto plan = std::make_shared<FaultPlan>();
-  store::OpenOptions options;
-  options.wrap_connection = store::faults::wrapper(plan);
-  auto store = must(store::open_store(schema.target(), options), "open_store");
-  FixedClock clock{start_time()};
-  app::Context ctx(*store, clock);
-  SiteId site;
-  must(store->transact(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
-    auto s = tx.insert_site("S1", "Site S1");
-    if (!s) return std::move(s).error();
-    site = *s;
-    return {};
-  }), "insert_site");
+  PgFaultStore pg;
+  auto& plan = pg.plan;
+  const SiteId site = pg.site;
+  app::Context ctx(*pg.store, pg.clock);
   app::Actor admin = app::system_actor("test");
   admin.user.sites = {site};
   plan->add({"COMMIT", "INSERT INTO patients", 0, 1, {},
@@ -226,6 +236,46 @@ TEST(PostgresLostCommitTest, ConnectionLostAtCommitIsNotRetriedAndSaysTheOutcome
   // The pool reconnects, and the patient was not saved (the backend died before COMMIT).
   auto again = app::register_patient(ctx, admin, site.str(), in);
   EXPECT_TRUE(again.ok()) << describe(again);
+}
+
+// PostgreSQL: a connection lost just before one of a report's streamed passes (libpq's
+// single-row mode, store/postgres) fails that transaction cleanly; the retry, on a fresh
+// connection, counts the same rows, and the connection pool is usable afterwards.
+TEST(PostgresLostStreamTest, ConnectionLostBeforeAStreamedPassIsRetriedOnAFreshConnection) {
+  ASSERT_TRUE(crypto::init());
+  PgFaultStore pg;
+  auto& plan = pg.plan;
+  app::Context ctx(*pg.store, pg.clock);
+  store::ReportFilter f;
+  f.sites = {pg.site};
+  f.from = "2026-01-01";
+  f.to = "2026-12-31";
+  plan->add({"FROM report_visits r", "", 0, 1, {},
+             "SELECT pg_terminate_backend(pg_backend_pid())"});
+
+  int passes = 0;
+  auto counted = ctx.write([&](store::Tx& tx) -> Status {
+    auto pass = tx.report_pass(f, {}, "1 month", "2026-11-01");
+    if (!pass) return std::move(pass).error();
+    EXPECT_EQ(pass->total.cases, 0);
+    EXPECT_TRUE(pass->groups.empty());
+    ++passes;
+    return {};
+  });
+  ASSERT_TRUE(counted) << describe(counted);
+  EXPECT_EQ(passes, 1);
+  EXPECT_EQ(plan->injected(), 1);
+  EXPECT_EQ(plan->seen("FROM report_visits r"), 2);  // lost once, then run on a new connection
+
+  // Every connection of the pool still answers a streamed pass.
+  for (int i = 0; i < 4; ++i) {
+    auto again = ctx.read([&](store::Tx& tx) -> Status {
+      auto pass = tx.report_pass(f, {}, "1 month", "2026-11-01");
+      if (!pass) return std::move(pass).error();
+      return {};
+    });
+    EXPECT_TRUE(again) << describe(again);
+  }
 }
 
 }  // namespace

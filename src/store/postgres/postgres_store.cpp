@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
@@ -96,26 +97,43 @@ class PgConnection final : public sql::Connection {
     auto res = run(sql, params);
     if (!res) return std::move(res).error();
     PGresult* r = res->get();
-    const int rows = PQntuples(r), cols = PQnfields(r);
+    const int rows = PQntuples(r);
     std::vector<sql::Row> out;
     out.reserve(static_cast<std::size_t>(rows));
     for (int i = 0; i < rows; ++i) {
-      std::vector<sql::Value> values;
-      values.reserve(static_cast<std::size_t>(cols));
-      for (int j = 0; j < cols; ++j) {
-        if (PQgetisnull(r, i, j)) {
-          values.emplace_back(std::monostate{});
-          continue;
+      sql::Row row({});
+      read_tuple(r, i, row);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+
+  // Streams the rows in libpq's single-row mode, through one Row: a pass over a million rows
+  // never holds them all, on the client or in libpq.
+  Status each(std::string_view sql, const sql::Params& params,
+              const std::function<void(const sql::Row&)>& fn) override {
+    Bound b;
+    if (auto s = bind(sql, params, b); !s) return s;
+    if (PQsendQueryPrepared(conn_, b.name.c_str(), static_cast<int>(b.values.size()),
+                            b.values.data(), nullptr, nullptr, 0) != 1) {
+      return pg_error(conn_, nullptr);
+    }
+    // Single-row mode may be refused; the rows then come in one result, read the same way.
+    (void)PQsetSingleRowMode(conn_);
+    Status out;
+    sql::Row row({});
+    // Every result is read, even after an error, so the connection is ready for the next.
+    while (PGresult* raw = PQgetResult(conn_)) {
+      PgResult r(raw);
+      const auto status = PQresultStatus(raw);
+      if (status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK) {
+        for (int i = 0; out && i < PQntuples(raw); ++i) {
+          read_tuple(raw, i, row);
+          fn(row);
         }
-        const char* text = PQgetvalue(r, i, j);
-        const Oid type = PQftype(r, j);
-        if (type == kInt8 || type == kInt4 || type == kInt2) {
-          values.emplace_back(static_cast<std::int64_t>(std::strtoll(text, nullptr, 10)));
-        } else {
-          values.emplace_back(std::string(text, static_cast<std::size_t>(PQgetlength(r, i, j))));
-        }
+      } else if (out) {
+        out = pg_error(conn_, raw);
       }
-      out.emplace_back(std::move(values));
     }
     return out;
   }
@@ -158,7 +176,41 @@ class PgConnection final : public sql::Connection {
     return {};
   }
 
-  Result<PgResult> run(std::string_view sql, const sql::Params& params) {
+  // One row of a result into `row`, its values' storage reused.
+  static void read_tuple(const PGresult* r, int i, sql::Row& row) {
+    auto& values = row.values();
+    values.resize(static_cast<std::size_t>(PQnfields(r)));
+    for (std::size_t j = 0; j < values.size(); ++j) {
+      const int col = static_cast<int>(j);
+      if (PQgetisnull(r, i, col)) {
+        values[j] = std::monostate{};
+        continue;
+      }
+      const char* text = PQgetvalue(r, i, col);
+      const Oid type = PQftype(r, col);
+      if (type == kInt8 || type == kInt4 || type == kInt2) {
+        values[j] = static_cast<std::int64_t>(std::strtoll(text, nullptr, 10));
+      } else {
+        const std::string_view v(text, static_cast<std::size_t>(PQgetlength(r, i, col)));
+        if (auto* str = std::get_if<std::string>(&values[j])) {
+          str->assign(v);
+        } else {
+          values[j] = std::string(v);
+        }
+      }
+    }
+  }
+
+  // A statement ready to run: its prepared name and its parameters as text (values point into
+  // text, so a Bound is filled in place and never moved).
+  struct Bound {
+    std::string name;
+    std::vector<std::string> text;
+    std::vector<const char*> values;
+  };
+
+  // Prepares `sql` on first use and binds `params` into `b`.
+  Status bind(std::string_view sql, const sql::Params& params, Bound& b) {
     const std::string key(sql);
     auto it = prepared_.find(key);
     if (it == prepared_.end()) {
@@ -168,23 +220,30 @@ class PgConnection final : public sql::Connection {
       if (PQresultStatus(p.get()) != PGRES_COMMAND_OK) return pg_error(conn_, p.get());
       it = prepared_.emplace(key, name).first;
     }
-    std::vector<std::string> text(params.size());
-    std::vector<const char*> values(params.size(), nullptr);
+    b.name = it->second;
+    b.text.assign(params.size(), std::string());
+    b.values.assign(params.size(), nullptr);
     for (std::size_t i = 0; i < params.size(); ++i) {
       const auto& v = params[i];
       if (const auto* n = std::get_if<std::int64_t>(&v)) {
-        text[i] = std::to_string(*n);
+        b.text[i] = std::to_string(*n);
       } else if (const auto* d = std::get_if<double>(&v)) {
-        text[i] = std::to_string(*d);
+        b.text[i] = std::to_string(*d);
       } else if (const auto* s = std::get_if<std::string>(&v)) {
-        text[i] = *s;
+        b.text[i] = *s;
       } else {
         continue;  // SQL NULL
       }
-      values[i] = text[i].c_str();
+      b.values[i] = b.text[i].c_str();
     }
-    PgResult res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                                values.data(), nullptr, nullptr, 0));
+    return {};
+  }
+
+  Result<PgResult> run(std::string_view sql, const sql::Params& params) {
+    Bound b;
+    if (auto s = bind(sql, params, b); !s) return std::move(s).error();
+    PgResult res(PQexecPrepared(conn_, b.name.c_str(), static_cast<int>(params.size()),
+                                b.values.data(), nullptr, nullptr, 0));
     const auto status = PQresultStatus(res.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return pg_error(conn_, res.get());
     return res;
