@@ -123,9 +123,9 @@ inline std::int64_t arg(int argc, char** argv, int i, std::int64_t fallback) {
   return v;
 }
 
-// A new folder for the bench's database, /tmp/<program>- and six unique characters: the six
-// X's below are the template mkdtemp(3) replaces (finished code, not a placeholder); the folder
-// is made mode 0700. Fails when none can be made.
+// A new folder for the bench's database, /tmp/<program>- and six unique characters, made mode
+// 0700 by mkdtemp(3), which requires its name to end in six X's and replaces them. Fails when
+// none can be made.
 inline std::filesystem::path make_work_dir() {
   std::string name = std::string("/tmp/") + program + "-XXXXXX";
   if (!mkdtemp(name.data())) fail("cannot make a temporary folder");
