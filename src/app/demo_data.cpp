@@ -63,6 +63,16 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
                                             std::to_string(kMaxDemoPatients) +
                                             " (the 999 test range holds no more)"}});
   }
+  if (options.episodes != 0 && (options.episodes < options.patients ||
+                                options.episodes > kMaxDemoEpisodesPerPatient * options.patients)) {
+    return Error::invalid({{"episodes", "Number of episodes must be 0 (about 1.1 a patient) or " +
+                                            std::to_string(options.patients) + " to " +
+                                            std::to_string(kMaxDemoEpisodesPerPatient *
+                                                           options.patients) +
+                                            " (1 to " +
+                                            std::to_string(kMaxDemoEpisodesPerPatient) +
+                                            " a patient)"}});
+  }
   const Actor system = system_actor("demo-data");
   DemoSummary summary;
   std::vector<SiteId> sites;
@@ -170,6 +180,14 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
                                   domain::Indication::kMetastasis, domain::Indication::kMyeloma,
                                   domain::Indication::kHaemangioma, domain::Indication::kOther};
   std::int64_t done = 0;
+  std::int64_t episodes_left = options.episodes;  // when asked for a number
+  // How many episodes the next patient has: with a number asked for, the episodes left shared
+  // evenly among the patients left (the early ones take the remainder); else one in ten twice.
+  auto episodes_for_next = [&](std::int64_t patients_left) -> int {
+    if (options.episodes == 0) return pick(10) == 0 ? 2 : 1;
+    const std::int64_t each = episodes_left / patients_left;
+    return static_cast<int>(each + (episodes_left % patients_left != 0 ? 1 : 0));
+  };
   if (summary.created_users && options.patients >= kDemoPathwayPatients) {
     // The historical cohort too, when the patients asked for leave room for it.
     const bool cohort = options.patients >= kDemoPathwayPatients + kDemoCohortPatients;
@@ -179,6 +197,7 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
     done = kDemoPathwayPatients + (cohort ? kDemoCohortPatients : 0);
     summary.patients += done;
     summary.episodes += done;  // one episode each
+    episodes_left -= done;
     auto m = ctx.write([&](store::Tx& tx) -> Status {
       if (auto n = tx.set_meta("demo_next_prefix", std::to_string(numbers.position())); !n) return n;
       return tx.set_meta("demo_patients", std::to_string(existing_patients + done));
@@ -189,8 +208,10 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
   while (done < options.patients) {
     const std::int64_t n = std::min(kBatch, options.patients - done);
     std::int64_t batch_episodes = 0;
+    const std::int64_t episodes_left_before = episodes_left;
     auto s = ctx.write([&](store::Tx& tx) -> Status {
       batch_episodes = 0;
+      episodes_left = episodes_left_before;  // the write may be run again
       for (std::int64_t i = 0; i < n; ++i) {
         const bool female = rng() % 3 != 0;  // osteoporotic fractures are commoner in women
         domain::PatientInput in;
@@ -224,7 +245,8 @@ Result<DemoSummary> load_demo_data(const Context& ctx, const DemoOptions& option
             return a;
           }
         }
-        const int episodes = pick(10) == 0 ? 2 : 1;
+        const int episodes = episodes_for_next(options.patients - done - i);
+        episodes_left -= episodes;
         for (int k = 0; k < episodes; ++k) {
           domain::ReferralDetails r{
               site,

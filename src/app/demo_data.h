@@ -14,7 +14,14 @@ struct DemoOptions {
   // the rest wait for assessment or are being assessed.
   std::int64_t patients = 140;
   std::uint64_t seed = 20261125;
+  // Episodes for this run's patients, re-referrals making up the difference: 0 for about one
+  // in ten patients referred twice; otherwise `patients` to kMaxDemoEpisodesPerPatient times
+  // that. The test range holds 900,000 numbers, so a registry of a million episodes (bench/run
+  // full) needs patients referred more than once, as real ones are for a new fracture.
+  std::int64_t episodes = 0;
 };
+
+inline constexpr std::int64_t kMaxDemoEpisodesPerPatient = 5;
 
 // Valid NHS numbers in the 999 test range (999 000 000x to 999 999 999x).
 inline constexpr std::int64_t kMaxDemoPatients = 900000;

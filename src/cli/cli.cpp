@@ -283,6 +283,11 @@ int run(int argc, char** argv) {
   std::int64_t patients = app::DemoOptions{}.patients;
   demo_cmd->add_option("--db", db, "SQLite database file")->required();
   demo_cmd->add_option("--patients", patients, "Number of synthetic patients")->capture_default_str();
+  std::int64_t demo_episodes = 0;
+  demo_cmd->add_option("--episodes", demo_episodes,
+                       "Episodes for those patients, re-referrals making up the difference "
+                       "(0: about one patient in ten referred twice)")
+      ->capture_default_str();
 
   auto* site_cmd = cli.add_subcommand("site", "Manage sites");
   site_cmd->require_subcommand(1);
@@ -382,7 +387,7 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (*demo_cmd) {
-    auto s = app::load_demo_data(ctx, {patients, 20261125});
+    auto s = app::load_demo_data(ctx, {patients, 20261125, demo_episodes});
     if (!s) return report(s.error());
     std::cout << "demonstration data: " << s->patients << " patients, " << s->episodes
               << " episodes" << (s->created_users ? "; users added (password vertebro-demo)" : "")

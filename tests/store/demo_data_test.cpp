@@ -1,6 +1,7 @@
 // Demonstration data: a fixed set of users and synthetic patients from the 999 test range,
 // and never mixed into a database that holds real users.
 
+#include <map>
 #include <set>
 
 #include "app/audit_verify.h"
@@ -191,6 +192,47 @@ TEST_P(DemoDataTest, SecondRunAddsPatientsOnly) {
   std::set<std::string> numbers;
   for (const auto& patient : p) numbers.insert(patient.details.nhs_number.digits());
   EXPECT_EQ(numbers.size(), 15u);
+}
+
+// A number of episodes asked for is made exactly, the patients sharing the re-referrals evenly
+// (bench/run full reaches a million episodes from the test range's 900,000 numbers this way).
+TEST_P(DemoDataTest, EpisodesAskedForAreMadeWithReReferralsSharedEvenly) {
+  // The demonstration pathway's patients have one episode each; the other 37 share the rest.
+  constexpr std::int64_t kAsked = 23 + 33 * 2 + 4 * 3;  // 33 referred twice, 4 three times
+  auto summary = app::load_demo_data(ctx(), {.patients = 60, .seed = 7, .episodes = kAsked});
+  ASSERT_TRUE(summary.ok()) << describe(summary);
+  EXPECT_EQ(summary->patients, 60);
+  EXPECT_EQ(summary->episodes, kAsked);
+  std::int64_t total = 0;
+  std::map<std::size_t, int> patients_with;  // episodes -> patients
+  must(store().transact(store::TxMode::kRead,
+                        [&](store::Tx& tx) -> Status {
+                          for (const auto& p : patients()) {
+                            auto e = tx.patient_episodes(p.id);
+                            if (!e) return std::move(e).error();
+                            total += static_cast<std::int64_t>(e->size());
+                            ++patients_with[e->size()];
+                          }
+                          return {};
+                        }),
+       "patient_episodes");
+  EXPECT_EQ(total, kAsked);
+  static_assert(app::kDemoPathwayPatients == 60 - 37);
+  EXPECT_EQ(patients_with, (std::map<std::size_t, int>{{1, 23}, {2, 33}, {3, 4}}));
+  const auto chain = must(app::verify_chain(ctx()), "verify_chain");
+  EXPECT_TRUE(chain.ok) << chain.problem;
+}
+
+TEST_P(DemoDataTest, RefusesEpisodesFewerThanPatientsOrMoreThanFiveEach) {
+  for (std::int64_t n : {std::int64_t{59}, std::int64_t{301}, std::int64_t{-1}}) {
+    auto r = app::load_demo_data(ctx(), {.patients = 60, .seed = 7, .episodes = n});
+    ASSERT_FALSE(r.ok()) << n;
+    EXPECT_EQ(r.error().code, Errc::kInvalid);
+    ASSERT_FALSE(r.error().fields.empty());
+    EXPECT_EQ(r.error().fields.front().field, "episodes");
+  }
+  EXPECT_TRUE(users().empty());
+  EXPECT_TRUE(patients().empty());
 }
 
 TEST_P(DemoDataTest, RefusesDatabaseWithRealUsers) {
