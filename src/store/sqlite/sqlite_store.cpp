@@ -11,6 +11,7 @@
 #include <functional>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -113,6 +114,17 @@ class SqliteConnection final : public sql::Connection {
   // Whether the last statement run through query() or exec() failed because the database
   // could not grow (SQLITE_FULL: the disk, or max_page_count).
   bool last_statement_found_no_room() const { return (last_rc_ & 0xff) == SQLITE_FULL; }
+
+  // Copies the log's committed pages into the database file as far as no reader still needs
+  // the old ones, without waiting for the writer or the readers (SQLITE_CHECKPOINT_PASSIVE).
+  // SQLITE_OK, or SQLITE_BUSY when another connection is folding the log at the moment.
+  int fold_wal_passive() {
+    int in_log = 0;
+    int folded = 0;
+    return sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_PASSIVE, &in_log, &folded);
+  }
+
+  const char* error_message() const { return sqlite3_errmsg(db_); }
 
  private:
   SqliteConnection() = default;
@@ -299,15 +311,71 @@ class SqliteReserve final : public StorageReserve {
   bool drawn_ = false;
 };
 
+// Folds the write-ahead log into the database file on a connection and thread of its own, so
+// that no request waits for it. Left to the writer, SQLite folds the log inside the commit that
+// takes it past 1,000 pages: that request, and every one queued behind it, waits for the copy
+// and its fsync (the mix's 99th percentile, docs/performance.md). The writer keeps a far higher
+// limit of its own as a backstop, should this thread fall behind.
+class WalFolder {
+ public:
+  static constexpr auto kInterval = std::chrono::milliseconds(200);
+  // The writer's own limit, in pages (4 KB each): reached only when the folder falls behind.
+  static constexpr int kWriterBackstopPages = 16000;
+
+  explicit WalFolder(std::unique_ptr<SqliteConnection> c)
+      : c_(std::move(c)), thread_([this] { loop(); }) {}
+
+  ~WalFolder() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  WalFolder(const WalFolder&) = delete;
+  WalFolder& operator=(const WalFolder&) = delete;
+
+ private:
+  void loop() {
+    std::unique_lock lock(mu_);
+    bool warned = false;
+    while (!cv_.wait_for(lock, kInterval, [this] { return stop_; })) {
+      const int rc = c_->fold_wal_passive();
+      // BUSY: another connection (a backup, a command beside the server) is folding it.
+      if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY) {
+        warned = false;
+      } else if (!warned) {  // a full disk, say: said once until it works again
+        log::warn("folding the database's write-ahead log into the file failed ({}); the "
+                  "writer folds it itself past {} pages",
+                  c_->error_message(), kWriterBackstopPages);
+        warned = true;
+      }
+    }
+  }
+
+  std::unique_ptr<SqliteConnection> c_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;  // last: started once the rest is ready
+};
+
 class SqliteStore final : public Store {
  public:
-  SqliteStore(SqliteWrapped writer, std::vector<SqliteWrapped> readers, int version)
+  SqliteStore(SqliteWrapped writer, std::vector<SqliteWrapped> readers, int version,
+              std::unique_ptr<SqliteConnection> folder)
       : writer_(std::move(writer)),
         reserve_(*writer_.driver),
         readers_(std::move(readers)),
         version_(version) {
     for (auto& r : readers_) free_readers_.push_back(&r.use());
+    if (folder) folder_ = std::make_unique<WalFolder>(std::move(folder));
   }
+
+  // The folder's thread stops before the connections close.
+  ~SqliteStore() override { folder_.reset(); }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
     if (mode == TxMode::kWrite) {
@@ -506,6 +574,7 @@ class SqliteStore final : public Store {
   std::mutex readers_mu_;
   std::condition_variable readers_cv_;
   int version_;
+  std::unique_ptr<WalFolder> folder_;
 };
 
 }  // namespace
@@ -589,7 +658,16 @@ Result<std::unique_ptr<Store>> open_sqlite(const std::string& path, const OpenOp
     if (!r) return std::move(r).error();
     readers.push_back(std::move(*r));
   }
-  auto store = std::make_unique<SqliteStore>(std::move(*writer), std::move(readers), version);
+  std::unique_ptr<SqliteConnection> folder;
+  if (options.fold_wal_in_background) {
+    auto f = SqliteConnection::open(path, false);
+    if (!f) return std::move(f).error();
+    folder = std::move(*f);
+    auto backstop = "PRAGMA wal_autocheckpoint = " + std::to_string(WalFolder::kWriterBackstopPages);
+    if (auto s = writer->driver->exec_script(backstop); !s) return std::move(s).error();
+  }
+  auto store = std::make_unique<SqliteStore>(std::move(*writer), std::move(readers), version,
+                                             std::move(folder));
   store->set_group_commit(options.group_commit);
   return std::unique_ptr<Store>(std::move(store));
 }
