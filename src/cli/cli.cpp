@@ -265,7 +265,7 @@ int run(int argc, char** argv) {
   serve_cmd->add_flag("--secure-cookies", secure, "Mark cookies Secure (serving behind TLS)");
   bool group_commit = true;
   serve_cmd->add_flag("--group-commit,!--no-group-commit", group_commit,
-                      "SQLite: commit concurrent saves and audited reads together (default; "
+                      "Commit concurrent saves and audited reads together (default; "
                       "--no-group-commit only for the bench's baseline)");
   Anchoring anchoring;
   serve_cmd->add_option("--audit-key", anchoring.key_file,

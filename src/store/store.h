@@ -399,10 +399,10 @@ struct OpenOptions {
   // ("FILE.before-schema-N.<UTC time>.sqlite") and refuse to migrate without one.
   bool backup_before_migrating = true;
   ConnectionWrapper wrap_connection;  // empty: every statement goes straight to the driver
-  // SQLite: write transactions that wait for the writer at the same time are run one after
-  // another inside one database transaction, each in a savepoint of its own (its failure
-  // undoes only it), and committed together: one fsync for all. Off: one commit each (the
-  // bench's baseline).
+  // Write transactions that wait for the writer at the same time are run one after another
+  // inside one database transaction, each in a savepoint of its own (its failure undoes only
+  // it), and committed together: one flush to disk for all (store/write_groups.h; SQLite and
+  // PostgreSQL). Off: one commit each (the bench's baseline).
   bool group_commit = true;
   // SQLite: the write-ahead log is folded into the database file every 200 ms on a connection
   // and thread of the store's own, rather than inside whichever commit takes it past 1,000

@@ -12,6 +12,9 @@ export const USER_PASSWORD = 'vertebro-demo';
 
 // Whether check() runs axe and keeps a screenshot of each page (see check()).
 const PAGE_AUDIT = process.env.VERTEBRO_PAGE_AUDIT !== '0';
+// VERTEBRO_PAGE_SCREENSHOTS=0 leaves out the screenshots alone (scripts/test: nobody looks at a
+// CI run's pictures, and they are a third of the page audit's time); axe still runs.
+const SCREENSHOTS = PAGE_AUDIT && process.env.VERTEBRO_PAGE_SCREENSHOTS !== '0';
 
 const harness = { browser: null, serverUrl: '', screenshots: '', prefix: '', shots: 0 };
 
@@ -143,7 +146,7 @@ export class Session {
       const file = path.join(harness.screenshots,
         `${harness.prefix}-${String(harness.shots).padStart(2, '0')}-${this.label}-${name}.png`);
       const t0 = Date.now();
-      await page.screenshot({ path: file, fullPage: true });
+      if (SCREENSHOTS) await page.screenshot({ path: file, fullPage: true });
       const t1 = Date.now();
       const violations = await withTimeout(
         this.scripted ? checkAxe(page) : this.checkAxeOfScriptlessPage(), ACTION_TIMEOUT_MS, `axe on ${name}`);

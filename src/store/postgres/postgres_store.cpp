@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "base/log.h"
 #include "store/migrate.h"
 #include "store/sql_tx.h"
+#include "store/write_groups.h"
 
 namespace vertebro::store {
 
@@ -272,36 +274,69 @@ Result<PgWrapped> open_wrapped(const std::string& conninfo, const OpenOptions& o
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::vector<PgWrapped> pool, int version)
-      : pool_(std::move(pool)), version_(version) {
+  PostgresStore(std::vector<PgWrapped> pool, int version, bool group_commit)
+      : pool_(std::move(pool)), version_(version), group_commit_(group_commit) {
     for (auto& c : pool_) free_.push_back(&c);
   }
 
   Status transact(TxMode mode, const std::function<Status(Tx&)>& body) override {
-    PgWrapped* w = nullptr;
-    {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return !free_.empty(); });
-      w = free_.back();
-      free_.pop_back();
+    if (mode == TxMode::kWrite && group_commit_) return groups_.join(body, nullptr);
+    Lease lease(*this);
+    if (auto s = lease.w->driver->ensure_connected(); !s) return s;
+    if (mode == TxMode::kWrite) {
+      ++writes_;
+      ++commits_;
     }
-    struct Return {
-      PostgresStore& s;
-      PgWrapped* c;
-      ~Return() {
-        {
-          std::lock_guard lock(s.mu_);
-          s.free_.push_back(c);
-        }
-        s.cv_.notify_one();
-      }
-    } give_back{*this, w};
+    return run_alone(*lease.w, mode, body);
+  }
 
-    if (auto s = w->driver->ensure_connected(); !s) return s;
-    sql::Connection& c = w->use();
-    const char* begin = mode == TxMode::kWrite
-                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  int schema_version() const override { return version_; }
+  std::string backend() const override { return "postgresql"; }
+  WriteCounts write_counts() const override { return {writes_, commits_}; }
+
+ private:
+  // A connection of the pool, given back when the lease ends.
+  struct Lease {
+    PostgresStore& s;
+    PgWrapped* w = nullptr;
+    explicit Lease(PostgresStore& store) : s(store) {
+      std::unique_lock lock(s.mu_);
+      s.cv_.wait(lock, [&] { return !s.free_.empty(); });
+      w = s.free_.back();
+      s.free_.pop_back();
+    }
+    ~Lease() {
+      {
+        std::lock_guard lock(s.mu_);
+        s.free_.push_back(w);
+      }
+      s.cv_.notify_one();
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+  };
+
+  static constexpr const char* kBeginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED";
+
+  // A connection lost during COMMIT leaves the outcome unknown: the server may have committed
+  // before the connection went. Retrying could save the change twice, so this is not kBusy,
+  // and the message says so. Otherwise the transaction is rolled back and the error returned.
+  static Status commit_failed(PgWrapped& w, const Status& s) {
+    if (!w.driver->connected()) {
+      return Error{Errc::kUnavailable,
+                   "The connection to the database was lost while the change was being "
+                   "saved, so vertebro cannot tell whether it was saved. Look at the record "
+                   "before making the change again.",
+                   {}, 0, 0};
+    }
+    (void)w.use().exec_script("ROLLBACK");
+    return s;
+  }
+
+  static Status run_alone(PgWrapped& w, TxMode mode, const std::function<Status(Tx&)>& body) {
+    sql::Connection& c = w.use();
+    const char* begin =
+        mode == TxMode::kWrite ? kBeginWrite : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
     if (auto s = c.exec_script(begin); !s) return s;
     SqlTx tx(c);
     Status result;
@@ -315,32 +350,42 @@ class PostgresStore final : public Store {
       (void)c.exec_script("ROLLBACK");
       return result;
     }
-    if (auto s = c.exec_script("COMMIT"); !s) {
-      // A connection lost during COMMIT leaves the outcome unknown: the server may have
-      // committed before the connection went. Retrying could save the change twice, so this is
-      // not kBusy, and the message says so.
-      if (!w->driver->connected()) {
-        return Error{Errc::kUnavailable,
-                     "The connection to the database was lost while the change was being "
-                     "saved, so vertebro cannot tell whether it was saved. Look at the record "
-                     "before making the change again.",
-                     {}, 0, 0};
-      }
-      (void)c.exec_script("ROLLBACK");
-      return s;
-    }
+    if (auto s = c.exec_script("COMMIT"); !s) return commit_failed(w, s);
     return {};
   }
 
-  int schema_version() const override { return version_; }
-  std::string backend() const override { return "postgresql"; }
+  // Group commit (store/write_groups.h), as on SQLite: every audited page view is a write
+  // transaction, and each one updates the chain's single audit_head row, so on their own they
+  // queue behind each other's commit and its flush. Run together, one commit carries them all.
+  void run_group(const std::vector<PendingWrite*>& group) {
+    Lease lease(*this);
+    writes_ += static_cast<std::int64_t>(group.size());
+    ++commits_;
+    if (auto s = lease.w->driver->ensure_connected(); !s) {
+      for (auto* p : group) p->result = s;
+      return;
+    }
+    if (group.size() == 1) {  // alone: exactly the transaction it would have had
+      try {
+        group.front()->result = run_alone(*lease.w, TxMode::kWrite, *group.front()->body);
+      } catch (...) {
+        group.front()->thrown = std::current_exception();
+      }
+      return;
+    }
+    run_in_savepoints(lease.w->use(), kBeginWrite, nullptr, group,
+                      [&](const Status& s) { return commit_failed(*lease.w, s); });
+  }
 
- private:
   std::vector<PgWrapped> pool_;
   std::vector<PgWrapped*> free_;
   std::mutex mu_;
   std::condition_variable cv_;
   int version_;
+  bool group_commit_;
+  WriteGroups groups_{[this](const std::vector<PendingWrite*>& group) { run_group(group); }};
+  std::atomic<std::int64_t> writes_{0};
+  std::atomic<std::int64_t> commits_{0};
 };
 
 // Refuses settings that can lose acknowledged writes.
@@ -391,7 +436,7 @@ Result<std::unique_ptr<Store>> open_postgres(const std::string& conninfo,
     if (!next) return std::move(next).error();
     pool.push_back(std::move(*next));
   }
-  return std::unique_ptr<Store>(new PostgresStore(std::move(pool), version));
+  return std::unique_ptr<Store>(new PostgresStore(std::move(pool), version, options.group_commit));
 }
 
 }  // namespace vertebro::store

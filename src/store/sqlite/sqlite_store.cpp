@@ -20,6 +20,7 @@
 #include "store/sqlite/sqlite_files.h"
 #include "store/sqlite/sqlite_error.h"
 #include "store/sql_tx.h"
+#include "store/write_groups.h"
 
 namespace vertebro::store {
 
@@ -418,17 +419,8 @@ class SqliteStore final : public Store {
   void set_group_commit(bool on) { group_commit_ = on; }
 
  private:
-  // A write transaction waiting for its turn, and what became of it.
-  struct Pending {
-    const std::function<Status(Tx&)>* body;
-    Status result;
-    std::exception_ptr thrown;
-    bool done = false;
-    bool wants_room = false;  // SqlTx::wants_reserve
-  };
-
   Status write_once(const std::function<Status(Tx&)>& body, bool& wants_room) {
-    return group_commit_ ? join_group(body, wants_room) : write_alone(body, wants_room);
+    return group_commit_ ? groups_.join(body, &wants_room) : write_alone(body, wants_room);
   }
 
   bool release_reserve() {
@@ -445,36 +437,8 @@ class SqliteStore final : public Store {
     return s;
   }
 
-  // Group commit, leader and followers: whoever finds no leader runs every write waiting at
-  // that moment (its own among them) in one transaction; the others wait until theirs is done.
-  // Nobody returns before the commit that carries its change, so nothing is acknowledged
-  // before it is on disk.
-  Status join_group(const std::function<Status(Tx&)>& body, bool& wants_room) {
-    Pending me{&body, {}, nullptr, false, false};
-    std::unique_lock lock(group_mu_);
-    waiting_.push_back(&me);
-    while (!me.done) {
-      if (leading_) {
-        group_cv_.wait(lock);
-        continue;
-      }
-      leading_ = true;
-      std::vector<Pending*> group;
-      group.swap(waiting_);
-      lock.unlock();
-      run_group(group);
-      lock.lock();
-      for (auto* p : group) p->done = true;
-      leading_ = false;
-      group_cv_.notify_all();
-    }
-    lock.unlock();
-    if (me.thrown) std::rethrow_exception(me.thrown);
-    wants_room = me.wants_room;
-    return me.result;
-  }
-
-  void run_group(const std::vector<Pending*>& group) {
+  // Group commit (store/write_groups.h): the leader runs every write waiting at that moment.
+  void run_group(const std::vector<PendingWrite*>& group) {
     std::lock_guard lock(writer_mu_);
     writes_ += static_cast<std::int64_t>(group.size());
     ++commits_;
@@ -489,50 +453,12 @@ class SqliteStore final : public Store {
       if (group.front()->result && !group.front()->thrown) reserve_.refill(c);
       return;
     }
-    if (auto s = c.exec_script("BEGIN IMMEDIATE"); !s) {
-      for (auto* p : group) p->result = s;
-      return;
-    }
-    // When a savepoint cannot be made, kept or undone (SQLite may have rolled the whole
-    // transaction back after an I/O error), nothing of the group may be committed: every write
-    // not already failed fails with that error, those not yet run included.
-    auto fail_all = [&](const Status& s) {
-      (void)c.exec_script("ROLLBACK");
-      for (auto* q : group) {
-        if (q->result && !q->thrown) q->result = s;
-      }
-    };
-    bool any = false;
-    for (auto* p : group) {
-      if (auto s = c.exec_script("SAVEPOINT one_write"); !s) return fail_all(s);
-      SqlTx tx(c, &reserve_);
-      try {
-        p->result = (*p->body)(tx);
-      } catch (...) {
-        p->thrown = std::current_exception();
-      }
-      p->wants_room = tx.wants_reserve();
-      if (p->result && !p->thrown) {
-        if (auto s = c.exec_script("RELEASE one_write"); !s) return fail_all(s);
-        any = true;
-        continue;
-      }
-      if (auto s = c.exec_script("ROLLBACK TO one_write; RELEASE one_write"); !s) {
-        return fail_all(s);
-      }
-    }
-    if (!any) {
-      (void)c.exec_script("ROLLBACK");
-      return;
-    }
-    if (auto s = c.exec_script("COMMIT"); !s) {
-      (void)c.exec_script("ROLLBACK");
-      for (auto* p : group) {
-        if (p->result && !p->thrown) p->result = s;  // its change was not saved after all
-      }
-      return;
-    }
-    reserve_.refill(c);
+    const bool committed =
+        run_in_savepoints(c, "BEGIN IMMEDIATE", &reserve_, group, [&](const Status& s) {
+          (void)c.exec_script("ROLLBACK");
+          return s;  // its change was not saved after all
+        });
+    if (committed) reserve_.refill(c);
   }
 
   static Status run(sql::Connection& c, const char* begin,
@@ -563,10 +489,7 @@ class SqliteStore final : public Store {
   SqliteReserve reserve_;  // the writer's
   std::mutex writer_mu_;
   bool group_commit_ = true;
-  std::mutex group_mu_;
-  std::condition_variable group_cv_;
-  std::vector<Pending*> waiting_;
-  bool leading_ = false;
+  WriteGroups groups_{[this](const std::vector<PendingWrite*>& group) { run_group(group); }};
   std::atomic<std::int64_t> writes_{0};
   std::atomic<std::int64_t> commits_{0};
   std::vector<SqliteWrapped> readers_;
